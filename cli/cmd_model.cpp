@@ -1,0 +1,55 @@
+#include <iostream>
+
+#include "cli.h"
+#include "esti/api.h"
+#include "esti/io/presets.h"
+
+namespace esti::cli {
+
+int RunModel(Args args) {
+  std::optional<Format> format = TakeFormat(args, {Format::kJson, Format::kTable});
+  if (!format) return kExitBadInput;
+  if (args.size() != 1) {
+    std::cerr << "esti: invalid_value at model: expected one preset id, FILE or -\n";
+    return kExitBadInput;
+  }
+  io::Json request;
+  if (io::FindPreset("models", args[0]) != nullptr) {
+    request = {{"model", args[0]}};
+  } else {
+    std::optional<std::string> text = ReadInput(args[0]);
+    if (!text) return kExitBadInput;
+    Result<io::Json> model = io::ParseJson(*text);
+    if (!model.ok()) {
+      std::cerr << "esti: " << model.error().code << " at " << args[0] << ": "
+                << model.error().message << "\n";
+      return kExitBadInput;
+    }
+    request = {{"model", model.value()}};
+  }
+  std::string response = api::DescribeModel(request.dump());
+  int code = 0;
+  std::optional<io::Json> j = CheckResponse(response, &code);
+  if (!j) return code;
+  if (*format == Format::kJson) {
+    std::cout << response << "\n";
+    return 0;
+  }
+  const io::Json& p = (*j)["params"];
+  const io::Json& m = (*j)["model"];
+  std::cout << m["name"].get<std::string>() << " (" << m["id"].get<std::string>() << ")\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const char* k : {"attention_q", "attention_kv", "attention_o", "ffn", "norm_scales", "embedding",
+                        "non_embedding", "total_params"}) {
+    double v = p[k].get<double>();
+    rows.push_back({k, Si(v, ""), std::to_string(static_cast<long long>(v))});
+  }
+  PrintTable({"component", "params", "exact"}, rows);
+  std::cout << "\nkv_bytes_per_token  " << Si((*j)["kv_bytes_per_token"].get<double>(), "B")
+            << "\nweight_bytes bf16   " << Si((*j)["weight_bytes"]["bf16"].get<double>(), "B")
+            << "\nweight_bytes int8   " << Si((*j)["weight_bytes"]["int8"].get<double>(), "B")
+            << "\n";
+  return 0;
+}
+
+}  // namespace esti::cli

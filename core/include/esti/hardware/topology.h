@@ -1,0 +1,39 @@
+// TPU-style 3D torus slices: X x Y x Z chips, with wraparound on the axes that have it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "esti/common/result.h"
+#include "esti/hardware/chip.h"
+
+namespace esti::hardware {
+
+struct Topology {
+  std::array<int64_t, 3> dims{1, 1, 1};        // chips along physical axes 0, 1, 2
+  std::array<bool, 3> wraparound{false, false, false};
+
+  int64_t chips() const { return dims[0] * dims[1] * dims[2]; }
+  std::string ToString() const;  // "4x4x8"
+};
+
+// Checks one shape against the chip's slice rules (every axis <= torus_axis_multiple or a multiple
+// of it, axis <= max_axis_chips, chips <= max_chips) and fills in the wraparound flags.
+// `path` names the input field in the error.
+Result<Topology> MakeTopology(const ChipSpec& chip, std::array<int64_t, 3> dims,
+                              const std::string& path);
+
+// Every valid slice for `chips`, dims sorted ascending (a slice's axes are interchangeable until
+// a layout assigns roles to them), most cube-like first.
+std::vector<Topology> ValidTopologies(const ChipSpec& chip, int64_t chips);
+
+// The slice used when only a chip count is given: the most cube-like valid shape (smallest
+// largest axis, then smallest sum of axes), which minimises collective hop counts.
+Result<Topology> ChooseTopology(const ChipSpec& chip, int64_t chips, const std::string& path);
+
+// Every chip count with at least one valid slice, ascending, up to the chip's max_chips.
+std::vector<int64_t> ValidChipCounts(const ChipSpec& chip);
+
+}  // namespace esti::hardware

@@ -1,0 +1,72 @@
+// Decoder-only transformer shapes. One type covers MHA, MQA and GQA (n_kv_heads), parallel and
+// serial blocks, gated and plain FFNs, shared or separate embeddings.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace esti::model {
+
+enum class FfnType { kSwiglu, kGelu };    // SwiGLU has 3 matrices, GELU 2 (PaLM §2)
+enum class BlockType { kParallel, kSerial };  // y = x + FFN(LN x) + Attn(LN x) vs sequential
+enum class WeightFormat { kBf16, kInt8 };
+
+struct ModelConfig {
+  std::string id;
+  std::string name;
+  int64_t n_layers = 0;
+  int64_t d_model = 0;   // E
+  int64_t d_ff = 0;      // F
+  int64_t n_heads = 0;   // query heads H
+  int64_t n_kv_heads = 0;  // 1 = multiquery, n_heads = multihead, between = grouped
+  int64_t d_head = 0;    // Q in the paper's Fig 5
+  int64_t vocab_size = 0;
+  FfnType ffn_type = FfnType::kSwiglu;
+  BlockType block_type = BlockType::kParallel;
+  bool shared_embedding = true;
+  // The size MFU is computed with (ESTI §4, paper-facts §3.3: nominal N, padded heads excluded).
+  // 0 means "use the exact parameter count".
+  double nominal_params = 0;
+};
+
+// Exact parameter counts by component. Doubles: 540B does not fit 32 bits, and every consumer
+// does floating-point arithmetic with them anyway (exact below 2^53).
+struct ParamBreakdown {
+  double attention_q = 0;    // E x H*d_head per layer
+  double attention_kv = 0;   // E x 2*n_kv*d_head per layer
+  double attention_o = 0;    // H*d_head x E per layer
+  double ffn = 0;            // 3 (gated) or 2 matrices of E x F per layer
+  double embedding = 0;      // V x E, doubled when input and output embeddings are separate
+  double non_embedding = 0;  // attention + ffn
+  double total = 0;          // non_embedding + embedding
+  // Norm scale vectors: 1 (parallel) or 2 (serial) per layer plus the final norm. Listed but not in
+  // `total`: PaLM Table 1's counts (8.63B / 62.50B / 540.35B) are the matrices alone, and the
+  // scales (2.2M for 540B) are below that precision and never matter for cost.
+  double norm_scales = 0;
+  double attention() const { return attention_q + attention_kv + attention_o; }
+};
+
+ParamBreakdown CountParams(const ModelConfig& m);
+
+// Matmul weights of one layer (everything streamed from HBM per forward pass except norms).
+double LayerMatmulParams(const ModelConfig& m);
+
+// The N used for MFU and the 2N FLOPs/token rule.
+double NominalParams(const ModelConfig& m);
+
+inline int64_t BytesPerWeight(WeightFormat f) { return f == WeightFormat::kInt8 ? 1 : 2; }
+
+// KV cache bytes per token of context for one sequence over all layers: 2 (K and V) x n_layers x
+// n_kv_heads x d_head x bytes per element (ESTI §2.1, §3.3). The cache is bf16 (2 bytes).
+inline constexpr int64_t kKvBytesPerElement = 2;
+double KvBytesPerToken(const ModelConfig& m);
+
+// Bytes of all weights in a format (int8: one byte per weight; per-channel scales, < 0.01% of the
+// bytes, are not counted).
+double WeightBytes(const ModelConfig& m, WeightFormat f);
+
+const char* ToString(FfnType t);
+const char* ToString(BlockType t);
+const char* ToString(WeightFormat f);
+
+}  // namespace esti::model

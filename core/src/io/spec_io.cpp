@@ -1,0 +1,177 @@
+#include "esti/io/spec_io.h"
+
+#include "esti/io/object_reader.h"
+#include "esti/io/presets.h"
+
+namespace esti::io {
+
+namespace {
+
+// Resolves a preset id to its parsed JSON, or returns the inline object itself.
+Json Resolve(const Json& v, const std::string& path, const char* kind) {
+  if (v.is_string()) {
+    const std::string& id = v.get_ref<const std::string&>();
+    const PresetText* p = FindPreset(kind, id);
+    if (p == nullptr) {
+      std::string known;
+      for (const std::string& k : PresetIds(kind)) known += (known.empty() ? "" : ", ") + k;
+      Fail(codes::kUnknownPreset, path, "no " + std::string(kind) + " preset \"" + id + "\" (known: " + known + ")");
+    }
+    Result<Json> parsed = ParseJson(p->json);
+    if (!parsed.ok()) Fail(codes::kInternal, path, "preset " + id + " is corrupt: " + parsed.error().message);
+    return parsed.value();
+  }
+  if (!v.is_object()) {
+    Fail(codes::kTypeError, path, std::string("expected a preset id or an object, got ") + v.type_name());
+  }
+  return v;
+}
+
+void ReadSource(ObjectReader& r) {
+  // Citations: a string or an object of strings. Kept in the files for people; not used.
+  const Json* s = r.Find("source");
+  if (s == nullptr || s->is_string()) return;
+  if (!s->is_object()) Fail(codes::kTypeError, r.PathOf("source"), "expected a string or an object of strings");
+  for (auto it = s->begin(); it != s->end(); ++it) {
+    if (!it->is_string()) Fail(codes::kTypeError, PointerAppend(r.PathOf("source"), it.key()), "expected a string");
+  }
+}
+
+}  // namespace
+
+model::ModelConfig ReadModel(const Json& v, const std::string& path) {
+  Json j = Resolve(v, path, "models");
+  ObjectReader r(j, path);
+  r.SchemaVersion(kSpecSchemaVersion, /*required=*/false);
+  model::ModelConfig m;
+  m.id = r.OptString("id").value_or("custom");
+  m.name = r.OptString("name").value_or(m.id);
+  m.n_layers = r.Int("n_layers", 1, kMaxLayers);
+  m.d_model = r.Int("d_model", 1, kMaxDim);
+  m.d_ff = r.Int("d_ff", 1, kMaxDim);
+  m.n_heads = r.Int("n_heads", 1, kMaxHeads);
+  m.n_kv_heads = r.OptInt("n_kv_heads", 1, kMaxHeads).value_or(m.n_heads);
+  m.d_head = r.Int("d_head", 1, kMaxDHead);
+  m.vocab_size = r.Int("vocab_size", 1, kMaxVocab);
+  m.ffn_type = r.Has("ffn_type") && r.Enum("ffn_type", {"swiglu", "gelu"}) == 1 ? model::FfnType::kGelu
+                                                                               : model::FfnType::kSwiglu;
+  m.block_type = r.Has("block_type") && r.Enum("block_type", {"parallel", "serial"}) == 1
+                     ? model::BlockType::kSerial
+                     : model::BlockType::kParallel;
+  m.shared_embedding = r.OptBool("shared_embedding").value_or(true);
+  m.nominal_params = r.OptNumber("nominal_params", 0, 1e16).value_or(0);
+  ReadSource(r);
+  r.Finish();
+  if (m.n_heads % m.n_kv_heads != 0) {
+    Fail(codes::kInvalidValue, r.PathOf("n_kv_heads"),
+         "n_kv_heads (" + std::to_string(m.n_kv_heads) + ") must divide n_heads (" +
+             std::to_string(m.n_heads) + ")");
+  }
+  return m;
+}
+
+hardware::ChipSpec ReadHardware(const Json& v, const std::string& path) {
+  Json j = Resolve(v, path, "hardware");
+  ObjectReader r(j, path);
+  r.SchemaVersion(kSpecSchemaVersion, /*required=*/false);
+  hardware::ChipSpec c;
+  c.id = r.OptString("id").value_or("custom");
+  c.name = r.OptString("name").value_or(c.id);
+  c.peak_flops_per_s_bf16 = r.Number("peak_flops_per_s_bf16", 1e6, 1e20);
+  c.peak_flops_per_s_int8 = r.Number("peak_flops_per_s_int8", 1e6, 1e20);
+  c.hbm_capacity_bytes = r.Number("hbm_capacity_bytes", 1e6, 1e15);
+  c.hbm_bandwidth_bytes_per_s = r.Number("hbm_bandwidth_bytes_per_s", 1e6, 1e16);
+  c.ici_link_bandwidth_bytes_per_s = r.Number("ici_link_bandwidth_bytes_per_s", 1e3, 1e15);
+  c.ici_links_per_chip = r.Int("ici_links_per_chip", 2, 6);
+  c.ici_hop_latency_s = r.Number("ici_hop_latency_s", 0, 1);
+  c.max_axis_chips = r.Int("max_axis_chips", 1, 64);
+  c.max_chips = r.Int("max_chips", 1, 65536);
+  c.torus_axis_multiple = r.Int("torus_axis_multiple", 1, 64);
+  c.cost_per_chip_hour_usd = r.OptNumber("cost_per_chip_hour_usd", 0, 1e6).value_or(0);
+  if (const Json* cal = r.Find("calibration")) {
+    ObjectReader cr(*cal, r.PathOf("calibration"));
+    auto& k = c.calibration;
+    k.matmul_efficiency = cr.Number("matmul_efficiency", 0.01, 1);
+    k.hbm_efficiency = cr.Number("hbm_efficiency", 0.01, 1);
+    k.ici_efficiency = cr.Number("ici_efficiency", 0.01, 1);
+    k.comm_overlap = cr.Number("comm_overlap", 0, 1);
+    k.per_layer_overhead_s = cr.Number("per_layer_overhead_s", 0, 1);
+    k.per_step_overhead_s = cr.Number("per_step_overhead_s", 0, 10);
+    ReadSource(cr);
+    cr.Finish();
+  }
+  ReadSource(r);
+  r.Finish();
+  return c;
+}
+
+Result<model::ModelConfig> ParseModel(const Json& v, const std::string& path) {
+  return Guard<model::ModelConfig>([&] { return ReadModel(v, path); });
+}
+
+Result<hardware::ChipSpec> ParseHardware(const Json& v, const std::string& path) {
+  return Guard<hardware::ChipSpec>([&] { return ReadHardware(v, path); });
+}
+
+Json ModelToJson(const model::ModelConfig& m) {
+  Json j = {{"schema_version", kSpecSchemaVersion},
+            {"id", m.id},
+            {"name", m.name},
+            {"n_layers", m.n_layers},
+            {"d_model", m.d_model},
+            {"d_ff", m.d_ff},
+            {"n_heads", m.n_heads},
+            {"n_kv_heads", m.n_kv_heads},
+            {"d_head", m.d_head},
+            {"vocab_size", m.vocab_size},
+            {"ffn_type", model::ToString(m.ffn_type)},
+            {"block_type", model::ToString(m.block_type)},
+            {"shared_embedding", m.shared_embedding}};
+  if (m.nominal_params > 0) j["nominal_params"] = m.nominal_params;
+  return j;
+}
+
+Json HardwareToJson(const hardware::ChipSpec& c) {
+  const auto& k = c.calibration;
+  return {{"schema_version", kSpecSchemaVersion},
+          {"id", c.id},
+          {"name", c.name},
+          {"peak_flops_per_s_bf16", c.peak_flops_per_s_bf16},
+          {"peak_flops_per_s_int8", c.peak_flops_per_s_int8},
+          {"hbm_capacity_bytes", c.hbm_capacity_bytes},
+          {"hbm_bandwidth_bytes_per_s", c.hbm_bandwidth_bytes_per_s},
+          {"ici_link_bandwidth_bytes_per_s", c.ici_link_bandwidth_bytes_per_s},
+          {"ici_links_per_chip", c.ici_links_per_chip},
+          {"ici_hop_latency_s", c.ici_hop_latency_s},
+          {"max_axis_chips", c.max_axis_chips},
+          {"max_chips", c.max_chips},
+          {"torus_axis_multiple", c.torus_axis_multiple},
+          {"cost_per_chip_hour_usd", c.cost_per_chip_hour_usd},
+          {"calibration",
+           {{"matmul_efficiency", k.matmul_efficiency},
+            {"hbm_efficiency", k.hbm_efficiency},
+            {"ici_efficiency", k.ici_efficiency},
+            {"comm_overlap", k.comm_overlap},
+            {"per_layer_overhead_s", k.per_layer_overhead_s},
+            {"per_step_overhead_s", k.per_step_overhead_s}}}};
+}
+
+Json ParamsToJson(const model::ParamBreakdown& p) {
+  return {{"attention_q", p.attention_q}, {"attention_kv", p.attention_kv},
+          {"attention_o", p.attention_o}, {"attention", p.attention()},
+          {"ffn", p.ffn},                 {"norm_scales", p.norm_scales},
+          {"embedding", p.embedding},     {"non_embedding", p.non_embedding},
+          {"total_params", p.total}};
+}
+
+Json DescribeModel(const model::ModelConfig& m) {
+  using model::WeightFormat;
+  return {{"model", ModelToJson(m)},
+          {"params", ParamsToJson(model::CountParams(m))},
+          {"nominal_params", model::NominalParams(m)},
+          {"kv_bytes_per_token", model::KvBytesPerToken(m)},
+          {"weight_bytes", {{"bf16", model::WeightBytes(m, WeightFormat::kBf16)},
+                            {"int8", model::WeightBytes(m, WeightFormat::kInt8)}}}};
+}
+
+}  // namespace esti::io

@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include "esti/io/json_input.h"
+#include "esti/io/object_reader.h"
+
+namespace esti::io {
+namespace {
+
+TEST(ParseJson, RejectsNonJson) {
+  auto r = ParseJson("{bad");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, codes::kParseError);
+  EXPECT_FALSE(ParseJson(std::string("{\"a\":\"\xff\"}")).ok());  // invalid UTF-8
+  EXPECT_FALSE(ParseJson(std::string("{\"a\":1}\0", 8)).ok());     // NUL byte after the value
+  EXPECT_FALSE(ParseJson("").ok());
+}
+
+TEST(ParseJson, DepthIsLimitedBeforeParsing) {
+  std::string deep(100000, '[');
+  auto r = ParseJson(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, codes::kTooDeep);
+  // Brackets inside strings do not count.
+  EXPECT_TRUE(ParseJson("{\"a\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}").ok());
+}
+
+TEST(ParseJson, SizeIsLimited) {
+  std::string big = "\"" + std::string(2 << 20, 'a') + "\"";
+  auto r = ParseJson(big);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, codes::kTooLarge);
+}
+
+TEST(ParseJson, DuplicateKeysAreNamedByPointer) {
+  auto r = ParseJson(R"({"a": {"b": 1, "b": 2}})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, codes::kDuplicateKey);
+  EXPECT_EQ(r.error().path, "/a/b");
+  auto arr = ParseJson(R"({"x": [1, {"k": 1, "k": 2}]})");
+  ASSERT_FALSE(arr.ok());
+  EXPECT_EQ(arr.error().path, "/x/1/k");
+}
+
+TEST(ObjectReader, IntegersAreTypeAndRangeChecked) {
+  struct Case {
+    const char* json;
+    const char* code;
+  };
+  for (const Case& c : {Case{"4.7", codes::kTypeError}, Case{"1e20", codes::kOutOfRange},
+                        Case{"-1", codes::kOutOfRange},
+                        Case{"18446744073709551616", codes::kOutOfRange},
+                        Case{"\"4\"", codes::kTypeError}, Case{"true", codes::kTypeError}}) {
+    Json doc = Json::parse(std::string("{\"n\":") + c.json + "}");
+    auto r = Guard<int64_t>([&] { return ObjectReader(doc, "").Int("n", 0, 1000); });
+    ASSERT_FALSE(r.ok()) << c.json;
+    EXPECT_EQ(r.error().code, c.code) << c.json;
+    EXPECT_EQ(r.error().path, "/n") << c.json;
+  }
+  Json ok = Json::parse(R"({"n": 1e3})");
+  EXPECT_EQ(ObjectReader(ok, "").Int("n", 0, 1000), 1000);
+}
+
+TEST(ObjectReader, UnknownKeysAreErrors) {
+  Json doc = Json::parse(R"({"a": 1, "zz": 2})");
+  auto r = Guard<int64_t>([&] {
+    ObjectReader reader(doc, "/root");
+    int64_t a = reader.Int("a", 0, 9);
+    reader.Finish();
+    return a;
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, codes::kUnknownKey);
+  EXPECT_EQ(r.error().path, "/root/zz");
+}
+
+TEST(ObjectReader, NewerSchemaVersionIsRejected) {
+  Json doc = Json::parse(R"({"schema_version": 99})");
+  auto r = Guard<int64_t>([&] { return ObjectReader(doc, "").SchemaVersion(1, true); });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, codes::kUnsupportedVersion);
+}
+
+}  // namespace
+}  // namespace esti::io
