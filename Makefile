@@ -1,0 +1,53 @@
+# Thin wrappers over CMake presets and npm scripts. `make serve` and `make test` work on a fresh
+# Debian 12 machine as root: `setup` installs what is missing first.
+.PHONY: setup native wasm web build test test-native test-wasm test-web serve bench clean
+
+APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ nodejs
+export NODE_PATH := /usr/share/nodejs
+
+setup:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+	@if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then \
+	  npm --prefix web ci; \
+	fi
+
+native: setup
+	cmake --preset native
+	cmake --build --preset native
+
+wasm: setup
+	cmake --preset wasm
+	cmake --build --preset wasm
+
+web: wasm
+	npm --prefix web run build
+
+build: native wasm web
+
+test-native: native
+	ctest --preset native
+
+test-wasm: wasm
+	ctest --preset wasm
+
+test-web: web
+	npm --prefix web run test:node
+	npm --prefix web run test:unit
+	npm --prefix web run test:e2e
+
+test: test-native test-wasm test-web
+
+serve: build
+	@echo "esti calculator: http://127.0.0.1:5173"
+	npm --prefix web run serve
+
+bench: native wasm
+	./build/native/bench/esti_bench --benchmark_min_time=0.2
+	node --no-experimental-fetch bench/wasm_bench.mjs
+
+clean:
+	rm -rf build web/dist
