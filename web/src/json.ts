@@ -1,0 +1,94 @@
+// Reading the core's JSON answers field by field (reliability.md T9): nothing from a response is
+// spread or merged into page objects; every number is checked to be a finite number.
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export class ResponseShapeError extends Error {}
+
+export function parseJson(text: string): unknown {
+  return JSON.parse(text) as unknown;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function own(o: Record<string, unknown>, k: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+}
+
+export function obj(o: unknown, k: string): Record<string, unknown> {
+  const v = isObject(o) ? own(o, k) : undefined;
+  if (!isObject(v)) throw new ResponseShapeError(`expected an object at "${k}"`);
+  return v;
+}
+
+export function optObj(o: unknown, k: string): Record<string, unknown> | undefined {
+  const v = isObject(o) ? own(o, k) : undefined;
+  return isObject(v) ? v : undefined;
+}
+
+export function num(o: unknown, k: string): number {
+  const v = isObject(o) ? own(o, k) : undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ResponseShapeError(`expected a number at "${k}"`);
+  return v;
+}
+
+export function optNum(o: unknown, k: string): number | undefined {
+  const v = isObject(o) ? own(o, k) : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function str(o: unknown, k: string): string {
+  const v = isObject(o) ? own(o, k) : undefined;
+  if (typeof v !== 'string') throw new ResponseShapeError(`expected text at "${k}"`);
+  return v;
+}
+
+export function optStr(o: unknown, k: string): string | undefined {
+  const v = isObject(o) ? own(o, k) : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function optBool(o: unknown, k: string): boolean | undefined {
+  const v = isObject(o) ? own(o, k) : undefined;
+  return typeof v === 'boolean' ? v : undefined;
+}
+
+export function arr(o: unknown, k: string): unknown[] {
+  const v = isObject(o) ? own(o, k) : undefined;
+  return Array.isArray(v) ? v : [];
+}
+
+export function field(o: unknown, k: string): unknown {
+  return isObject(o) ? own(o, k) : undefined;
+}
+
+/** A core answer: the parsed object, or the core's structured error. */
+export interface CoreError {
+  code: string;
+  path: string;
+  message: string;
+}
+
+export type CoreAnswer = { ok: true; value: Record<string, unknown> } | { ok: false; error: CoreError };
+
+export function readAnswer(text: string): CoreAnswer {
+  let v: unknown;
+  try {
+    v = parseJson(text);
+  } catch {
+    return { ok: false, error: { code: 'bad_response', path: '', message: 'the engine returned malformed JSON' } };
+  }
+  if (!isObject(v)) return { ok: false, error: { code: 'bad_response', path: '', message: 'the engine returned no object' } };
+  if (own(v, 'ok') === true) return { ok: true, value: v };
+  const e = optObj(v, 'error');
+  return {
+    ok: false,
+    error: {
+      code: optStr(e, 'code') ?? 'error',
+      path: optStr(e, 'path') ?? '',
+      message: optStr(e, 'message') ?? 'the engine reported an error',
+    },
+  };
+}

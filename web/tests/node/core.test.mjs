@@ -1,0 +1,65 @@
+// The wasm module the page bundles (src/wasm/esti_core.mjs), exercised from Node.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+
+let core;
+before(async () => {
+  const { default: createEstiCore } = await import('../../src/wasm/esti_core.mjs');
+  const wasmBinary = await readFile(new URL('../../src/wasm/esti_core.wasm', import.meta.url));
+  core = await createEstiCore({ wasmBinary });
+});
+
+const call = (fn, arg) => JSON.parse(arg === undefined ? core[fn]() : core[fn](arg));
+
+test('engine version and preset list', () => {
+  assert.match(core.engineVersion(), /^\d+\.\d+\.\d+/);
+  const p = call('listPresets');
+  assert.equal(p.ok, true);
+  assert.ok(p.models.some((m) => m.id === 'palm-540b'));
+  assert.ok(p.hardware.some((h) => h.id === 'tpu-v4'));
+  for (const m of p.models) assert.equal(typeof m.name, 'string');
+});
+
+test('every model preset describes, with consistent totals', () => {
+  for (const { id } of call('listPresets').models) {
+    const d = call('describeModel', JSON.stringify({ model: id }));
+    assert.equal(d.ok, true, id);
+    const p = d.params;
+    assert.ok(p.total_params > 0 && Number.isFinite(p.total_params));
+    assert.equal(p.total_params, p.embedding + p.non_embedding, id);
+    assert.equal(d.weight_bytes.int8, p.total_params, id);
+    assert.equal(d.weight_bytes.bf16, 2 * p.total_params, id);
+    assert.ok(d.kv_bytes_per_token > 0);
+  }
+});
+
+test('PaLM 540B: multiquery KV cache per token = 2 x layers x d_head x bf16', () => {
+  const d = call('describeModel', '{"model":"palm-540b"}');
+  assert.equal(d.kv_bytes_per_token, 2 * 118 * 256 * 2);
+  assert.ok(Math.abs(d.params.total_params / 540e9 - 1) < 0.01);
+});
+
+test('errors are values with code and path, and the module keeps working', () => {
+  const bad = [
+    ['{bad', 'parse_error', ''],
+    ['{"model":"nope"}', 'unknown_preset', '/model'],
+    ['{"model":"palm-8b","x":1}', 'unknown_key', '/x'],
+    ['{"model":{"d_model":4096}}', 'missing_field', '/model/n_layers'],
+    ['{"model":"palm-8b","__proto__":{"a":1}}', 'unknown_key', '/__proto__'],
+  ];
+  for (const [req, code, path] of bad) {
+    const r = call('describeModel', req);
+    assert.equal(r.ok, false, req);
+    assert.equal(r.error.code, code, req);
+    assert.equal(r.error.path, path, req);
+  }
+  assert.equal(call('describeModel', '{"model":"palm-8b"}').ok, true);
+});
+
+test('getPreset returns the preset JSON', () => {
+  const r = call('getPreset', '{"kind":"models","id":"palm-8b"}');
+  assert.equal(r.ok, true);
+  assert.equal(r.preset.id, 'palm-8b');
+  assert.equal(r.preset.n_layers, 32);
+});
