@@ -44,8 +44,8 @@ export function numberEl(value: number, unit: Unit, testId?: string): HTMLElemen
   return h('span', { class: 'num', 'data-value': String(value), 'data-unit': unit, 'data-testid': testId }, format(value, unit));
 }
 
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const e = document.getElementById(id);
+export function byId<T extends HTMLElement = HTMLElement>(id: string, root: ParentNode = document): T {
+  const e = root.querySelector<HTMLElement>(`#${CSS.escape(id)}`);
   if (!e) throw new Error(`missing #${id}`);
   return e as T;
 }

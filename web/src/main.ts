@@ -1,40 +1,62 @@
-// esti calculator page. All numbers come from the core in a Web Worker (worker.ts); this file
-// wires inputs, the URL fragment and the views together.
-import { CoreClient, CoreLoadError } from './core-client.ts';
-import { byId, clear, h } from './dom.ts';
-import { arr, field, optStr, readAnswer, type CoreError } from './json.ts';
-import { decodeLink, encodeLink } from './link.ts';
+// esti calculator page. All numbers come from the core in Web Workers (worker.ts); this file wires
+// the form, the URL fragment and the views together.
+import { CancelledError, CoreClient, CoreLoadError, type CoreInfo } from './core-client.ts';
+import { byId, h } from './dom.ts';
+import { arr, field, isObject, optStr, readAnswer, type CoreError } from './json.ts';
+import { decodeLink, encodeLink, type LinkState } from './link.ts';
 import { renderModel } from './model-view.ts';
+import { ScenarioForm, type PresetRef } from './scenario-form.ts';
+import { renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, type R } from './views.ts';
+import { download, scatter, svgText, svgToPng, torusPicture } from './chart.ts';
+import type { CoreFunction } from './protocol.ts';
 
-const client = new CoreClient(() => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'esti-core' }));
+const makeWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'esti-core' });
+/** Quick calls (one evaluation per input change). */
+const client = new CoreClient(makeWorker);
+/** Sweeps (frontier), which the user may cancel: cancelling restarts only this worker. */
+const sweeper = new CoreClient(makeWorker);
 
-const status = byId('status');
+const VIEWS = [
+  ['answer', 'Answer'],
+  ['breakdown', 'Breakdown'],
+  ['frontier', 'Frontiers'],
+  ['layout', 'Layout'],
+  ['compare', 'Compare'],
+  ['context', 'Max context'],
+] as const;
+type View = (typeof VIEWS)[number][0];
+const isView = (v: string | undefined): v is View => VIEWS.some(([id]) => id === v);
+
+const statusEl = byId('status');
 const linkError = byId('link-error');
 const app = byId('app');
 
-/** The last state the core accepted, as JSON text. */
-let scenario = JSON.stringify({ model: 'palm-540b' });
+let info: CoreInfo;
+let form: ScenarioForm;
+const has = (f: CoreFunction) => info.functions.has(f);
 
-const modelSelect = h('select', { id: 'model-preset', name: 'model' });
-const modelErr = h('p', { class: 'field-error', id: 'model-preset-error', 'aria-live': 'polite' });
-const results = h('div', { id: 'results', tabindex: -1 });
+// State: the scenario text the core last accepted, the pinned comparison scenario and the view.
+let accepted = '';
+let pinned: string | undefined;
+let view: View = 'answer';
+// Results of the accepted state.
+let current: R | null = null;
+let currentText = '';
+let modelDesc: R | null = null;
+let pinnedResult: R | null = null;
+let frontier: R | null = null;
+let frontierFor = '';
+let context: R | null = null;
+let contextFor = '';
 
-app.append(
-  h('form', { class: 'inputs card', 'aria-label': 'Inputs', id: 'inputs' },
-    h('fieldset', {},
-      h('legend', {}, 'Model'),
-      h('label', { for: 'model-preset' }, 'Model preset'),
-      modelSelect,
-      modelErr,
-    ),
-  ),
-  results,
-);
-app.querySelector('form')!.addEventListener('submit', (e) => e.preventDefault());
+const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
+const panel = h('div', { id: 'results', class: 'results', role: 'tabpanel', tabindex: -1 });
+const toolbar = h('div', { class: 'actions toolbar' });
+const resultsCol = h('div', { class: 'results-col' }, tabs, toolbar, panel);
 
 function setStatus(text: string, kind: 'ok' | 'busy' | 'error' = 'ok'): void {
-  status.textContent = text;
-  status.dataset.kind = kind;
+  statusEl.textContent = text;
+  statusEl.dataset.kind = kind;
 }
 
 function showLinkError(text: string | null): void {
@@ -42,31 +64,90 @@ function showLinkError(text: string | null): void {
   linkError.hidden = text === null;
 }
 
-function modelOf(scenarioText: string): string {
-  // Read one field of text the core has already accepted; nothing is merged into page objects.
-  const m = field(JSON.parse(scenarioText) as unknown, 'model');
-  return typeof m === 'string' ? m : '';
+// ---- computing -------------------------------------------------------------------------------
+
+/** The core call that validates and evaluates a scenario text. */
+function primaryFn(): CoreFunction {
+  return has('search') ? 'search' : has('evaluate') ? 'evaluate' : 'describeModel';
 }
 
-/** Asks the core for the view of `text`; on success it becomes the state. */
+function modelRequest(scenarioText: string): string {
+  // The scenario was built by the form or accepted by the core; only its "model" field is read.
+  return JSON.stringify({ model: field(JSON.parse(scenarioText) as unknown, 'model') });
+}
+
+/** Evaluates `text`; on success it becomes the accepted state. */
 async function compute(text: string): Promise<{ ok: true } | { ok: false; error: CoreError }> {
-  setStatus('Computing…', 'busy');
-  const answer = readAnswer(await client.call('describeModel', text));
-  if (!answer.ok) {
-    setStatus('Ready');
-    return answer;
+  const fn = primaryFn();
+  const t0 = performance.now();
+  const answer = readAnswer(await client.call(fn, text));
+  if (!answer.ok) return answer;
+  let result: R | null = null;
+  if (fn === 'search') {
+    const best = field(answer.value, 'best');
+    if (!isObject(best)) return { ok: false, error: { code: 'no_feasible_plan', path: '', message: 'no configuration meets the constraints' } };
+    result = best;
+  } else if (fn === 'evaluate') result = answer.value;
+  const desc = fn === 'describeModel' ? answer : readAnswer(await client.call('describeModel', modelRequest(text)));
+  accepted = text;
+  current = result;
+  currentText = result ? JSON.stringify(result) : '';
+  modelDesc = desc.ok ? desc.value : null;
+  if (pinned !== undefined && has('evaluate')) {
+    const b = readAnswer(await client.call('evaluate', pinned));
+    pinnedResult = b.ok ? b.value : null;
   }
-  scenario = text;
-  clear(results);
-  results.append(renderModel(answer.value));
-  const m = modelOf(text);
-  if (m) modelSelect.value = m;
-  setStatus(`Computed in ${client.lastElapsedMs.toFixed(1)} ms`);
+  render();
+  setStatus(`Computed in ${(performance.now() - t0).toFixed(1)} ms`);
   return { ok: true };
 }
 
+let seq = 0;
+let frameRequested = false;
+/** Input changed: recompute on the next frame, newest input wins. */
+function scheduleRecompute(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(() => {
+    frameRequested = false;
+    void recomputeFromForm();
+  });
+}
+
+function scenarioFromForm(): string | null {
+  if (primaryFn() === 'describeModel') {
+    const m = form.value('model-preset');
+    return JSON.stringify({ model: m });
+  }
+  const r = form.read(has('search'));
+  if (!r.ok) {
+    form.showFieldErrors(r.errors);
+    return null;
+  }
+  return JSON.stringify(r.scenario);
+}
+
+async function recomputeFromForm(): Promise<void> {
+  const mine = ++seq;
+  const text = scenarioFromForm();
+  if (text === null) return;
+  const r = await compute(text).catch((e: unknown) => ({ ok: false as const, error: { code: 'engine', path: '', message: String(e instanceof Error ? e.message : e) } }));
+  if (mine !== seq) return;
+  if (!r.ok) {
+    form.showCoreError(r.error.path, r.error.message);
+    setStatus('Fix the highlighted input', 'error');
+    return;
+  }
+  form.clearErrors();
+  showLinkError(null);
+  await writeHash();
+}
+
 async function writeHash(): Promise<void> {
-  const hash = await encodeLink({ s: scenario });
+  const st: LinkState = { s: accepted };
+  if (pinned !== undefined) st.b = pinned;
+  if (view !== 'answer') st.view = view;
+  const hash = await encodeLink(st);
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
@@ -75,53 +156,351 @@ async function applyHash(): Promise<void> {
   try {
     await applyHashUnsequenced();
   } finally {
-    // Lets tests (and assistive tech hooks) know a link was processed.
     document.body.dataset.linkSeq = String(++linkSeq);
   }
 }
 
 async function applyHashUnsequenced(): Promise<void> {
   const decoded = await decodeLink(location.hash);
-  if (!decoded.ok) {
-    showLinkError(`This link cannot be opened: ${decoded.message}. Showing the last valid state instead.`);
-    return;
-  }
+  const fail = (msg: string) => showLinkError(`This link cannot be opened: ${msg}. Showing the last valid state instead.`);
+  if (!decoded.ok) return fail(decoded.message);
   if (decoded.empty) return;
-  const r = await compute(decoded.state.s);
-  if (!r.ok) {
-    const where = r.error.path ? ` (at ${r.error.path})` : '';
-    showLinkError(`This link cannot be opened: ${r.error.message}${where}. Showing the last valid state instead.`);
-    return;
+  const st = decoded.state;
+  if (st.view !== undefined && !isView(st.view)) return fail(`it names an unknown view "${st.view}"`);
+  if (st.b !== undefined) {
+    if (!has('evaluate')) return fail('this engine cannot evaluate the pinned configuration');
+    const b = readAnswer(await client.call('evaluate', st.b));
+    if (!b.ok) return fail(`pinned configuration: ${b.error.message}${b.error.path ? ` (at ${b.error.path})` : ''}`);
   }
+  const prevPinned = pinned;
+  pinned = st.b;
+  const r = await compute(st.s);
+  if (!r.ok) {
+    pinned = prevPinned;
+    return fail(`${r.error.message}${r.error.path ? ` (at ${r.error.path})` : ''}`);
+  }
+  if (primaryFn() === 'describeModel') {
+    const m = field(JSON.parse(st.s) as unknown, 'model');
+    if (typeof m === 'string') form.fill(JSON.stringify({ model: m }));
+  } else form.fill(st.s);
+  form.clearErrors();
+  if (st.view !== undefined) view = st.view;
   showLinkError(null);
+  render();
 }
 
-modelSelect.addEventListener('change', async () => {
-  modelErr.textContent = '';
-  const r = await compute(JSON.stringify({ model: modelSelect.value }));
-  if (!r.ok) {
-    modelErr.textContent = r.error.message;
-    return;
-  }
-  showLinkError(null);
-  await writeHash();
+// ---- rendering -------------------------------------------------------------------------------
+
+function renderTabs(): void {
+  tabs.replaceChildren(...VIEWS.map(([id, label]) => {
+    const b = h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-selected': String(id === view), 'aria-controls': 'results', tabindex: id === view ? 0 : -1, 'data-view': id }, label);
+    b.addEventListener('click', () => selectView(id));
+    return b;
+  }));
+}
+
+tabs.addEventListener('keydown', (e) => {
+  const i = VIEWS.findIndex(([id]) => id === view);
+  const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? VIEWS.length - 1 : null;
+  if (next === null) return;
+  e.preventDefault();
+  selectView(VIEWS[(next + VIEWS.length) % VIEWS.length]![0]);
+  byId(`tab-${view}`).focus();
 });
 
-window.addEventListener('hashchange', () => void applyHash());
+function selectView(v: View): void {
+  view = v;
+  render();
+  void writeHash();
+}
+
+function missing(fn: string): HTMLElement {
+  return h('section', { class: 'card', 'data-view': view },
+    h('h2', {}, VIEWS.find(([id]) => id === view)![1]),
+    h('p', { class: 'muted', 'data-testid': 'missing' }, `This engine build (${info.engine_version}) has no ${fn}() yet, so this view cannot be computed.`));
+}
+
+function exportButtons(name: string, svg: () => SVGSVGElement | null): HTMLElement {
+  const b1 = h('button', { type: 'button', class: 'secondary' }, 'SVG');
+  const b2 = h('button', { type: 'button', class: 'secondary' }, 'PNG');
+  b1.addEventListener('click', () => {
+    const e = svg();
+    if (e) download(`${name}.svg`, new Blob([svgText(e)], { type: 'image/svg+xml' }));
+  });
+  b2.addEventListener('click', async () => {
+    const e = svg();
+    if (e) download(`${name}.png`, await svgToPng(e));
+  });
+  return h('span', { class: 'actions' }, `Export ${name}: `, b1, b2);
+}
+
+function renderView(): HTMLElement {
+  const canEval = has('evaluate');
+  switch (view) {
+    case 'answer': {
+      const parts: HTMLElement[] = [];
+      if (current) parts.push(renderAnswer(current, has('search') ? 'Best configuration: ' : 'Configuration: '));
+      else if (!canEval) parts.push(missing('evaluate'));
+      if (modelDesc) parts.push(renderModel(modelDesc));
+      return h('div', { class: 'results' }, ...parts);
+    }
+    case 'breakdown':
+      return current ? renderBreakdown(current) : missing('evaluate');
+    case 'layout': {
+      if (!current) return missing('evaluate');
+      const c = current;
+      const pic = () => torusPicture(arr(c, 'topology').map(Number), readRoles(c), arr(c, 'axis_roles').map(Number));
+      return h('div', { class: 'results' }, renderLayout(c, pic), exportButtons('layout', () => panel.querySelector<SVGSVGElement>('[data-testid="torus"]')));
+    }
+    case 'compare': {
+      if (!current) return missing('evaluate');
+      const pin = h('button', { type: 'button', id: 'pin' }, pinned === undefined ? 'Pin current as B' : 'Pin current as B (replace)');
+      pin.addEventListener('click', async () => {
+        pinned = accepted;
+        pinnedResult = current;
+        render();
+        await writeHash();
+      });
+      const parts: HTMLElement[] = [h('div', { class: 'actions' }, pin, h('span', { class: 'muted' }, 'Pin a configuration, change the inputs, and compare.'))];
+      if (pinnedResult) parts.push(renderCompare(current, pinnedResult));
+      return h('div', { class: 'results', 'data-view': 'compare' }, ...parts);
+    }
+    case 'frontier':
+      return renderFrontierView();
+    case 'context':
+      return renderContextView();
+  }
+}
+
+function readRoles(c: R): { x: number; y: number; z: number } {
+  const r = field(c, 'role_sizes');
+  const n = (k: string) => Number(field(r, k) ?? 1);
+  return { x: n('x'), y: n('y'), z: n('z') };
+}
+
+function render(): void {
+  renderTabs();
+  let content: HTMLElement;
+  try {
+    content = renderView();
+  } catch (e) {
+    content = h('section', { class: 'card' }, h('p', { class: 'field-error' }, `Cannot show this result: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  panel.replaceChildren(content);
+  panel.dataset.view = view;
+  if (view === 'frontier') maybeStartFrontier();
+  if (view === 'context') maybeStartContext();
+}
+
+// ---- frontier (a sweep, cancellable) --------------------------------------------------------
+
+/** The frontier request: the current scenario with the plan fields left for the core to sweep. */
+function frontierRequest(): string {
+  const sc = JSON.parse(accepted) as unknown;
+  const out: Record<string, unknown> = { schema_version: 1 };
+  for (const k of ['model', 'hardware', 'input_tokens', 'generate_tokens', 'mode']) {
+    const v = field(sc, k);
+    if (v !== undefined) out[k] = v;
+  }
+  if (out.generate_tokens === undefined) out.generate_tokens = 64;
+  return JSON.stringify(out);
+}
+
+let frontierRunning = '';
+function maybeStartFrontier(): void {
+  if (!has('frontier') || !current) return;
+  const req = frontierRequest();
+  if (frontierFor === req || frontierRunning === req) return;
+  frontierRunning = req;
+  const t0 = performance.now();
+  const timer = setInterval(() => {
+    const p = panel.querySelector('[data-testid="frontier-progress"] .elapsed');
+    if (p) p.textContent = `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  }, 100);
+  sweeper
+    .call('frontier', req)
+    .then((text) => {
+      const a = readAnswer(text);
+      frontier = a.ok ? a.value : null;
+      frontierFor = req;
+      if (!a.ok) setStatus(`Frontier: ${a.error.message}`, 'error');
+      else setStatus(`Frontier computed in ${(performance.now() - t0).toFixed(0)} ms`);
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof CancelledError)) setStatus(`Frontier failed: ${String(e)}`, 'error');
+      else setStatus('Frontier cancelled');
+    })
+    .finally(() => {
+      clearInterval(timer);
+      frontierRunning = '';
+      if (view === 'frontier') render();
+    });
+}
+
+function renderFrontierView(): HTMLElement {
+  if (!has('frontier')) return missing('frontier');
+  const req = current ? frontierRequest() : '';
+  if (frontierFor !== req || !frontier) {
+    const cancel = h('button', { type: 'button', class: 'secondary', id: 'cancel-sweep' }, 'Cancel');
+    cancel.addEventListener('click', () => sweeper.cancel());
+    return h('section', { class: 'card chart-card', 'data-view': 'frontier' },
+      h('h2', {}, 'Pareto frontiers'),
+      h('div', { class: 'progress', 'data-testid': 'frontier-progress' },
+        frontierRunning ? h('span', {}, 'Sweeping every slice, batch, weight format and layout… ', h('span', { class: 'elapsed' }, '0.0 s')) : h('span', {}, 'Not computed (cancelled). '),
+        frontierRunning ? cancel : retryButton()));
+  }
+  const f = frontier;
+  const cur = field(current, 'scenario');
+  const curKey = cur === undefined ? '' : JSON.stringify(cur);
+  const points = new Map<string, R>();
+  const series = (phase: string, colorVar: string, y: 'cost_chip_s_per_token' | 'mfu') => ({
+    name: phase,
+    colorVar,
+    points: arr(f, phase).filter(isObject).map((p, i) => {
+      const key = `${phase}-${i}`;
+      points.set(key, p);
+      const sc = field(p, 'scenario');
+      return {
+        x: Number(field(p, 'latency_per_token_s')),
+        y: Number(field(p, y)),
+        label: `${field(p, 'chips')} chips, batch ${field(p, 'batch')}, ${field(p, 'weights')}, ${field(p, 'ffn_layout')}, ${field(p, 'attention_sharding')}`,
+        current: sc !== undefined && JSON.stringify(sc) === curKey,
+        key,
+      };
+    }),
+  });
+  const pick = (key: string) => {
+    const p = points.get(key);
+    const sc = field(p, 'scenario');
+    if (!isObject(sc)) return;
+    form.fill(JSON.stringify(sc));
+    view = 'answer';
+    scheduleRecompute();
+  };
+  const cost = scatter({ title: 'Latency vs cost', xLabel: 'latency per token', yLabel: 'cost per token', xUnit: 's', yUnit: 'chip_s', series: [series('prefill', '--bar', 'cost_chip_s_per_token'), series('decode', '--bar3', 'cost_chip_s_per_token')], onPick: pick, testId: 'frontier-cost' });
+  const mfu = scatter({ title: 'Latency vs MFU', xLabel: 'latency per token', yLabel: 'MFU', xUnit: 's', yUnit: 'fraction', series: [series('prefill', '--bar', 'mfu'), series('decode', '--bar3', 'mfu')], onPick: pick, testId: 'frontier-mfu' });
+  return h('section', { class: 'card chart-card', 'data-view': 'frontier' },
+    h('h2', {}, 'Pareto frontiers'),
+    h('p', { class: 'muted' }, 'Every slice, batch, weight format and layout the core considers; click a point (or focus it and press Enter) to load it. The ringed point is the current configuration.'),
+    h('div', { class: 'charts' }, h('figure', { class: 'chart' }, cost), h('figure', { class: 'chart' }, mfu)),
+    h('div', { class: 'actions' }, exportButtons('cost-frontier', () => cost), exportButtons('mfu-frontier', () => mfu)),
+  );
+}
+
+function retryButton(): HTMLElement {
+  const b = h('button', { type: 'button', class: 'secondary' }, 'Compute');
+  b.addEventListener('click', () => maybeStartFrontier());
+  return b;
+}
+
+// ---- max context ----------------------------------------------------------------------------
+
+function contextRequest(): string {
+  const sc = JSON.parse(accepted) as unknown;
+  const r = isObject(current) ? current : {};
+  return JSON.stringify({ model: field(sc, 'model'), hardware: field(sc, 'hardware') ?? 'tpu-v4', chips: field(r, 'chips'), batch: field(r, 'batch'), weights: field(r, 'weights') });
+}
+
+function maybeStartContext(): void {
+  if (!has('maxContext') || !current) return;
+  const req = contextRequest();
+  if (contextFor === req) return;
+  contextFor = req;
+  void client.call('maxContext', req).then((text) => {
+    const a = readAnswer(text);
+    context = a.ok ? a.value : null;
+    if (!a.ok) setStatus(`Max context: ${a.error.message}`, 'error');
+    if (view === 'context') {
+      panel.replaceChildren(renderContextView());
+    }
+  });
+}
+
+function renderContextView(): HTMLElement {
+  if (!has('maxContext')) return missing('maxContext');
+  if (!context || contextFor !== contextRequest()) return h('section', { class: 'card', 'data-view': 'context' }, h('h2', {}, 'Maximum context'), h('p', { class: 'muted' }, 'Computing…'));
+  return renderContext(context);
+}
+
+// ---- toolbar: copy link, exports -------------------------------------------------------------
+
+function buildToolbar(): void {
+  const copy = h('button', { type: 'button', id: 'copy-link' }, 'Copy link');
+  const copied = h('span', { class: 'muted', role: 'status', id: 'copy-status' });
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      copied.textContent = 'Link copied';
+    } catch {
+      copied.textContent = 'Copy the address bar: the browser refused clipboard access';
+    }
+  });
+  const json = h('button', { type: 'button', class: 'secondary', id: 'export-json' }, 'JSON');
+  json.addEventListener('click', () => {
+    if (currentText) download('esti-result.json', new Blob([currentText], { type: 'application/json' }));
+  });
+  const csv = h('button', { type: 'button', class: 'secondary', id: 'export-csv' }, 'CSV');
+  csv.addEventListener('click', () => {
+    if (current) download('esti-result.csv', new Blob([toCsv(current)], { type: 'text/csv' }));
+  });
+  toolbar.replaceChildren(copy, h('span', { class: 'actions' }, 'Export result: ', json, csv), copied);
+}
+
+/** Flattens the core's result into key,value rows (keys are JSON pointers). */
+function toCsv(r: unknown): string {
+  const rows: string[] = ['key,value'];
+  const walk = (v: unknown, path: string) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}/${i}`));
+    else if (isObject(v)) for (const k of Object.keys(v)) walk(v[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    else rows.push(`${csvCell(path)},${csvCell(v === null ? '' : String(v))}`);
+  };
+  walk(r, '');
+  return rows.join('\n') + '\n';
+}
+
+function csvCell(s: string): string {
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?[0-9.]+(e[+-]?[0-9]+)?$/i.test(s) ? `'${s}` : s; // no spreadsheet formulas
+  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+// ---- start -----------------------------------------------------------------------------------
+
+function presetRefs(list: unknown[]): PresetRef[] {
+  const out: PresetRef[] = [];
+  for (const p of list) {
+    const id = optStr(p, 'id');
+    if (id) out.push({ id, name: optStr(p, 'name') ?? id });
+  }
+  return out;
+}
 
 async function start(): Promise<void> {
   try {
-    const info = await client.ready();
+    info = await client.ready();
     byId('engine-version').textContent = info.engine_version;
     const presets = readAnswer(await client.call('listPresets'));
     if (!presets.ok) throw new Error(presets.error.message);
-    for (const p of arr(presets.value, 'models')) {
-      const id = optStr(p, 'id');
-      if (id) modelSelect.append(h('option', { value: id }, optStr(p, 'name') ?? id));
+    form = new ScenarioForm({ models: presetRefs(arr(presets.value, 'models')), hardware: presetRefs(arr(presets.value, 'hardware')), canSearch: has('search') });
+    for (const hw of presetRefs(arr(presets.value, 'hardware'))) {
+      const p = readAnswer(await client.call('getPreset', JSON.stringify({ kind: 'hardware', id: hw.id })));
+      const doc = p.ok ? field(p.value, 'preset') : undefined;
+      if (isObject(doc)) form.setHardwarePreset(hw.id, doc);
     }
-    await compute(scenario);
+    form.fill(JSON.stringify({ model: 'palm-540b', hardware: 'tpu-v4', chips: 64, phase: 'decode', batch: 64, input_tokens: 2048, generate_tokens: 64, weights: 'int8', ffn_layout: 'auto', attention_sharding: 'auto', mode: 'calibrated', objective: 'min_latency' }));
+    if (primaryFn() === 'describeModel') {
+      // Engine without evaluate(): only the model part of the form applies.
+      for (const fs of form.element.querySelectorAll('fieldset')) if (!fs.contains(byId('model-preset', form.element))) fs.hidden = true;
+    }
+    form.onChange = scheduleRecompute;
+    app.replaceChildren(form.element, resultsCol);
+    buildToolbar();
+    const first = scenarioFromForm();
+    if (first === null) throw new Error('the default inputs are invalid');
+    const r = await compute(first);
+    if (!r.ok) throw new Error(`default scenario rejected: ${r.error.message} (${r.error.path})`);
     if (location.hash) await applyHash();
     else await writeHash();
+    window.addEventListener('hashchange', () => void applyHash());
     document.body.dataset.ready = 'true';
   } catch (e) {
     const msg = e instanceof CoreLoadError ? `The calculation engine failed to load: ${e.message}` : `Error: ${e instanceof Error ? e.message : String(e)}`;
@@ -130,4 +509,5 @@ async function start(): Promise<void> {
   }
 }
 
+void sweeper.ready().catch(() => undefined);
 void start();

@@ -1,0 +1,159 @@
+// A small log-log scatter plot in SVG (no chart library: see README). Points are buttons: click or
+// Enter loads their configuration. Colours are resolved from the page's CSS variables at draw time
+// so an exported SVG/PNG looks like the page.
+import { s } from './dom.ts';
+import { format, type Unit } from './format.ts';
+
+export interface Point {
+  x: number;
+  y: number;
+  label: string;
+  current: boolean;
+  key: string;
+}
+
+export interface ChartSpec {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  xUnit: Unit;
+  yUnit: Unit;
+  series: { name: string; colorVar: string; points: Point[] }[];
+  onPick: (key: string) => void;
+  testId: string;
+}
+
+const W = 560;
+const H = 340;
+const M = { l: 64, r: 14, t: 26, b: 44 };
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    const v = 10 ** e;
+    if (v >= lo / 1.0001 && v <= hi * 1.0001) out.push(v);
+  }
+  if (out.length < 2) return [lo, hi];
+  return out;
+}
+
+export function scatter(spec: ChartSpec): SVGSVGElement {
+  const all = spec.series.flatMap((x) => x.points).filter((p) => p.x > 0 && p.y > 0);
+  const fg = cssVar('--fg');
+  const line = cssVar('--line');
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'group', 'aria-label': spec.title, 'data-testid': spec.testId, xmlns: 'http://www.w3.org/2000/svg', 'font-family': 'system-ui, sans-serif', 'font-size': 11 });
+  svg.append(s('rect', { x: 0, y: 0, width: W, height: H, fill: cssVar('--card') }));
+  svg.append(s('text', { x: M.l, y: 16, fill: fg, 'font-weight': 600 }, spec.title));
+  if (all.length === 0) {
+    svg.append(s('text', { x: W / 2, y: H / 2, fill: fg, 'text-anchor': 'middle' }, 'No feasible configurations'));
+    return svg;
+  }
+  const xs = all.map((p) => p.x);
+  const ys = all.map((p) => p.y);
+  const pad = (lo: number, hi: number): [number, number] => (lo === hi ? [lo / 2, hi * 2] : [lo / 1.25, hi * 1.25]);
+  const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
+  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
+  const X = (v: number) => M.l + ((Math.log(v) - Math.log(x0)) / (Math.log(x1) - Math.log(x0))) * (W - M.l - M.r);
+  const Y = (v: number) => H - M.b - ((Math.log(v) - Math.log(y0)) / (Math.log(y1) - Math.log(y0))) * (H - M.t - M.b);
+  for (const t of logTicks(x0, x1)) {
+    svg.append(s('line', { x1: X(t), x2: X(t), y1: M.t, y2: H - M.b, stroke: line }));
+    svg.append(s('text', { x: X(t), y: H - M.b + 14, fill: fg, 'text-anchor': 'middle' }, format(t, spec.xUnit)));
+  }
+  for (const t of logTicks(y0, y1)) {
+    svg.append(s('line', { x1: M.l, x2: W - M.r, y1: Y(t), y2: Y(t), stroke: line }));
+    svg.append(s('text', { x: M.l - 4, y: Y(t) + 4, fill: fg, 'text-anchor': 'end' }, format(t, spec.yUnit)));
+  }
+  svg.append(s('text', { x: (M.l + W - M.r) / 2, y: H - 8, fill: fg, 'text-anchor': 'middle' }, `${spec.xLabel} (log)`));
+  svg.append(s('text', { x: 12, y: (M.t + H - M.b) / 2, fill: fg, 'text-anchor': 'middle', transform: `rotate(-90 12 ${(M.t + H - M.b) / 2})` }, `${spec.yLabel} (log)`));
+  let lx = W - M.r;
+  for (const ser of [...spec.series].reverse()) {
+    const c = cssVar(ser.colorVar);
+    const t = s('text', { x: lx, y: 16, fill: fg, 'text-anchor': 'end' }, ser.name);
+    svg.append(t);
+    lx -= ser.name.length * 6.5 + 10;
+    svg.append(s('circle', { cx: lx + 4, cy: 12, r: 4, fill: c }));
+    lx -= 14;
+  }
+  for (const ser of spec.series) {
+    const c = cssVar(ser.colorVar);
+    const pts = ser.points.filter((p) => p.x > 0 && p.y > 0).sort((a, b) => a.x - b.x);
+    if (pts.length > 1) svg.append(s('polyline', { points: pts.map((p) => `${X(p.x)},${Y(p.y)}`).join(' '), fill: 'none', stroke: c, 'stroke-width': 1.5, 'stroke-opacity': 0.6 }));
+    for (const p of pts) {
+      const dot = s('circle', { class: 'pt', cx: X(p.x), cy: Y(p.y), r: 5, fill: c, tabindex: 0, role: 'button', 'aria-label': `${ser.name}: ${p.label}. Load this configuration`, 'data-key': p.key, 'data-x': String(p.x), 'data-y': String(p.y) },
+        s('title', {}, p.label));
+      dot.addEventListener('click', () => spec.onPick(p.key));
+      dot.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          spec.onPick(p.key);
+        }
+      });
+      svg.append(dot);
+      if (p.current) svg.append(s('circle', { class: 'current', cx: X(p.x), cy: Y(p.y), r: 9, fill: 'none', stroke: cssVar('--bad'), 'stroke-width': 2, 'data-current': 'true' }));
+    }
+  }
+  return svg;
+}
+
+/** The torus slice: one X×Y grid per z plane, labelled with the logical roles. */
+export function torusPicture(topology: number[], roles: { x: number; y: number; z: number }, axisRoles: number[]): SVGSVGElement {
+  const [dx = 1, dy = 1, dz = 1] = topology;
+  const cell = Math.max(6, Math.min(22, Math.floor(150 / Math.max(dx, dy))));
+  const planeW = dx * cell + 10;
+  const cols = Math.min(dz, 4);
+  const rows = Math.ceil(dz / cols);
+  const W2 = Math.max(260, cols * planeW + 20);
+  const H2 = rows * (dy * cell + 24) + 50;
+  const fg = cssVar('--fg');
+  const svg = s('svg', { viewBox: `0 0 ${W2} ${H2}`, role: 'img', 'aria-label': `Torus slice ${dx} by ${dy} by ${dz}`, xmlns: 'http://www.w3.org/2000/svg', 'font-size': 11, 'font-family': 'system-ui, sans-serif', 'data-testid': 'torus' });
+  const shown = Math.min(dz, 16);
+  for (let z = 0; z < shown; z++) {
+    const ox = 10 + (z % cols) * planeW;
+    const oy = 20 + Math.floor(z / cols) * (dy * cell + 24);
+    svg.append(s('text', { x: ox, y: oy - 4, fill: fg }, `z=${z}`));
+    for (let x = 0; x < dx; x++)
+      for (let y = 0; y < dy; y++)
+        svg.append(s('rect', { x: ox + x * cell, y: oy + y * cell, width: cell - 2, height: cell - 2, rx: 2, fill: cssVar('--bar'), 'fill-opacity': 0.25 + (0.6 * (z + 1)) / shown }));
+  }
+  const names = ['X', 'Y', 'Z'];
+  const roleOf = (phys: number) => ['x', 'y', 'z'][axisRoles.indexOf(phys)] ?? '?';
+  svg.append(s('text', { x: 10, y: H2 - 10, fill: fg }, `physical ${names.map((n, i) => `${n}=${topology[i]} plays ${roleOf(i)}`).join(', ')}; roles x=${roles.x}, y=${roles.y}, z=${roles.z}`));
+  return svg;
+}
+
+export function svgText(svg: SVGSVGElement): string {
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(svg);
+}
+
+export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
+  const vb = svg.viewBox.baseVal;
+  const url = URL.createObjectURL(new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = vb.width * scale;
+    canvas.height = vb.height * scale;
+    const ctx = canvas.getContext('2d')!;
+    ctx.scale(scale, scale);
+    ctx.drawImage(img, 0, 0, vb.width, vb.height);
+    return await new Promise<Blob>((res, rej) => canvas.toBlob((b) => (b ? res(b) : rej(new Error('PNG export failed'))), 'image/png'));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export function download(name: string, blob: Blob): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}

@@ -1,0 +1,330 @@
+// The input form. It turns its fields into a scenario document (sent to the core as JSON text)
+// and fills itself from a scenario the core has accepted. Range checks are the core's: its errors
+// carry a JSON pointer, which `showErrors` maps back to the input it concerns.
+import { h } from './dom.ts';
+import { field, isObject } from './json.ts';
+
+export interface PresetRef {
+  id: string;
+  name: string;
+}
+
+type Num = { id: string; key: string; label: string; unit: string; integer: boolean; hint?: string };
+
+export const MODEL_FIELDS: Num[] = [
+  { id: 'm-n_layers', key: 'n_layers', label: 'Layers', unit: '', integer: true },
+  { id: 'm-d_model', key: 'd_model', label: 'd_model', unit: 'dims', integer: true },
+  { id: 'm-d_ff', key: 'd_ff', label: 'd_ff', unit: 'dims', integer: true },
+  { id: 'm-n_heads', key: 'n_heads', label: 'Query heads', unit: 'heads', integer: true },
+  { id: 'm-n_kv_heads', key: 'n_kv_heads', label: 'K/V heads (1 = MQA, = heads: MHA, else GQA)', unit: 'heads', integer: true },
+  { id: 'm-d_head', key: 'd_head', label: 'd_head', unit: 'dims', integer: true },
+  { id: 'm-vocab_size', key: 'vocab_size', label: 'Vocabulary', unit: 'tokens', integer: true },
+];
+
+export const HW_FIELDS: Num[] = [
+  { id: 'hw-peak_flops_per_s_bf16', key: 'peak_flops_per_s_bf16', label: 'Peak bf16', unit: 'FLOP/s', integer: false },
+  { id: 'hw-peak_flops_per_s_int8', key: 'peak_flops_per_s_int8', label: 'Peak int8', unit: 'OP/s', integer: false },
+  { id: 'hw-hbm_capacity_bytes', key: 'hbm_capacity_bytes', label: 'HBM capacity', unit: 'bytes', integer: false },
+  { id: 'hw-hbm_bandwidth_bytes_per_s', key: 'hbm_bandwidth_bytes_per_s', label: 'HBM bandwidth', unit: 'B/s', integer: false },
+  { id: 'hw-ici_link_bandwidth_bytes_per_s', key: 'ici_link_bandwidth_bytes_per_s', label: 'ICI link bandwidth', unit: 'B/s', integer: false },
+];
+
+export interface FormOptions {
+  models: PresetRef[];
+  hardware: PresetRef[];
+  canSearch: boolean;
+}
+
+interface Fields {
+  [id: string]: HTMLInputElement | HTMLSelectElement;
+}
+
+function numInput(id: string, attrs: Record<string, string> = {}): HTMLInputElement {
+  return h('input', { id, name: id, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-error`, ...attrs });
+}
+
+function select(id: string, options: [string, string][]): HTMLSelectElement {
+  return h('select', { id, name: id, 'aria-describedby': `${id}-error` }, ...options.map(([v, t]) => h('option', { value: v }, t)));
+}
+
+function errorEl(id: string): HTMLElement {
+  return h('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': id });
+}
+
+function labelled(id: string, label: string, unit: string, control: HTMLElement): HTMLElement {
+  return h('div', { class: 'field' },
+    h('label', { for: id }, label, unit ? h('span', { class: 'unit' }, ` (${unit})`) : null),
+    control,
+    errorEl(id),
+  );
+}
+
+export class ScenarioForm {
+  readonly element: HTMLFormElement;
+  private f: Fields = {};
+  private modelFields: HTMLElement;
+  private hwFields: HTMLElement;
+  private chipsBox: HTMLElement;
+  private topoBox: HTMLElement;
+  private genBox: HTMLElement;
+  private general: HTMLElement;
+  private hwPresets = new Map<string, Record<string, unknown>>();
+  onChange: () => void = () => undefined;
+
+  constructor(opts: FormOptions) {
+    const f = this.f;
+    f['model-preset'] = select('model-preset', [...opts.models.map((m): [string, string] => [m.id, m.name]), ['custom', 'Custom dimensions…']]);
+    for (const m of MODEL_FIELDS) f[m.id] = numInput(m.id, { inputmode: 'numeric' });
+    f['m-block_type'] = select('m-block_type', [['parallel', 'Parallel (PaLM)'], ['serial', 'Serial']]);
+    f['m-ffn_type'] = select('m-ffn_type', [['swiglu', 'SwiGLU'], ['gelu', 'GELU']]);
+    f['hw-preset'] = select('hw-preset', [...opts.hardware.map((m): [string, string] => [m.id, m.name]), ['custom', 'Edited specs…']]);
+    for (const m of HW_FIELDS) f[m.id] = numInput(m.id);
+    f['slice-kind'] = select('slice-kind', [['chips', 'Number of chips'], ['topology', 'Torus shape X × Y × Z']]);
+    f['chips'] = numInput('chips', { inputmode: 'numeric' });
+    for (const i of [0, 1, 2]) f[`topology-${i}`] = numInput(`topology-${i}`, { inputmode: 'numeric', 'aria-describedby': 'topology-error' });
+    f['phase'] = select('phase', [['decode', 'Decode (generate)'], ['prefill', 'Prefill (process the prompt)']]);
+    f['batch'] = numInput('batch', { inputmode: 'numeric' });
+    f['input_tokens'] = numInput('input_tokens', { inputmode: 'numeric' });
+    f['generate_tokens'] = numInput('generate_tokens', { inputmode: 'numeric' });
+    f['weights'] = select('weights', [['int8', 'int8'], ['bf16', 'bf16'], ...(opts.canSearch ? [['auto', 'Best of both'] as [string, string]] : [])]);
+    f['ffn_layout'] = select('ffn_layout', [['auto', 'Auto (fastest that fits)'], ['ws1d', '1D weight-stationary'], ['ws2d', '2D weight-stationary'], ['wg_x', 'Weight-gathered X'], ['wg_xy', 'Weight-gathered XY'], ['wg_xyz', 'Weight-gathered XYZ']]);
+    f['attention_sharding'] = select('attention_sharding', [['auto', 'Auto'], ['heads', 'Over heads'], ['batch', 'Over batch (multiquery)']]);
+    f['mode'] = select('mode', [['calibrated', 'Calibrated (fitted to the paper)'], ['roofline', 'Roofline (lower bound)']]);
+    f['objective'] = select('objective', [['min_latency', 'Lowest latency'], ['min_cost', 'Lowest cost'], ['max_mfu', 'Highest MFU']]);
+    f['max_latency_per_token_s'] = numInput('max_latency_per_token_s', { placeholder: 'none' });
+
+    this.modelFields = h('div', { class: 'sub-fields', id: 'model-custom' },
+      h('div', { class: 'row2' }, ...MODEL_FIELDS.map((m) => labelled(m.id, m.label, m.unit, f[m.id]!))),
+      h('div', { class: 'row2' }, labelled('m-block_type', 'Block', '', f['m-block_type']!), labelled('m-ffn_type', 'Feed-forward', '', f['m-ffn_type']!)),
+    );
+    this.hwFields = h('div', { class: 'sub-fields', id: 'hw-custom' }, ...HW_FIELDS.map((m) => labelled(m.id, m.label, m.unit, f[m.id]!)));
+    this.chipsBox = labelled('chips', 'Chips', opts.canSearch ? 'count, or “auto”' : 'count', f['chips']!);
+    this.topoBox = h('div', { class: 'field' },
+      h('span', { class: 'label', id: 'topology-label' }, 'Torus shape ', h('span', { class: 'unit' }, '(chips per axis X, Y, Z)')),
+      h('div', { class: 'row3', role: 'group', 'aria-labelledby': 'topology-label' },
+        ...[0, 1, 2].map((i) => {
+          const e = f[`topology-${i}`]!;
+          e.setAttribute('aria-label', `Chips along ${'XYZ'[i]}`);
+          return e;
+        })),
+      errorEl('topology'),
+    );
+    this.genBox = labelled('generate_tokens', 'Generated tokens', 'tokens per sequence', f['generate_tokens']!);
+    this.general = h('p', { class: 'field-error', id: 'form-error', role: 'alert' });
+
+    this.element = h('form', { class: 'inputs card', id: 'inputs', 'aria-label': 'Inputs', novalidate: true },
+      h('fieldset', {}, h('legend', {}, 'Model'), labelled('model-preset', 'Model preset', '', f['model-preset']!), this.modelFields),
+      h('fieldset', {}, h('legend', {}, 'Hardware'), labelled('hw-preset', 'Chip', '', f['hw-preset']!), this.hwFields,
+        labelled('slice-kind', 'Slice given as', '', f['slice-kind']!), this.chipsBox, this.topoBox),
+      h('fieldset', {}, h('legend', {}, 'Workload'),
+        labelled('phase', 'Phase', '', f['phase']!),
+        labelled('batch', 'Batch', opts.canSearch ? 'sequences, or “auto”' : 'sequences', f['batch']!),
+        labelled('input_tokens', 'Input / context tokens', 'tokens per sequence', f['input_tokens']!),
+        this.genBox),
+      h('fieldset', {}, h('legend', {}, 'Plan'),
+        labelled('weights', 'Weight format', '', f['weights']!),
+        labelled('ffn_layout', 'Feed-forward layout', '', f['ffn_layout']!),
+        labelled('attention_sharding', 'Attention layout', '', f['attention_sharding']!),
+        labelled('mode', 'Mode', '', f['mode']!),
+        opts.canSearch ? labelled('objective', 'Objective', '', f['objective']!) : null,
+        opts.canSearch ? labelled('max_latency_per_token_s', 'Latency budget', 'seconds per token, optional', f['max_latency_per_token_s']!) : null),
+      this.general,
+    );
+    this.element.addEventListener('submit', (e) => e.preventDefault());
+    this.element.addEventListener('input', (e) => this.changed(e.target));
+    this.element.addEventListener('change', (e) => this.changed(e.target));
+  }
+
+  setHardwarePreset(id: string, preset: Record<string, unknown>): void {
+    this.hwPresets.set(id, preset);
+  }
+
+  private changed(target: EventTarget | null): void {
+    if (target === this.f['hw-preset'] && this.value('hw-preset') === 'custom') {
+      // Start editing from the specs of the chip that was selected before.
+      const base = this.hwPresets.values().next().value;
+      for (const m of HW_FIELDS) {
+        const e = this.f[m.id] as HTMLInputElement;
+        if (e.value === '' && base) e.value = String(field(base, m.key) ?? '');
+      }
+    }
+    this.sync();
+    this.onChange();
+  }
+
+  /** Shows only the fields that apply. */
+  sync(): void {
+    this.modelFields.hidden = this.value('model-preset') !== 'custom';
+    this.hwFields.hidden = this.value('hw-preset') !== 'custom';
+    const topo = this.value('slice-kind') === 'topology';
+    this.chipsBox.hidden = topo;
+    this.topoBox.hidden = !topo;
+    this.genBox.hidden = this.value('phase') !== 'decode';
+  }
+
+  value(id: string): string {
+    return this.f[id]!.value.trim();
+  }
+
+  private setValue(id: string, v: unknown): void {
+    const e = this.f[id];
+    if (!e) return;
+    if (typeof v === 'number' || typeof v === 'string') e.value = String(v);
+  }
+
+  /** Field-level parse errors (not ranges: those are the core's). */
+  private readNumber(id: string, integer: boolean, errors: Map<string, string>, allowAuto = false, optional = false): number | 'auto' | undefined {
+    const t = this.value(id);
+    if (t === '') {
+      if (!optional) errors.set(id, 'required');
+      return undefined;
+    }
+    if (allowAuto && t.toLowerCase() === 'auto') return 'auto';
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
+      errors.set(id, integer ? 'enter a whole number' : 'enter a number (e.g. 1.2e12)');
+      return undefined;
+    }
+    const n = Number(t);
+    if (integer && !Number.isInteger(n)) {
+      errors.set(id, 'enter a whole number');
+      return undefined;
+    }
+    return n;
+  }
+
+  /** The scenario document, or the field errors that prevent building one. */
+  read(forSearch: boolean): { ok: true; scenario: Record<string, unknown> } | { ok: false; errors: Map<string, string> } {
+    const errors = new Map<string, string>();
+    const sc: Record<string, unknown> = { schema_version: 1 };
+    if (this.value('model-preset') === 'custom') {
+      const m: Record<string, unknown> = { id: 'custom', name: 'Custom model' };
+      for (const x of MODEL_FIELDS) m[x.key] = this.readNumber(x.id, true, errors);
+      m.block_type = this.value('m-block_type');
+      m.ffn_type = this.value('m-ffn_type');
+      sc.model = m;
+    } else sc.model = this.value('model-preset');
+    if (this.value('hw-preset') === 'custom') {
+      const base = this.hwPresets.values().next().value;
+      const hw: Record<string, unknown> = {};
+      // Specs the form does not show are kept from the preset (topology rules, calibration).
+      if (base) {
+        for (const k of ['ici_links_per_chip', 'ici_hop_latency_s', 'max_axis_chips', 'max_chips', 'torus_axis_multiple', 'calibration']) {
+          const v = field(base, k);
+          if (v !== undefined) hw[k] = v;
+        }
+      }
+      hw.id = 'custom';
+      hw.name = 'Edited chip';
+      for (const x of HW_FIELDS) hw[x.key] = this.readNumber(x.id, false, errors);
+      sc.hardware = hw;
+    } else sc.hardware = this.value('hw-preset');
+    if (this.value('slice-kind') === 'topology') {
+      const dims = [0, 1, 2].map((i) => this.readNumber(`topology-${i}`, true, errors));
+      for (const i of [0, 1, 2]) if (errors.has(`topology-${i}`)) errors.set('topology', errors.get(`topology-${i}`)!);
+      sc.topology = dims;
+    } else sc.chips = this.readNumber('chips', true, errors, forSearch);
+    sc.phase = this.value('phase');
+    sc.batch = this.readNumber('batch', true, errors, forSearch);
+    sc.input_tokens = this.readNumber('input_tokens', true, errors);
+    if (sc.phase === 'decode') sc.generate_tokens = this.readNumber('generate_tokens', true, errors);
+    sc.weights = this.value('weights');
+    sc.ffn_layout = this.value('ffn_layout');
+    sc.attention_sharding = this.value('attention_sharding');
+    sc.mode = this.value('mode');
+    if (forSearch) {
+      sc.objective = this.value('objective');
+      const budget = this.readNumber('max_latency_per_token_s', false, errors, false, true);
+      if (typeof budget === 'number') sc.max_latency_per_token_s = budget;
+    }
+    return errors.size ? { ok: false, errors } : { ok: true, scenario: sc };
+  }
+
+  /** Fills the form from a scenario text the core has accepted. */
+  fill(text: string): void {
+    const sc = JSON.parse(text) as unknown;
+    if (!isObject(sc)) return;
+    const model = field(sc, 'model');
+    if (typeof model === 'string') this.setValue('model-preset', model);
+    else if (isObject(model)) {
+      this.setValue('model-preset', 'custom');
+      for (const x of MODEL_FIELDS) this.setValue(x.id, field(model, x.key) ?? (x.key === 'n_kv_heads' ? field(model, 'n_heads') : ''));
+      this.setValue('m-block_type', field(model, 'block_type') ?? 'parallel');
+      this.setValue('m-ffn_type', field(model, 'ffn_type') ?? 'swiglu');
+    }
+    const hw = field(sc, 'hardware');
+    if (typeof hw === 'string' || hw === undefined) this.setValue('hw-preset', hw ?? 'tpu-v4');
+    else if (isObject(hw)) {
+      this.setValue('hw-preset', 'custom');
+      for (const x of HW_FIELDS) this.setValue(x.id, field(hw, x.key));
+    }
+    const topo = field(sc, 'topology');
+    if (Array.isArray(topo)) {
+      this.setValue('slice-kind', 'topology');
+      topo.slice(0, 3).forEach((v, i) => this.setValue(`topology-${i}`, v));
+    } else {
+      this.setValue('slice-kind', 'chips');
+      this.setValue('chips', field(sc, 'chips'));
+    }
+    for (const k of ['phase', 'batch', 'input_tokens', 'generate_tokens', 'weights', 'ffn_layout', 'attention_sharding', 'mode', 'objective']) {
+      const v = field(sc, k);
+      if (v !== undefined) this.setValue(k, v);
+    }
+    const budget = field(sc, 'max_latency_per_token_s');
+    this.setValue('max_latency_per_token_s', typeof budget === 'number' ? budget : '');
+    this.sync();
+  }
+
+  clearErrors(): void {
+    for (const e of this.element.querySelectorAll<HTMLElement>('.field-error')) e.textContent = '';
+    for (const e of this.element.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
+  }
+
+  /** Shows parse errors by field id. */
+  showFieldErrors(errors: Map<string, string>): void {
+    this.clearErrors();
+    for (const [id, msg] of errors) this.showAt(id, msg);
+  }
+
+  /** Shows a core error next to the input its JSON pointer names. */
+  showCoreError(path: string, message: string): string {
+    this.clearErrors();
+    const id = fieldForPath(path);
+    this.showAt(id, message);
+    return id;
+  }
+
+  private showAt(id: string, message: string): void {
+    const err = this.element.querySelector<HTMLElement>(`[data-error-for="${id}"]`) ?? this.general;
+    err.textContent = message;
+    const input = this.f[id] ?? (id === 'topology' ? this.f['topology-0'] : undefined);
+    input?.setAttribute('aria-invalid', 'true');
+  }
+}
+
+/** Maps a JSON pointer from a core error to the id of the input it concerns. */
+export function fieldForPath(path: string): string {
+  const parts = path.split('/').slice(1);
+  const [top, sub] = parts;
+  switch (top) {
+    case 'model':
+      return sub && MODEL_FIELDS.some((m) => m.key === sub) ? `m-${sub}` : sub === 'block_type' || sub === 'ffn_type' ? `m-${sub}` : 'model-preset';
+    case 'hardware':
+      return sub && HW_FIELDS.some((m) => m.key === sub) ? `hw-${sub}` : 'hw-preset';
+    case 'topology':
+      return 'topology';
+    case 'chips':
+    case 'phase':
+    case 'batch':
+    case 'input_tokens':
+    case 'generate_tokens':
+    case 'weights':
+    case 'ffn_layout':
+    case 'attention_sharding':
+    case 'mode':
+    case 'objective':
+    case 'max_latency_per_token_s':
+      return top;
+    default:
+      return 'form';
+  }
+}

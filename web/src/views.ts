@@ -1,0 +1,240 @@
+// Views of an evaluate-shaped result. Every number is read from the core's JSON by key and shown
+// through numberEl (formatted text, exact value in data-value). Nothing here computes a quantity.
+import { h, numberEl } from './dom.ts';
+import { arr, field, isObject, num, obj, optNum, optStr, str } from './json.ts';
+import type { Unit } from './format.ts';
+
+export type R = Record<string, unknown>;
+
+function metric(label: string, value: number, unit: Unit, testId: string): HTMLElement {
+  return h('div', { class: 'metric' }, h('span', { class: 'label' }, label), numberEl(value, unit, testId));
+}
+
+function kvRow(label: string, value: Node | string): HTMLTableRowElement {
+  return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, value));
+}
+
+const FFN_NAMES: Record<string, string> = {
+  ws1d: '1D weight-stationary',
+  ws2d: '2D weight-stationary',
+  wg_x: 'weight-gathered X',
+  wg_xy: 'weight-gathered XY',
+  wg_xyz: 'weight-gathered XYZ',
+};
+
+export function configText(r: R): string {
+  const topo = arr(r, 'topology').join('×');
+  const ffn = str(r, 'ffn_layout');
+  return `${num(r, 'chips')} chips (${topo}), batch ${num(r, 'batch')}, ${str(r, 'weights')} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, attention over ${str(r, 'attention_sharding')}`;
+}
+
+/** The memory bar: weights, KV cache and working memory against HBM capacity. */
+export function memoryBar(r: R, prefix = 'memory'): HTMLElement {
+  const m = obj(r, 'memory');
+  const cap = num(m, 'hbm_capacity_bytes');
+  const total = num(r, 'memory_per_chip_bytes');
+  const scale = Math.max(cap, total);
+  // Widths are presentation only (percent of the bar), not results.
+  const seg = (cls: string, key: string) => h('span', { class: cls, style: undefined, 'data-w': String((100 * num(m, key)) / scale) });
+  const bar = h('div', { class: 'membar', role: 'img', 'aria-label': 'Memory per chip against HBM capacity' },
+    seg('w', 'weights_bytes'), seg('kv', 'kv_cache_bytes'), seg('act', 'working_bytes'),
+    h('span', { class: 'cap', 'data-left': String((100 * cap) / scale) }),
+  );
+  for (const s of bar.querySelectorAll<HTMLElement>('span')) {
+    if (s.dataset.w) s.style.width = `${s.dataset.w}%`;
+    if (s.dataset.left) s.style.left = `${s.dataset.left}%`;
+  }
+  return h('div', { class: 'memory' },
+    bar,
+    h('div', { class: 'legend' },
+      h('span', {}, h('i', { class: 'w' }), 'Weights ', numberEl(num(m, 'weights_bytes'), 'bytes', `${prefix}-weights_bytes`)),
+      h('span', {}, h('i', { class: 'kv' }), 'KV cache ', numberEl(num(m, 'kv_cache_bytes'), 'bytes', `${prefix}-kv_cache_bytes`)),
+      h('span', {}, h('i', { class: 'act' }), 'Working ', numberEl(num(m, 'working_bytes'), 'bytes', `${prefix}-working_bytes`)),
+      h('span', {}, 'Total ', numberEl(total, 'bytes', `${prefix}-memory_per_chip_bytes`), ' of ', numberEl(cap, 'bytes', `${prefix}-hbm_capacity_bytes`), ' HBM'),
+    ),
+  );
+}
+
+function fitsEl(r: R): HTMLElement {
+  const fits = field(r, 'fits') === true;
+  const reasons = arr(r, 'does_not_fit').map((x) => (typeof x === 'string' ? x : isObject(x) ? optStr(x, 'message') ?? JSON.stringify(x) : String(x)));
+  return h('div', { class: 'fitbox' },
+    h('p', { class: 'fit', 'data-fits': String(fits), 'data-testid': 'fits' }, fits ? 'Fits in memory' : 'Does not fit'),
+    reasons.length ? h('ul', { class: 'reasons', 'data-testid': 'does-not-fit' }, ...reasons.map((t) => h('li', {}, t))) : null,
+  );
+}
+
+/** View 1: the answer. */
+export function renderAnswer(r: R, note: string): HTMLElement {
+  const decode = str(r, 'phase') === 'decode';
+  return h('section', { class: 'card', 'aria-labelledby': 'answer-title', 'data-view': 'answer' },
+    h('h2', { id: 'answer-title' }, 'Answer'),
+    h('p', { class: 'muted', 'data-testid': 'config' }, note, configText(r)),
+    h('div', { class: 'headline' },
+      metric(decode ? 'Decode latency' : 'Prefill latency', num(r, 'latency_s'), 's', 'latency_s'),
+      metric('Per token', num(r, 'latency_per_token_s'), 's', 'latency_per_token_s'),
+      metric('MFU', num(r, 'mfu'), 'fraction', 'mfu'),
+      metric('Cost per token', num(r, 'cost_chip_s_per_token'), 'chip_s', 'cost_chip_s_per_token'),
+      metric('Throughput', num(r, 'throughput_tokens_per_s'), 'tokens_per_s', 'throughput_tokens_per_s'),
+    ),
+    h('h3', {}, 'Memory per chip'),
+    memoryBar(r),
+    fitsEl(r),
+  );
+}
+
+const TERM_LABEL: Record<string, string> = {
+  compute: 'Compute',
+  weight_load: 'Weight load',
+  kv_load: 'KV cache load',
+  communication: 'Communication',
+  overhead: 'Overhead',
+};
+
+function inputsTable(inputs: unknown): HTMLElement {
+  const rows: HTMLElement[] = [];
+  if (isObject(inputs)) {
+    for (const k of Object.keys(inputs)) {
+      const v = field(inputs, k);
+      rows.push(kvRow(k, typeof v === 'number' ? numberEl(v, unitOfKey(k), `input-${k}`) : String(v)));
+    }
+  }
+  return h('table', { class: 'kv' }, ...rows);
+}
+
+function unitOfKey(k: string): Unit {
+  if (k.endsWith('_bytes_per_s')) return 'bytes_per_s';
+  if (k.endsWith('_flops_per_s') || k.startsWith('peak_flops')) return 'flops_per_s';
+  if (k.endsWith('_bytes') || k.startsWith('bytes')) return 'bytes';
+  if (k.endsWith('_s')) return 's';
+  if (k.endsWith('efficiency') || k.endsWith('overlap')) return 'fraction';
+  if (k.endsWith('flops')) return 'count';
+  return 'count';
+}
+
+/** View 2: time by term, with formulas and inputs on demand, and each collective. */
+export function renderBreakdown(r: R): HTMLElement {
+  const b = obj(r, 'breakdown');
+  const terms = arr(b, 'terms').filter(isObject);
+  const maxT = Math.max(...terms.map((t) => num(t, 'time_s')), 1e-30);
+  const termRows = terms.map((t) => {
+    const name = str(t, 'name');
+    const time = num(t, 'time_s');
+    const bar = h('span', { class: 'hbar' });
+    bar.style.width = `${(100 * time) / maxT}%`;
+    return h('details', { class: 'term', 'data-term': name },
+      h('summary', {}, h('span', { class: 'term-name' }, TERM_LABEL[name] ?? name), numberEl(time, 's', `term-${name}`), h('span', { class: 'hbar-box' }, bar)),
+      h('p', { class: 'formula' }, optStr(t, 'formula') ?? ''),
+      inputsTable(field(t, 'inputs')),
+    );
+  });
+  const colls = arr(b, 'collectives').filter(isObject);
+  const collTable = h('table', { class: 'grid', 'data-testid': 'collectives' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Collective'), h('th', { scope: 'col' }, 'Axes'), h('th', { scope: 'col' }, 'Group'),
+      h('th', { scope: 'col' }, 'Bytes / chip / layer'), h('th', { scope: 'col' }, 'Time / layer'), h('th', { scope: 'col' }, 'Time, all layers'))),
+    h('tbody', {}, ...colls.map((c, i) => h('tr', {},
+      h('td', {}, str(c, 'name')),
+      h('td', {}, optStr(c, 'axes') ?? ''),
+      h('td', {}, numberEl(num(c, 'group_size'), 'int', `coll-${i}-group_size`)),
+      h('td', {}, numberEl(num(c, 'bytes_per_chip_per_layer'), 'bytes', `coll-${i}-bytes_per_chip_per_layer`)),
+      h('td', {}, numberEl(num(c, 'time_per_layer_s'), 's', `coll-${i}-time_per_layer_s`)),
+      h('td', {}, numberEl(num(c, 'time_s'), 's', `coll-${i}-time_s`)),
+    ))),
+  );
+  return h('section', { class: 'card', 'aria-labelledby': 'breakdown-title', 'data-view': 'breakdown' },
+    h('h2', { id: 'breakdown-title' }, 'Time breakdown'),
+    h('p', { class: 'muted' }, 'Step time: ', h('span', { class: 'formula' }, optStr(b, 'step_time_formula') ?? ''), ` (${num(b, 'passes')} pass${num(b, 'passes') === 1 ? '' : 'es'}). Open a term for its formula and inputs.`),
+    h('div', { class: 'terms' }, ...termRows),
+    h('h3', {}, 'Collectives'),
+    colls.length ? h('div', { class: 'scroll' }, collTable) : h('p', { class: 'muted' }, 'None: this layout runs no collectives.'),
+  );
+}
+
+/** View 4: the torus slice and how the model is split over x / y / z. */
+export function renderLayout(r: R, svgOf: (r: R) => SVGSVGElement): HTMLElement {
+  const roles = obj(r, 'role_sizes');
+  const ffn = str(r, 'ffn_layout');
+  const colls = arr(obj(r, 'breakdown'), 'collectives').filter(isObject);
+  return h('section', { class: 'card', 'aria-labelledby': 'layout-title', 'data-view': 'layout' },
+    h('h2', { id: 'layout-title' }, 'Layout'),
+    h('div', { class: 'layout-grid' },
+      h('figure', { class: 'torus' }, svgOf(r), h('figcaption', { class: 'muted' }, `Slice ${arr(r, 'topology').join(' × ')}${field(r, 'wraparound') === true ? ' (torus, wraparound)' : ''}`)),
+      h('table', { class: 'kv', 'data-testid': 'split' },
+        h('caption', {}, 'Split'),
+        kvRow('x chips', numberEl(num(roles, 'x'), 'int', 'role-x')),
+        kvRow('y chips', numberEl(num(roles, 'y'), 'int', 'role-y')),
+        kvRow('z chips', numberEl(num(roles, 'z'), 'int', 'role-z')),
+        kvRow('Feed-forward', FFN_NAMES[ffn] ?? ffn),
+        kvRow('Attention over', str(r, 'attention_sharding')),
+        kvRow('Batch ways (attention)', numberEl(num(r, 'attention_batch_ways'), 'int', 'attention_batch_ways')),
+        kvRow('Head ways (attention)', numberEl(num(r, 'attention_head_ways'), 'int', 'attention_head_ways')),
+      ),
+    ),
+    h('h3', {}, 'Collectives per layer'),
+    h('ul', { class: 'coll-list' }, ...colls.map((c, i) => h('li', {}, `${str(c, 'name')} over ${optStr(c, 'axes') ?? '?'}: `,
+      numberEl(num(c, 'bytes_per_chip_per_layer'), 'bytes', `layout-coll-${i}-bytes`), ' per chip'))),
+  );
+}
+
+export interface CompareRow {
+  label: string;
+  key: string;
+  unit: Unit | 'text';
+}
+
+export const COMPARE_ROWS: CompareRow[] = [
+  { label: 'Chips', key: 'chips', unit: 'int' },
+  { label: 'Torus', key: 'topology', unit: 'text' },
+  { label: 'Phase', key: 'phase', unit: 'text' },
+  { label: 'Batch', key: 'batch', unit: 'int' },
+  { label: 'Input tokens', key: 'input_tokens', unit: 'int' },
+  { label: 'Generated tokens', key: 'generate_tokens', unit: 'int' },
+  { label: 'Weights', key: 'weights', unit: 'text' },
+  { label: 'FFN layout', key: 'ffn_layout', unit: 'text' },
+  { label: 'Attention', key: 'attention_sharding', unit: 'text' },
+  { label: 'Mode', key: 'mode', unit: 'text' },
+  { label: 'Latency', key: 'latency_s', unit: 's' },
+  { label: 'Per token', key: 'latency_per_token_s', unit: 's' },
+  { label: 'MFU', key: 'mfu', unit: 'fraction' },
+  { label: 'Cost per token', key: 'cost_chip_s_per_token', unit: 'chip_s' },
+  { label: 'Throughput', key: 'throughput_tokens_per_s', unit: 'tokens_per_s' },
+  { label: 'Memory per chip', key: 'memory_per_chip_bytes', unit: 'bytes' },
+  { label: 'Fits', key: 'fits', unit: 'text' },
+];
+
+function cell(r: R, row: CompareRow, side: string): HTMLElement {
+  const v = field(r, row.key);
+  if (row.unit !== 'text' && typeof v === 'number') return h('td', {}, numberEl(v, row.unit, `cmp-${side}-${row.key}`));
+  const t = Array.isArray(v) ? v.join('×') : String(v ?? '');
+  return h('td', { 'data-testid': `cmp-${side}-${row.key}` }, t);
+}
+
+/** View 5: two configurations side by side, differing rows marked. */
+export function renderCompare(a: R, b: R): HTMLElement {
+  return h('section', { class: 'card', 'aria-labelledby': 'compare-title', 'data-view': 'compare' },
+    h('h2', { id: 'compare-title' }, 'Compare'),
+    h('div', { class: 'scroll' },
+      h('table', { class: 'grid', 'data-testid': 'compare' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, 'A (current)'), h('th', { scope: 'col' }, 'B (pinned)'))),
+        h('tbody', {}, ...COMPARE_ROWS.map((row) => {
+          const differs = JSON.stringify(field(a, row.key)) !== JSON.stringify(field(b, row.key));
+          return h('tr', { class: differs ? 'diff' : undefined, 'data-differs': String(differs) },
+            h('th', { scope: 'row' }, row.label, differs ? h('span', { class: 'sr-only' }, ' (differs)') : null), cell(a, row, 'a'), cell(b, row, 'b'));
+        })),
+      ),
+    ),
+  );
+}
+
+/** View 6: maximum context per attention layout (from maxContext()). */
+export function renderContext(c: R): HTMLElement {
+  const rows = arr(c, 'layouts').filter(isObject);
+  return h('section', { class: 'card', 'aria-labelledby': 'context-title', 'data-view': 'context' },
+    h('h2', { id: 'context-title' }, 'Maximum context'),
+    h('table', { class: 'grid', 'data-testid': 'max-context' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Attention layout'), h('th', { scope: 'col' }, 'Max context (tokens)'))),
+      h('tbody', {}, ...rows.map((x, i) => h('tr', {}, h('td', {}, optStr(x, 'attention_sharding') ?? optStr(x, 'name') ?? String(i)),
+        h('td', {}, numberEl(optNum(x, 'max_context_tokens') ?? NaN, 'int', `ctx-${optStr(x, 'attention_sharding') ?? i}`))))),
+    ),
+  );
+}
