@@ -63,3 +63,21 @@ test('getPreset returns the preset JSON', () => {
   assert.equal(r.preset.id, 'palm-8b');
   assert.equal(r.preset.n_layers, 32);
 });
+
+test('evaluate (when this engine build has it): canonical echo, finite numbers, errors with paths', (t) => {
+  if (typeof core.evaluate !== 'function') return t.skip('this engine build has no evaluate()');
+  const sc = { schema_version: 1, model: 'palm-540b', hardware: 'tpu-v4', chips: 64, phase: 'decode', batch: 64, input_tokens: 2048, generate_tokens: 64, weights: 'int8', ffn_layout: 'auto', attention_sharding: 'auto', mode: 'calibrated' };
+  const r = call('evaluate', JSON.stringify(sc));
+  assert.equal(r.ok, true, JSON.stringify(r.error));
+  for (const k of ['latency_s', 'latency_per_token_s', 'mfu', 'cost_chip_s_per_token', 'throughput_tokens_per_s', 'memory_per_chip_bytes']) {
+    assert.ok(Number.isFinite(r[k]) && r[k] > 0, k);
+  }
+  assert.equal(r.scenario.model, 'palm-540b');
+  assert.equal(r.chips, 64);
+  // The canonical echo evaluates to the same numbers (what a frontier click or a link relies on).
+  const again = call('evaluate', JSON.stringify(r.scenario));
+  assert.equal(again.latency_s, r.latency_s);
+  const bad = call('evaluate', JSON.stringify({ ...sc, batch: 0 }));
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error.path, '/batch');
+});

@@ -1,0 +1,297 @@
+// Issue #5: every view shows the core's numbers; a link round-trip reproduces identical numbers;
+// inputs reject bad values next to the input; compare; frontier clicks load a configuration.
+// Views whose core function has not landed in this engine build are skipped with the reason.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { inflateRawSync } from 'node:zlib';
+import { assertShownEquals, launchBrowser, loadCore, openPage, readNumbers, screenshot, startServer, waitReady } from './harness.mjs';
+
+let server, browser, core;
+before(async () => {
+  [server, browser, core] = await Promise.all([startServer(), launchBrowser(), loadCore()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const hasEval = () => typeof core.core.evaluate === 'function';
+const hasSearch = () => typeof core.core.search === 'function';
+const hasFrontier = () => typeof core.core.frontier === 'function';
+const hasMaxContext = () => typeof core.core.maxContext === 'function';
+
+/** The scenario text in the page's URL (decoded here with zlib, independently of the page). */
+async function scenarioOf(page) {
+  const hash = await page.evaluate(() => location.hash);
+  const m = /[#&]s=([A-Za-z0-9_-]+)/.exec(hash);
+  assert.ok(m, `no scenario in ${hash}`);
+  return inflateRawSync(Buffer.from(m[1], 'base64url')).toString('utf8');
+}
+
+/** The evaluate-shaped result the core gives for the page's current scenario. */
+function coreResult(text) {
+  if (hasSearch()) {
+    const r = core.call('search', text);
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    return r.best;
+  }
+  const r = core.call('evaluate', text);
+  assert.equal(r.ok, true, JSON.stringify(r.error));
+  return r;
+}
+
+async function numbersOf(page) {
+  const out = {};
+  for (const n of await readNumbers(page, '#results')) out[n.id] = n;
+  return out;
+}
+
+async function settle(page) {
+  // One recompute per frame: wait until the URL encodes what the form shows and the worker is idle.
+  await page.waitForFunction(() => document.getElementById('status')?.dataset.kind !== 'busy');
+  await page.waitForTimeout(150);
+}
+
+test('answer, breakdown and layout views show the core numbers; screenshots', async (t) => {
+  if (!hasEval()) return t.skip('this engine build has no evaluate()');
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  const text = await scenarioOf(page);
+  const r = coreResult(text);
+
+  let n = await numbersOf(page);
+  for (const k of ['latency_s', 'latency_per_token_s', 'mfu', 'cost_chip_s_per_token', 'throughput_tokens_per_s', 'memory_per_chip_bytes']) {
+    const id = k === 'memory_per_chip_bytes' ? 'memory-memory_per_chip_bytes' : k;
+    assert.ok(n[id], `${id} shown`);
+    assertShownEquals(n[id].text, n[id].unit, n[id].value, r[k], id);
+  }
+  for (const k of ['weights_bytes', 'kv_cache_bytes', 'working_bytes', 'hbm_capacity_bytes']) {
+    assertShownEquals(n[`memory-${k}`].text, n[`memory-${k}`].unit, n[`memory-${k}`].value, r.memory[k], k);
+  }
+  assert.equal(await page.getAttribute('[data-testid="fits"]', 'data-fits'), String(r.fits));
+  await screenshot(page, 'view-answer-desktop-light');
+
+  await page.click('#tab-breakdown');
+  await page.waitForSelector('[data-view="breakdown"]');
+  n = await numbersOf(page);
+  for (const term of r.breakdown.terms) {
+    const e = n[`term-${term.name}`];
+    assert.ok(e, `term ${term.name} shown`);
+    assertShownEquals(e.text, e.unit, e.value, term.time_s, `term ${term.name}`);
+  }
+  r.breakdown.collectives.forEach((c, i) => {
+    for (const k of ['bytes_per_chip_per_layer', 'time_per_layer_s', 'time_s', 'group_size']) {
+      const e = n[`coll-${i}-${k}`];
+      assertShownEquals(e.text, e.unit, e.value, c[k], `collective ${c.name} ${k}`);
+    }
+  });
+  // Formula and inputs on demand.
+  await page.click('[data-term="compute"] summary');
+  const formula = await page.textContent('[data-term="compute"] .formula');
+  assert.equal(formula, r.breakdown.terms.find((x) => x.name === 'compute').formula);
+  n = await numbersOf(page);
+  for (const [k, v] of Object.entries(r.breakdown.terms.find((x) => x.name === 'compute').inputs)) {
+    assert.equal(n[`input-${k}`].value, String(v), `compute input ${k}`);
+  }
+  await screenshot(page, 'view-breakdown-desktop-light');
+
+  await page.click('#tab-layout');
+  await page.waitForSelector('[data-view="layout"]');
+  n = await numbersOf(page);
+  for (const k of ['x', 'y', 'z']) assert.equal(n[`role-${k}`].value, String(r.role_sizes[k]));
+  assert.equal(n.attention_batch_ways.value, String(r.attention_batch_ways));
+  assert.equal(n.attention_head_ways.value, String(r.attention_head_ways));
+  assert.equal(await page.$$eval('[data-testid="torus"] rect', (e) => e.length), Math.min(r.topology[2], 16) * r.topology[0] * r.topology[1]);
+  await screenshot(page, 'view-layout-desktop-light');
+  assert.match(await page.evaluate(() => location.hash), /&view=layout$/);
+  p.assertClean();
+  await p.close();
+});
+
+test('changing inputs recomputes; the link round-trip reproduces identical numbers', async (t) => {
+  if (!hasEval()) return t.skip('this engine build has no evaluate()');
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.fill('#batch', '256');
+  await page.selectOption('#phase', 'prefill');
+  await page.selectOption('#weights', 'bf16');
+  await page.selectOption('#slice-kind', 'topology');
+  for (const [i, v] of ['4', '4', '8'].entries()) await page.fill(`#topology-${i}`, v);
+  await page.fill('#input_tokens', '1024');
+  await settle(page);
+  const text = await scenarioOf(page);
+  const sc = JSON.parse(text);
+  assert.equal(sc.batch, 256);
+  assert.deepEqual(sc.topology, [4, 4, 8]);
+  assert.equal(sc.phase, 'prefill');
+  const r = coreResult(text);
+  const a = await numbersOf(page);
+  assertShownEquals(a.latency_s.text, 's', a.latency_s.value, r.latency_s, 'latency after edits');
+  await page.click('#tab-breakdown');
+  await page.waitForSelector('[data-view="breakdown"]');
+  const aBreak = await numbersOf(page);
+  const url = page.url();
+
+  const q = await openPage(browser, { colorScheme: 'dark', viewport: { width: 390, height: 844 } });
+  await q.page.goto(url);
+  await waitReady(q.page);
+  assert.equal(await q.page.inputValue('#batch'), '256');
+  assert.equal(await q.page.inputValue('#phase'), 'prefill');
+  assert.equal(await q.page.inputValue('#topology-2'), '8');
+  assert.equal(await q.page.getAttribute('[role="tab"][aria-selected="true"]', 'data-view'), 'breakdown');
+  const bBreak = await numbersOf(q.page);
+  assert.deepEqual(Object.fromEntries(Object.entries(bBreak).map(([k, v]) => [k, v.value])), Object.fromEntries(Object.entries(aBreak).map(([k, v]) => [k, v.value])));
+  assert.equal(q.page.url(), url, 'the link is stable');
+  await screenshot(q.page, 'view-breakdown-phone-dark');
+  await q.page.click('#tab-answer');
+  await q.page.waitForSelector('[data-view="answer"]');
+  const b = await numbersOf(q.page);
+  for (const k of Object.keys(a)) assert.equal(b[k]?.value, a[k].value, `${k} identical after the round-trip`);
+  await screenshot(q.page, 'view-answer-phone-dark');
+  q.assertClean();
+  await q.close();
+  p.assertClean();
+  await p.close();
+});
+
+test('bad inputs show a message next to the input and keep the last result', async (t) => {
+  if (!hasEval()) return t.skip('this engine build has no evaluate()');
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  const before = await page.getAttribute('[data-testid="latency_s"]', 'data-value');
+  const hash = await page.evaluate(() => location.hash);
+
+  await page.fill('#batch', 'abc');
+  await page.waitForFunction(() => document.getElementById('batch-error')?.textContent !== '');
+  assert.equal(await page.textContent('#batch-error'), 'enter a whole number');
+  assert.equal(await page.getAttribute('#batch', 'aria-invalid'), 'true');
+
+  await page.fill('#batch', '0');
+  await page.waitForFunction(() => /range/.test(document.getElementById('batch-error')?.textContent ?? ''));
+  const sc = JSON.parse(await scenarioOf(page));
+  sc.batch = 0;
+  const expected = core.call(hasSearch() ? 'search' : 'evaluate', JSON.stringify(sc));
+  assert.equal(expected.error.path, '/batch');
+  assert.equal(await page.textContent('#batch-error'), expected.error.message);
+  assert.equal(await page.getAttribute('[data-testid="latency_s"]', 'data-value'), before, 'last result kept');
+  assert.equal(await page.evaluate(() => location.hash), hash, 'link keeps the last valid state');
+
+  // Custom model: n_kv_heads must divide n_heads (GQA/MQA/MHA).
+  await page.fill('#batch', '64');
+  await page.selectOption('#model-preset', 'custom');
+  for (const [id, v] of [['m-n_layers', '24'], ['m-d_model', '2048'], ['m-d_ff', '8192'], ['m-n_heads', '16'], ['m-n_kv_heads', '3'], ['m-d_head', '128'], ['m-vocab_size', '32000']]) await page.fill(`#${id}`, v);
+  await page.waitForFunction(() => /divide/.test(document.getElementById('m-n_kv_heads-error')?.textContent ?? ''));
+  await screenshot(page, 'input-error');
+  await page.fill('#m-n_kv_heads', '4');
+  await page.waitForFunction(() => document.getElementById('m-n_kv_heads-error')?.textContent === '');
+  await settle(page);
+  const text = await scenarioOf(page);
+  assert.equal(JSON.parse(text).model.n_kv_heads, 4);
+  const r = coreResult(text);
+  assert.equal(await page.getAttribute('[data-testid="latency_s"]', 'data-value'), String(r.latency_s));
+  p.assertClean();
+  await p.close();
+});
+
+test('compare: two configurations side by side equal the core, differences marked', async (t) => {
+  if (!hasEval()) return t.skip('this engine build has no evaluate()');
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.click('#tab-compare');
+  await page.click('#pin');
+  const pinnedText = await scenarioOf(page);
+  await page.fill('#batch', '512');
+  await settle(page);
+  await page.waitForSelector('[data-testid="compare"]');
+  const a = coreResult(await scenarioOf(page));
+  const b = coreResult(pinnedText);
+  const n = await numbersOf(page);
+  for (const k of ['latency_s', 'latency_per_token_s', 'mfu', 'cost_chip_s_per_token', 'memory_per_chip_bytes']) {
+    assertShownEquals(n[`cmp-a-${k}`].text, n[`cmp-a-${k}`].unit, n[`cmp-a-${k}`].value, a[k], `A ${k}`);
+    assertShownEquals(n[`cmp-b-${k}`].text, n[`cmp-b-${k}`].unit, n[`cmp-b-${k}`].value, b[k], `B ${k}`);
+  }
+  const differs = await page.$$eval('[data-testid="compare"] tr[data-differs="true"] th', (e) => e.map((x) => x.textContent));
+  assert.ok(differs.some((x) => x.startsWith('Batch')), 'batch marked as different');
+  assert.match(await page.evaluate(() => location.hash), /&b=/);
+  await screenshot(page, 'view-compare-desktop-light');
+  const url = page.url();
+  const q = await openPage(browser);
+  await q.page.goto(url);
+  await waitReady(q.page);
+  await q.page.waitForSelector('[data-testid="compare"]');
+  const m = await numbersOf(q.page);
+  for (const k of Object.keys(n)) assert.equal(m[k]?.value, n[k].value, `${k} identical in the shared compare link`);
+  q.assertClean();
+  await q.close();
+  p.assertClean();
+  await p.close();
+});
+
+test('frontier: points equal the core, clicking one loads it, sweep can be cancelled', async (t) => {
+  if (!hasFrontier()) return t.skip('this engine build has no frontier()');
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.click('#tab-frontier');
+  await page.waitForSelector('[data-testid="frontier-cost"] .pt', { timeout: 60000 });
+  await screenshot(page, 'view-frontier-desktop-light');
+  const pts = await page.$$eval('[data-testid="frontier-cost"] .pt', (e) => e.map((x) => ({ key: x.getAttribute('data-key'), x: x.getAttribute('data-x'), y: x.getAttribute('data-y') })));
+  assert.ok(pts.length > 0);
+  await page.click(`[data-testid="frontier-cost"] .pt[data-key="${pts[0].key}"]`);
+  await page.waitForSelector('[data-view="answer"]');
+  await settle(page);
+  const r = coreResult(await scenarioOf(page));
+  assert.equal(String(r.latency_per_token_s), pts[0].x);
+  p.assertClean();
+  await p.close();
+});
+
+test('max context per attention layout equals the core', async (t) => {
+  if (!hasMaxContext()) return t.skip('this engine build has no maxContext()');
+  const p = await openPage(browser);
+  await p.page.goto(server.url);
+  await waitReady(p.page);
+  await p.page.click('#tab-context');
+  await p.page.waitForSelector('[data-testid="max-context"]');
+  await screenshot(p.page, 'view-context-desktop-light');
+  p.assertClean();
+  await p.close();
+});
+
+test('the built site works from a sub-path', async () => {
+  const sub = await startServer({ base: '/esti/' });
+  try {
+    const p = await openPage(browser);
+    await p.page.goto(sub.url);
+    await waitReady(p.page);
+    assert.match(p.page.url(), /\/esti\/#v=1&s=/);
+    p.assertClean();
+    await p.close();
+  } finally {
+    await sub.stop();
+  }
+});
+
+test('keyboard: tabs switch with arrow keys, views are reachable', async () => {
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.focus('#tab-answer');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-breakdown');
+  assert.equal(await page.getAttribute('#tab-breakdown', 'aria-selected'), 'true');
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-context');
+  p.assertClean();
+  await p.close();
+});
