@@ -235,7 +235,7 @@ test('compare: two configurations side by side equal the core, differences marke
   await p.close();
 });
 
-test('frontier: points equal the core, clicking one loads it, sweep can be cancelled', async (t) => {
+test('frontier: clicking a point loads its configuration, whose numbers equal the core', async (t) => {
   if (!hasFrontier()) return t.skip('this engine build has no frontier()');
   const p = await openPage(browser);
   const { page } = p;
