@@ -16,6 +16,7 @@ struct Command {
 const Command kCommands[] = {
     {"presets", "esti presets [--format table|json]", esti::cli::RunPresets},
     {"model", "esti model <preset-id|FILE|-> [--format table|json]", esti::cli::RunModel},
+    {"evaluate", "esti evaluate <FILE|-> [--format json|table]", esti::cli::RunEvaluate},
 };
 
 int Usage(std::ostream& out, int code) {

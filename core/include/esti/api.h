@@ -23,4 +23,21 @@ std::string GetPreset(std::string_view request);
 // bytes per format (see io::DescribeModel).
 std::string DescribeModel(std::string_view request);
 
+// Request: a scenario (io/scenario_io.h) -> the cost of its phase: latency_s, latency_per_token_s,
+// mfu, cost_chip_s_per_token, memory_per_chip_bytes, fits, the plan chosen for "auto" fields and a
+// breakdown of every term with its inputs.
+std::string Evaluate(std::string_view request);
+
+// Runs the reference int8/fp32 decoder (esti/decoder). Request {"model": <preset id or object>,
+// "prompt": [token ids], "tokens": N new tokens per sequence, "weights": "int8"|"fp32" (int8),
+// "seed": S (0; seeds the synthetic weights and, derived per sequence, the sampler), "batch": B (1;
+// every sequence starts from the prompt), "temperature": T (0 = greedy), "top_k": K (0 = off),
+// "top_p": P (1 = off), "step_times": bool (false)} -> {"tokens": [[ids] per sequence],
+// "tokens_per_s" (generated tokens / (prefill + decode seconds)), "decode_tokens_per_s",
+// "setup_s", "prefill_s", "decode_s", ["step_s"], "kernel", "memory_bytes", "counts": {"prefill",
+// "decode"} (FLOPs and bytes counted as the decoder ran), "layer_hashes" (int8)}.
+std::string Decode(std::string_view request);
+// The same with weights from a safetensors checkpoint (raw file bytes) instead of the seed.
+std::string Decode(std::string_view request, std::string_view checkpoint);
+
 }  // namespace esti::api

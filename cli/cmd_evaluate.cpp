@@ -1,0 +1,60 @@
+#include <iostream>
+
+#include "cli.h"
+#include "esti/api.h"
+
+namespace esti::cli {
+
+void PrintEvaluationTable(const io::Json& r) {
+  const auto& t = r["topology"];
+  std::cout << r["model_id"].get<std::string>() << " on " << r["chips"].get<int64_t>() << " x "
+            << r["hardware_id"].get<std::string>() << " (" << t[0] << "x" << t[1] << "x" << t[2]
+            << "), " << r["phase"].get<std::string>() << ", batch " << r["batch"] << ", "
+            << r["weights"].get<std::string>() << ", " << r["ffn_layout"].get<std::string>()
+            << " + attention over " << r["attention_sharding"].get<std::string>() << ", "
+            << r["mode"].get<std::string>() << "\n";
+  PrintTable({"quantity", "value"},
+             {{"latency", Seconds(r["latency_s"])},
+              {"latency per token", Seconds(r["latency_per_token_s"])},
+              {"MFU", Percent(r["mfu"])},
+              {"cost", Si(r["cost_chip_s_per_token"].get<double>() * 1e3, "chip-ms/token")},
+              {"throughput", Si(r["throughput_tokens_per_s"], "tokens/s")},
+              {"memory per chip", Si(r["memory_per_chip_bytes"], "B") + " of " +
+                                      Si(r["memory"]["hbm_capacity_bytes"], "B")},
+              {"fits", r["fits"].get<bool>() ? "yes" : "NO"}});
+  for (const auto& why : r["does_not_fit"]) std::cout << "  " << why.get<std::string>() << "\n";
+  const auto& b = r["breakdown"];
+  std::cout << "\nbreakdown over " << b["passes"] << " pass(es), per chip:\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& term : b["terms"]) rows.push_back({term["name"], Seconds(term["time_s"]), term["formula"]});
+  PrintTable({"term", "time", "formula"}, rows);
+  rows.clear();
+  for (const auto& c : b["collectives"]) {
+    rows.push_back({c["name"], c["kind"], c["axes"], std::to_string(c["group_size"].get<int64_t>()),
+                    Si(c["bytes_per_chip_per_layer"], "B"), Seconds(c["time_s"])});
+  }
+  if (!rows.empty()) {
+    std::cout << "\ncollectives (per layer volume, phase time):\n";
+    PrintTable({"collective", "kind", "axes", "chips", "bytes/chip/layer", "time"}, rows);
+  }
+}
+
+int RunEvaluate(Args args) {
+  std::optional<Format> format = TakeFormat(args, {Format::kJson, Format::kTable});
+  if (!format) return kExitBadInput;
+  if (args.size() != 1) {
+    std::cerr << "esti: invalid_value at evaluate: expected one scenario FILE or -\n";
+    return kExitBadInput;
+  }
+  std::optional<std::string> text = ReadInput(args[0]);
+  if (!text) return kExitBadInput;
+  std::string response = api::Evaluate(*text);
+  int code = 0;
+  std::optional<io::Json> j = CheckResponse(response, &code);
+  if (!j) return code;
+  if (*format == Format::kJson) std::cout << response << "\n";
+  else PrintEvaluationTable(*j);
+  return 0;
+}
+
+}  // namespace esti::cli

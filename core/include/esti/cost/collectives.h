@@ -1,0 +1,57 @@
+// Time of one collective on a TPU-style torus.
+//
+// Modeling decisions (the paper uses one scalar "network bandwidth", paper-facts §1, §10):
+// * Bandwidth per axis: an axis of k > 1 chips with wraparound is a bidirectional ring, so a
+//   collective over it moves data through 2 links per chip (2 x 45 GB/s on TPU v4). Without
+//   wraparound (slices smaller than a 4x4x4 cube) a ring cannot close and we count 1 link.
+//   A collective over several axes gets the sum of their bandwidths (scaling-book sharding.md:
+//   T = V / (W x n_axes)); over x, y and z of a 4x4x4 torus that is 270 GB/s, ESTI §4's figure.
+// * Volume (ESTI App. A.1): all-gather moves the per-chip OUTPUT size D, reduce-scatter the
+//   per-chip INPUT size D, each times (K-1)/K for K chips in the group (the paper drops it).
+//   All-to-all of a per-chip array D costs 1/4 of an all-gather of D on rings and 1/2 without
+//   wraparound (scaling-book sharding.md; ESTI gives no formula).
+// * Latency: a ring collective takes ceil((k-1)/2) hops per axis with wraparound, k-1 without,
+//   axes one after the other, each hop ici_hop_latency_s (calibrated mode only).
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "esti/hardware/chip.h"
+#include "esti/cost/plan.h"
+
+namespace esti::cost {
+
+enum class CollectiveKind { kAllGather, kReduceScatter, kAllToAll };
+const char* ToString(CollectiveKind k);
+
+// Role bit masks: which of the layout roles x, y, z a collective runs over.
+inline constexpr uint8_t kRoleX = 1, kRoleY = 2, kRoleZ = 4;
+inline constexpr uint8_t kRolesYz = kRoleY | kRoleZ, kRolesXy = kRoleX | kRoleY;
+inline constexpr uint8_t kRolesXyz = kRoleX | kRoleY | kRoleZ;
+std::string RolesToString(uint8_t mask);  // "x", "yz", "xyz"
+
+// Links of one role assignment on one slice, precomputed once per plan.
+struct RoleLinks {
+  std::array<int64_t, 3> size{1, 1, 1};          // chips along x, y, z
+  std::array<double, 3> bandwidth{0, 0, 0};      // bytes/s a collective gets on that axis
+  std::array<int64_t, 3> hops{0, 0, 0};          // hops of one ring pass along that axis
+  bool all_wrap = false;
+};
+
+RoleLinks MakeRoleLinks(const hardware::ChipSpec& chip, const Plan& plan);
+
+struct CollectiveTime {
+  int64_t group_size = 1;      // K: chips in the group
+  double bandwidth_bytes_per_s = 0;
+  double transfer_s = 0;       // volume / bandwidth
+  double latency_s = 0;        // hops x hop latency
+  double time_s() const { return transfer_s + latency_s; }
+};
+
+// `bytes_per_chip` is the paper's D (see above). `ici_efficiency` scales bandwidth;
+// `hop_latency_s` is 0 in roofline mode.
+CollectiveTime TimeCollective(const RoleLinks& links, CollectiveKind kind, uint8_t roles,
+                              double bytes_per_chip, double ici_efficiency, double hop_latency_s);
+
+}  // namespace esti::cost

@@ -1,0 +1,68 @@
+// What the cost model evaluates: a workload on a slice, partitioned by one layout.
+// Notation (ESTI §3.1): physical torus axes play the roles x, y, z of a layout; E = d_model,
+// F = d_ff, B = batch, L = tokens per sequence in one forward pass.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "esti/hardware/chip.h"
+#include "esti/hardware/topology.h"
+#include "esti/model/model.h"
+
+namespace esti::cost {
+
+enum class Phase { kPrefill, kDecode };
+// FFN (and attention projection) layouts, ESTI §3.2: 1D / 2D weight-stationary and weight-gathered
+// over x, xy or xyz.
+enum class FfnLayout { kWs1d, kWs2d, kWgX, kWgXy, kWgXyz };
+inline constexpr std::array<FfnLayout, 5> kAllFfnLayouts = {
+    FfnLayout::kWs1d, FfnLayout::kWs2d, FfnLayout::kWgX, FfnLayout::kWgXy, FfnLayout::kWgXyz};
+// Attention sharded over heads (K/V heads replicated when chips > kv heads) or over batch
+// (multiquery optimisation, ESTI §3.3 Fig 4c).
+enum class AttentionSharding { kHeads, kBatch };
+// roofline: the paper's terms, a lower bound. calibrated: efficiencies and overheads from the
+// hardware preset (see cost/evaluate.h for how terms combine).
+enum class Mode { kRoofline, kCalibrated };
+
+struct Workload {
+  Phase phase = Phase::kDecode;
+  int64_t batch = 1;
+  int64_t input_tokens = 0;     // prefill: tokens processed; decode: context already cached
+  int64_t generate_tokens = 0;  // decode steps (one token per sequence each)
+};
+
+// Which physical axis (0, 1, 2 of Topology::dims) plays layout role x, y and z.
+struct AxisRoles {
+  std::array<int, 3> physical{0, 1, 2};
+};
+
+struct Plan {
+  hardware::Topology topology;
+  AxisRoles roles;
+  FfnLayout ffn_layout = FfnLayout::kWs2d;
+  AttentionSharding attention = AttentionSharding::kBatch;
+  model::WeightFormat weights = model::WeightFormat::kBf16;
+};
+
+struct Scenario {
+  model::ModelConfig model;
+  hardware::ChipSpec chip;
+  Workload workload;
+  Plan plan;
+  Mode mode = Mode::kCalibrated;
+};
+
+const char* ToString(Phase p);
+const char* ToString(FfnLayout l);
+const char* ToString(AttentionSharding a);
+const char* ToString(Mode m);
+
+// Sizes of the x, y, z roles for a plan's topology and role assignment.
+std::array<int64_t, 3> RoleSizes(const Plan& plan);
+
+// Every distinct assignment of physical axes to roles (permutations giving the same sizes and
+// wraparound are one assignment).
+std::vector<AxisRoles> DistinctRoleAssignments(const hardware::Topology& t);
+
+}  // namespace esti::cost

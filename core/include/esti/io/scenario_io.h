@@ -1,0 +1,51 @@
+// The scenario document shared by `evaluate`, `search` and `frontier`:
+//   {"schema_version":1, "model": id|{...}, "hardware": id|{...} (default "tpu-v4"),
+//    "chips": N | [N, ...] | "auto"   or   "topology": [X, Y, Z],
+//    "axis_roles": [px, py, pz] (physical axes playing x, y, z; default: best),
+//    "phase": "prefill"|"decode", "batch": B | [B, ...] | "auto",
+//    "input_tokens": L_in, "generate_tokens": L_gen (decode),
+//    "weights": "bf16"|"int8"|[...]|"auto", "ffn_layout": name|[...]|"auto",
+//    "attention_sharding": "heads"|"batch"|[...]|"auto", "mode": "calibrated"|"roofline",
+//    search only: "objective": "min_latency"|"min_cost"|"max_mfu",
+//                 "max_latency_s", "max_latency_per_token_s"}
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "esti/common/result.h"
+#include "esti/cost/evaluate.h"
+#include "esti/cost/plan.h"
+#include "esti/search/space.h"
+#include "esti/io/json_input.h"
+
+namespace esti::io {
+
+inline constexpr int64_t kScenarioSchemaVersion = 1;
+inline constexpr int64_t kMaxBatch = 1 << 20;          // sequences in one batch
+inline constexpr int64_t kMaxInputTokens = 1 << 24;    // context tokens per sequence
+inline constexpr int64_t kMaxGenerateTokens = 1 << 20; // decode steps
+inline constexpr int64_t kAutoBatchMax = 4096;         // "batch": "auto" = 1, 2, 4 ... 4096
+inline constexpr size_t kMaxListLength = 64;           // entries in any list-valued field
+
+struct ScenarioInput {
+  search::Space space;  // every field but the echoed model/hardware documents
+  Json model_json;      // as given (preset id or object), echoed back in results
+  Json hardware_json;
+  bool phase_given = true;  // frontier may omit the phase (both phases)
+};
+
+enum class ScenarioUse { kEvaluate, kSearch, kFrontier };
+
+// Reads and validates a scenario; `use` decides which fields may be lists or "auto".
+ScenarioInput ReadScenario(const Json& j, ScenarioUse use);  // throws InputError
+
+// The evaluate-shaped result document of one evaluated scenario.
+Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const cost::Evaluation& ev);
+
+// Scenario fields of a concrete plan, in the input document's own keys (a link or a CLI file can
+// feed them back to evaluate).
+Json ConcreteScenarioJson(const ScenarioInput& in, const cost::Scenario& s);
+
+}  // namespace esti::io

@@ -1,0 +1,21 @@
+#include "esti/cost/evaluate.h"
+#include "esti/io/scenario_io.h"
+#include "esti/search/best_plan.h"
+#include "respond.h"
+
+namespace esti::api {
+
+std::string Evaluate(std::string_view request) {
+  return internal::Respond(request, [](const io::Json& req) {
+    io::ScenarioInput in = io::ReadScenario(req, io::ScenarioUse::kEvaluate);
+    const search::Space& sp = in.space;
+    // "auto" layouts or unspecified axis roles: the fastest plan that fits for this configuration.
+    search::ScoredPlan best = search::BestPlan(
+        sp, sp.topology ? sp.topology->chips() : sp.chip_counts.front(), sp.base.workload.batch,
+        sp.base.plan.weights);
+    cost::Evaluation ev = cost::Evaluate(best.scenario);
+    return io::EvaluationToJson(in, best.scenario, ev);
+  });
+}
+
+}  // namespace esti::api

@@ -1,0 +1,61 @@
+#include "esti/search/best_plan.h"
+
+#include "esti/hardware/topology.h"
+
+namespace esti::search {
+
+const char* ToString(Objective o) {
+  switch (o) {
+    case Objective::kMinLatency: return "min_latency";
+    case Objective::kMinCost: return "min_cost";
+    case Objective::kMaxMfu: return "max_mfu";
+  }
+  return "?";
+}
+
+std::vector<hardware::Topology> ShapesFor(const Space& space, int64_t chips) {
+  if (space.topology) return {*space.topology};
+  if (space.every_shape) return hardware::ValidTopologies(space.base.chip, chips);
+  Result<hardware::Topology> t = hardware::ChooseTopology(space.base.chip, chips, "");
+  if (!t.ok()) return {};
+  return {t.value()};
+}
+
+namespace {
+bool Better(const cost::QuickEvaluation& a, const cost::QuickEvaluation& b) {
+  if (a.fits != b.fits) return a.fits;
+  return a.latency_s < b.latency_s;
+}
+}  // namespace
+
+ScoredPlan BestPlan(const Space& space, int64_t chips, int64_t batch, model::WeightFormat weights,
+                    int64_t* evaluated) {
+  ScoredPlan best{space.base, {}};
+  bool have = false;
+  cost::Scenario s = space.base;
+  s.workload.batch = batch;
+  s.plan.weights = weights;
+  for (const hardware::Topology& t : ShapesFor(space, chips)) {
+    s.plan.topology = t;
+    std::vector<cost::AxisRoles> roles =
+        space.roles ? std::vector<cost::AxisRoles>{*space.roles} : cost::DistinctRoleAssignments(t);
+    for (const cost::AxisRoles& r : roles) {
+      s.plan.roles = r;
+      for (cost::FfnLayout layout : space.ffn_layouts) {
+        s.plan.ffn_layout = layout;
+        for (cost::AttentionSharding a : space.attentions) {
+          s.plan.attention = a;
+          cost::QuickEvaluation q = cost::EvaluateQuick(s);
+          if (evaluated) ++*evaluated;
+          if (!have || Better(q, best.quick)) {
+            best = ScoredPlan{s, q};
+            have = true;
+          }
+        }
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace esti::search
