@@ -1,0 +1,54 @@
+// Deterministic transcendental functions built only from +, -, *, / and exact operations
+// (nearbyint, ldexp), so that results are bit-identical with glibc natively and musl in wasm
+// (their exp/sin/cos differ in the last bit). With -ffp-contract=off every operation below is a
+// single IEEE-754 rounding in both builds.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace esti::decoder {
+
+// e^x, relative error ~1e-16. Below -708 returns 0 (avoids subnormals), above 709 +inf.
+inline double DetExp(double x) {
+  if (x != x) return x;  // NaN propagates
+  if (x < -708.0) return 0.0;
+  if (x > 709.0) return HUGE_VAL;
+  constexpr double kInvLn2 = 1.44269504088896338700e+00;
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 32 significant bits: k * hi is exact
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  const double k = std::nearbyint(x * kInvLn2);
+  const double r = (x - k * kLn2Hi) - k * kLn2Lo;  // |r| <= 0.35
+  // Taylor series to r^14 / 14!: truncation < 1e-17 for |r| <= 0.35.
+  double p = 1.0;
+  for (int n = 14; n >= 1; --n) p = 1.0 + r * p / n;
+  return std::ldexp(p, static_cast<int>(k));
+}
+
+// sin and cos of x for |x| < 1e6 (RoPE angles are position x frequency <= max sequence length).
+inline void DetSinCos(double x, double* s, double* c) {
+  constexpr double kTwoOverPi = 6.36619772367581382433e-01;
+  constexpr double kPiOver2Hi = 1.57079632673412561417e+00;  // 33 bits: k * hi exact for |k| < 2^20
+  constexpr double kPiOver2Lo = 6.07710050650619224932e-11;
+  const double k = std::nearbyint(x * kTwoOverPi);
+  const double r = (x - k * kPiOver2Hi) - k * kPiOver2Lo;  // |r| <= pi/4
+  const double r2 = r * r;
+  // Taylor series: sin to r^17, cos to r^18 (truncation < 1e-17 for |r| <= pi/4).
+  double sp = 1.0, cp = 1.0;
+  for (int n = 17; n >= 3; n -= 2) sp = 1.0 - r2 * sp / (n * (n - 1));
+  for (int n = 18; n >= 2; n -= 2) cp = 1.0 - r2 * cp / (n * (n - 1));
+  const double sr = r * sp, cr = cp;
+  switch (static_cast<int64_t>(k) & 3) {
+    case 0: *s = sr; *c = cr; break;
+    case 1: *s = cr; *c = -sr; break;
+    case 2: *s = -sr; *c = -cr; break;
+    default: *s = -cr; *c = sr; break;
+  }
+}
+
+// SiLU(x) = x * sigmoid(x) (the gate of SwiGLU, Shazeer 2020).
+inline float DetSilu(float x) {
+  return static_cast<float>(static_cast<double>(x) / (1.0 + DetExp(-static_cast<double>(x))));
+}
+
+}  // namespace esti::decoder

@@ -1,0 +1,28 @@
+// Matrix products of the decoder: out[v, r] = sum_c W[r, c] * x[v, c] for n token vectors.
+// The int8 kernel accumulates int8 x int8 in int32 (exact, so every variant gives identical
+// results) and leaves dequantization to the caller. Weight rows are the outer loop: each weight
+// byte is read from memory once per call whatever n is (the batch shares the read, ESTI §2.1).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace esti::decoder {
+
+enum class Int8Kernel { kPortable, kAvx2, kAvx512Vnni, kWasmSimd128 };
+const char* ToString(Int8Kernel k);
+
+// Kernels this build and CPU can run (portable first), and the fastest of them, chosen at run time.
+std::vector<Int8Kernel> AvailableInt8Kernels();
+Int8Kernel BestInt8Kernel();
+
+// w: [rows, cols] int8; a: [n, cols] int8 activations; a16: the same widened to int16 (read only
+// by the wasm kernel); acc: [n, rows] int32.
+void MatMulInt8(Int8Kernel kernel, const int8_t* w, int64_t rows, int64_t cols, const int8_t* a,
+                const int16_t* a16, int64_t n, int32_t* acc);
+
+// fp32 reference: w [rows, cols], x [n, cols], out [n, rows]. Fixed summation order (8 strided
+// partial sums, then combined in a fixed tree), so native and wasm agree bit for bit.
+void MatMulF32(const float* w, int64_t rows, int64_t cols, const float* x, int64_t n, float* out);
+
+}  // namespace esti::decoder

@@ -1,0 +1,72 @@
+// Decoder weights: generated from the seeded PRNG (tests, demos, benchmarks) or built from named
+// tensors (a safetensors checkpoint parsed by io). Matrices are [rows = outputs, cols = inputs],
+// row-major, as in Llama-style checkpoints.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "esti/common/result.h"
+#include "esti/decoder/config.h"
+#include "esti/model/model.h"
+
+namespace esti::decoder {
+
+struct Matrix {
+  int64_t rows = 0, cols = 0;
+  std::vector<float> f32;     // [rows, cols]  (kFp32 only)
+  std::vector<int8_t> q;      // [rows, cols]  (kInt8 only)
+  std::vector<float> scale;   // [rows]        (kInt8 only): W[r, c] ~= q[r, c] * scale[r]
+  int64_t Elements() const { return rows * cols; }
+};
+
+struct LayerWeights {
+  std::vector<float> attn_norm;  // [E] RMSNorm gain before attention (and the FFN when parallel)
+  std::vector<float> ffn_norm;   // [E] serial blocks only
+  Matrix wq;      // [H * d_head, E]
+  Matrix wk;      // [n_kv * d_head, E]
+  Matrix wv;      // [n_kv * d_head, E]
+  Matrix wo;      // [E, H * d_head]
+  Matrix w_gate;  // [F, E]
+  Matrix w_up;    // [F, E]
+  Matrix w_down;  // [E, F]
+};
+
+struct Weights {
+  WeightKind kind = WeightKind::kInt8;
+  std::vector<LayerWeights> layers;
+  Matrix embedding;                // [V, E] input embedding (and output when shared)
+  Matrix unembedding;              // [V, E] only when !shared_embedding
+  std::vector<float> final_norm;   // [E]
+};
+
+// Synthetic weights from `seed`: matrix entries uniform with variance 1 / fan_in, embedding
+// entries uniform with variance 1, norm gains 1. Each row is drawn in fp32 and quantized at once
+// (per-row scales), so the int8 weights of a seed are exactly the quantized fp32 weights of the
+// same seed, and no fp32 copy of a large model is ever held. Call PlanMemory first.
+Weights GenerateWeights(const model::ModelConfig& m, WeightKind kind, uint64_t seed);
+
+// A tensor of a checkpoint: little-endian data of `dtype` ("F32", "F16" or "BF16").
+struct NamedTensor {
+  std::string name;
+  std::string dtype;
+  std::vector<int64_t> shape;
+  std::span<const uint8_t> data;
+};
+
+// Builds weights from Llama-style names (model.embed_tokens.weight,
+// model.layers.{i}.self_attn.{q,k,v,o}_proj.weight, model.layers.{i}.mlp.{gate,up,down}_proj.weight,
+// model.layers.{i}.input_layernorm.weight, model.layers.{i}.post_attention_layernorm.weight (serial
+// only), model.norm.weight, lm_head.weight (separate embeddings only)). RoPE is the half-split
+// ("rotate_half") convention of those checkpoints. Errors: missing_field for an absent tensor,
+// invalid_value for a wrong shape or dtype, unknown_key for an unexpected tensor; each with path
+// "/<tensor name>".
+Result<Weights> WeightsFromTensors(const model::ModelConfig& m, WeightKind kind,
+                                   const std::vector<NamedTensor>& tensors);
+
+// The tensors of fp32 `w` under the names above (data points into `w`): for writing checkpoints.
+std::vector<NamedTensor> TensorsOf(const model::ModelConfig& m, const Weights& w);
+
+}  // namespace esti::decoder

@@ -1,0 +1,177 @@
+// api::Decode: runs the reference decoder on a request (model, prompt, sampling, weight format).
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "esti/decoder/config.h"
+#include "esti/decoder/decoder.h"
+#include "esti/decoder/prng.h"
+#include "esti/decoder/sampling.h"
+#include "esti/decoder/weights.h"
+#include "esti/io/safetensors.h"
+#include "esti/io/spec_io.h"
+#include "respond.h"
+
+namespace esti::api {
+
+namespace {
+
+using decoder::Counts;
+using decoder::WeightKind;
+
+inline constexpr int64_t kMaxPromptTokens = 4096;
+inline constexpr int64_t kMaxNewTokens = 4096;
+inline constexpr int64_t kMaxSeed = (int64_t{1} << 53);  // exact in a JSON double
+
+io::Json CountsToJson(const Counts& c) {
+  return {{"matmul_flops", c.matmul_flops},
+          {"attention_flops", c.attention_flops},
+          {"weight_bytes", c.weight_bytes},
+          {"weight_scale_bytes", c.weight_scale_bytes},
+          {"embedding_lookup_bytes", c.embedding_lookup_bytes},
+          {"kv_read_bytes", c.kv_read_bytes},
+          {"kv_write_bytes", c.kv_write_bytes}};
+}
+
+void Check(const Result<int64_t>& r) {
+  if (!r.ok()) throw io::InputError{r.error()};
+}
+
+double Since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+io::Json Run(const io::Json& req, std::string_view checkpoint) {
+  const auto t_setup = std::chrono::steady_clock::now();
+  io::ObjectReader r(req, "");
+  model::ModelConfig m = io::ReadModel(r.Required("model"), "/model");
+  const io::Json& prompt_json = r.Required("prompt");
+  if (!prompt_json.is_array()) io::Fail(codes::kTypeError, "/prompt", "expected an array of token ids");
+  if (prompt_json.empty() || static_cast<int64_t>(prompt_json.size()) > kMaxPromptTokens) {
+    io::Fail(codes::kOutOfRange, "/prompt",
+             "prompt must hold 1.." + std::to_string(kMaxPromptTokens) + " tokens");
+  }
+  std::vector<int32_t> prompt;
+  for (size_t i = 0; i < prompt_json.size(); ++i) {
+    prompt.push_back(static_cast<int32_t>(
+        io::ToInt(prompt_json[i], "/prompt/" + std::to_string(i), 0, m.vocab_size - 1)));
+  }
+  const int64_t n_new = r.Int("tokens", 1, kMaxNewTokens);
+  const WeightKind kind = r.Has("weights") && r.Enum("weights", {"int8", "fp32"}) == 1
+                              ? WeightKind::kFp32
+                              : WeightKind::kInt8;
+  const uint64_t seed = static_cast<uint64_t>(r.OptInt("seed", 0, kMaxSeed).value_or(0));
+  const int64_t batch = r.OptInt("batch", 1, decoder::kMaxBatch).value_or(1);
+  decoder::SamplingOptions so;
+  so.temperature = r.OptNumber("temperature", 0, decoder::kMaxTemperature).value_or(0);
+  so.top_k = r.OptInt("top_k", 0, m.vocab_size).value_or(0);
+  so.top_p = r.OptNumber("top_p", 1e-9, 1).value_or(1);
+  const bool want_steps = r.OptBool("step_times").value_or(false);
+  r.Finish();
+
+  const int64_t prompt_len = static_cast<int64_t>(prompt.size());
+  if (prompt_len + n_new > decoder::kMaxSequenceLength) {
+    io::Fail(codes::kTooLarge, "/tokens",
+             "prompt + tokens exceeds " + std::to_string(decoder::kMaxSequenceLength));
+  }
+  decoder::RunLimits limits;
+  limits.batch = batch;
+  limits.max_seq_len = prompt_len + n_new;
+  limits.max_tokens_per_pass = batch * prompt_len;
+  // Memory is planned (and too_large reported) before any weight is allocated.
+  Result<decoder::MemoryPlan> plan = decoder::PlanMemory(m, kind, limits);
+  if (!plan.ok()) throw io::InputError{plan.error()};
+
+  decoder::Weights weights;
+  if (checkpoint.empty()) {
+    weights = decoder::GenerateWeights(m, kind, seed);
+  } else {
+    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(checkpoint.data()), checkpoint.size());
+    Result<std::vector<io::SafetensorsTensor>> parsed = io::ParseSafetensors(bytes);
+    if (!parsed.ok()) {
+      Error e = parsed.error();
+      e.path = "/checkpoint" + e.path;
+      throw io::InputError{e};
+    }
+    std::vector<decoder::NamedTensor> tensors;
+    for (const io::SafetensorsTensor& t : parsed.value()) {
+      tensors.push_back({t.name, t.dtype, t.shape, bytes.subspan(t.begin, t.end - t.begin)});
+    }
+    Result<decoder::Weights> w = decoder::WeightsFromTensors(m, kind, tensors);
+    if (!w.ok()) {
+      Error e = w.error();
+      e.path = "/checkpoint" + e.path;
+      throw io::InputError{e};
+    }
+    weights = std::move(w).value();
+  }
+  Result<decoder::Decoder> created = decoder::Decoder::Create(m, std::move(weights), limits);
+  if (!created.ok()) throw io::InputError{created.error()};
+  decoder::Decoder& dec = created.value();
+  const double setup_s = Since(t_setup);
+
+  std::vector<decoder::Sampler> samplers;
+  for (int64_t b = 0; b < batch; ++b) samplers.emplace_back(so, decoder::DeriveSeed(seed, 1000 + b));
+  std::vector<std::vector<int32_t>> out(batch);
+
+  // Prefill: every sequence's prompt in one pass.
+  const auto t_prefill = std::chrono::steady_clock::now();
+  Check(dec.Forward(std::vector<std::vector<int32_t>>(batch, prompt)));
+  for (int64_t b = 0; b < batch; ++b) out[b].push_back(samplers[b].Next(dec.Logits(b)));
+  const double prefill_s = Since(t_prefill);
+  const Counts prefill_counts = dec.counts();
+  dec.ResetCounts();
+
+  // Decode: one token per sequence per step.
+  std::vector<double> step_s;
+  const auto t_decode = std::chrono::steady_clock::now();
+  for (int64_t step = 1; step < n_new; ++step) {
+    const auto t_step = std::chrono::steady_clock::now();
+    std::vector<std::vector<int32_t>> next(batch);
+    for (int64_t b = 0; b < batch; ++b) next[b] = {out[b].back()};
+    Check(dec.Forward(next));
+    for (int64_t b = 0; b < batch; ++b) out[b].push_back(samplers[b].Next(dec.Logits(b)));
+    step_s.push_back(Since(t_step));
+  }
+  const double decode_s = Since(t_decode);
+
+  io::Json j;
+  j["tokens"] = out;
+  const double generated = static_cast<double>(batch * n_new);
+  j["tokens_per_s"] = generated / (prefill_s + decode_s);
+  j["decode_tokens_per_s"] = n_new > 1 && decode_s > 0
+                                 ? io::Json(static_cast<double>(batch * (n_new - 1)) / decode_s)
+                                 : io::Json();
+  j["setup_s"] = setup_s;
+  j["prefill_s"] = prefill_s;
+  j["decode_s"] = decode_s;
+  if (want_steps) j["step_s"] = step_s;
+  j["weights"] = decoder::ToString(kind);
+  j["kernel"] = kind == WeightKind::kInt8 ? decoder::ToString(dec.kernel()) : "fp32_reference";
+  j["batch"] = batch;
+  j["prompt_tokens"] = prompt_len;
+  j["model"] = io::ModelToJson(m);
+  j["memory_bytes"] = {{"weights", plan->weight_bytes},
+                       {"kv_cache", plan->kv_cache_bytes},
+                       {"scratch", plan->scratch_bytes},
+                       {"total", plan->total_bytes}};
+  j["kv_bytes_per_element"] = decoder::kKvCacheBytesPerElement;
+  j["counts"] = {{"prefill", CountsToJson(prefill_counts)}, {"decode", CountsToJson(dec.counts())}};
+  if (kind == WeightKind::kInt8) {
+    io::Json hashes = io::Json::array();
+    for (uint64_t h : dec.layer_hashes()) hashes.push_back(decoder::HashHex(h));
+    j["layer_hashes"] = hashes;
+  }
+  return j;
+}
+
+}  // namespace
+
+std::string Decode(std::string_view request) { return Decode(request, {}); }
+
+std::string Decode(std::string_view request, std::string_view checkpoint) {
+  return internal::Respond(request, [&](const io::Json& req) { return Run(req, checkpoint); });
+}
+
+}  // namespace esti::api

@@ -1,0 +1,50 @@
+#include "esti/decoder/quantize.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace esti::decoder {
+
+namespace {
+inline int8_t RoundClamp(float v) {
+  // nearbyint: round half to even in both builds (an exact operation, not a libm approximation).
+  float r = std::nearbyint(v);
+  if (r > kInt8Max) r = kInt8Max;
+  if (r < -kInt8Max) r = -kInt8Max;
+  return static_cast<int8_t>(r);
+}
+}  // namespace
+
+float QuantizeRow(const float* w, int64_t cols, int8_t* q) {
+  float max_abs = 0;
+  for (int64_t c = 0; c < cols; ++c) max_abs = std::fmax(max_abs, std::fabs(w[c]));
+  if (!(max_abs > 0) || !std::isfinite(max_abs)) {
+    for (int64_t c = 0; c < cols; ++c) q[c] = 0;
+    return 0;
+  }
+  const float scale = max_abs / kInt8Max;
+  for (int64_t c = 0; c < cols; ++c) q[c] = RoundClamp(w[c] / scale);
+  return scale;
+}
+
+void QuantizeActs(const float* x, int64_t n, int64_t cols, QuantizedActs* out) {
+  out->n = n;
+  out->cols = cols;
+  out->q.resize(n * cols);
+  out->q16.resize(n * cols);
+  out->scale.resize(n);
+  for (int64_t v = 0; v < n; ++v) {
+    int8_t* q = out->q.data() + v * cols;
+    out->scale[v] = QuantizeRow(x + v * cols, cols, q);
+    int16_t* q16 = out->q16.data() + v * cols;
+    for (int64_t c = 0; c < cols; ++c) q16[c] = q[c];
+  }
+}
+
+std::string HashHex(uint64_t h) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace esti::decoder

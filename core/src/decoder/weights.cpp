@@ -1,0 +1,285 @@
+#include "esti/decoder/weights.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "esti/decoder/prng.h"
+#include "esti/decoder/quantize.h"
+
+namespace esti::decoder {
+
+namespace {
+
+// Fills `row` with uniform values in (-bound, bound): four 16-bit draws per PRNG step.
+void UniformRow(SplitMix64& rng, float bound, int64_t cols, float* row) {
+  const float step = bound / 32768.0f;
+  for (int64_t c = 0; c < cols; c += 4) {
+    uint64_t bits = rng.Next();
+    for (int64_t j = 0; j < 4 && c + j < cols; ++j, bits >>= 16) {
+      row[c + j] = (static_cast<float>(bits & 0xffff) - 32767.5f) * step;
+    }
+  }
+}
+
+void InitMatrix(Matrix& mat, int64_t rows, int64_t cols, WeightKind kind) {
+  mat.rows = rows;
+  mat.cols = cols;
+  if (kind == WeightKind::kFp32) {
+    mat.f32.assign(rows * cols, 0.0f);
+  } else {
+    mat.q.assign(rows * cols, 0);
+    mat.scale.assign(rows, 0.0f);
+  }
+}
+
+// Stores fp32 row r of `mat`, quantizing it for int8.
+void StoreRow(Matrix& mat, WeightKind kind, int64_t r, const float* row) {
+  if (kind == WeightKind::kFp32) {
+    std::memcpy(mat.f32.data() + r * mat.cols, row, sizeof(float) * mat.cols);
+  } else {
+    mat.scale[r] = QuantizeRow(row, mat.cols, mat.q.data() + r * mat.cols);
+  }
+}
+
+// Variance 1 / fan_in keeps activations O(1) through the random network (uniform: bound^2 / 3).
+void GenerateMatrix(Matrix& mat, int64_t rows, int64_t cols, WeightKind kind, uint64_t seed,
+                    double variance) {
+  InitMatrix(mat, rows, cols, kind);
+  SplitMix64 rng(seed);
+  std::vector<float> row(cols);  // [cols] one row in fp32
+  const float bound = static_cast<float>(std::sqrt(3.0 * variance));
+  for (int64_t r = 0; r < rows; ++r) {
+    UniformRow(rng, bound, cols, row.data());
+    StoreRow(mat, kind, r, row.data());
+  }
+}
+
+std::vector<float> GenerateGain(int64_t n, uint64_t seed) {
+  std::vector<float> g(n);
+  SplitMix64 rng(seed);
+  UniformRow(rng, 0.1f, n, g.data());
+  for (float& v : g) v += 1.0f;  // 1 +- 0.1: not all ones, so a misapplied gain shows in tests
+  return g;
+}
+
+}  // namespace
+
+Weights GenerateWeights(const model::ModelConfig& m, WeightKind kind, uint64_t seed) {
+  const int64_t e = m.d_model, f = m.d_ff, qw = m.n_heads * m.d_head, kvw = m.n_kv_heads * m.d_head;
+  const double in_e = 1.0 / static_cast<double>(e);
+  Weights w;
+  w.kind = kind;
+  uint64_t stream = 0;
+  GenerateMatrix(w.embedding, m.vocab_size, e, kind, DeriveSeed(seed, stream++), 1.0);
+  if (!m.shared_embedding) {
+    GenerateMatrix(w.unembedding, m.vocab_size, e, kind, DeriveSeed(seed, stream), 1.0);
+  }
+  ++stream;
+  w.final_norm = GenerateGain(e, DeriveSeed(seed, stream++));
+  w.layers.resize(m.n_layers);
+  for (LayerWeights& l : w.layers) {
+    l.attn_norm = GenerateGain(e, DeriveSeed(seed, stream++));
+    if (m.block_type == model::BlockType::kSerial) l.ffn_norm = GenerateGain(e, DeriveSeed(seed, stream));
+    ++stream;
+    GenerateMatrix(l.wq, qw, e, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.wk, kvw, e, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.wv, kvw, e, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.wo, e, qw, kind, DeriveSeed(seed, stream++), 1.0 / static_cast<double>(qw));
+    GenerateMatrix(l.w_gate, f, e, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.w_up, f, e, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.w_down, e, f, kind, DeriveSeed(seed, stream++), 1.0 / static_cast<double>(f));
+  }
+  return w;
+}
+
+namespace {
+
+int64_t DtypeSize(const std::string& dtype) {
+  if (dtype == "F32") return 4;
+  if (dtype == "F16" || dtype == "BF16") return 2;
+  return 0;
+}
+
+float HalfToFloat(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16;
+  const uint32_t exp = (h >> 10) & 0x1f, man = h & 0x3ff;
+  uint32_t bits;
+  if (exp == 0) {
+    if (man == 0) {
+      bits = sign;
+    } else {  // subnormal: value = man * 2^-24, exact in float
+      float v = static_cast<float>(man) * 0x1.0p-24f;
+      std::memcpy(&bits, &v, 4);
+      bits |= sign;
+    }
+  } else if (exp == 31) {
+    bits = sign | 0x7f800000u | (man << 13);
+  } else {
+    bits = sign | ((exp + 112) << 23) | (man << 13);
+  }
+  float out;
+  std::memcpy(&out, &bits, 4);
+  return out;
+}
+
+// Element i of a little-endian tensor as fp32.
+float Element(const NamedTensor& t, int64_t i) {
+  const uint8_t* p = t.data.data();
+  if (t.dtype == "F32") {
+    uint32_t bits = static_cast<uint32_t>(p[4 * i]) | static_cast<uint32_t>(p[4 * i + 1]) << 8 |
+                    static_cast<uint32_t>(p[4 * i + 2]) << 16 |
+                    static_cast<uint32_t>(p[4 * i + 3]) << 24;
+    float v;
+    std::memcpy(&v, &bits, 4);
+    return v;
+  }
+  const uint16_t h = static_cast<uint16_t>(p[2 * i] | p[2 * i + 1] << 8);
+  if (t.dtype == "BF16") {
+    uint32_t bits = static_cast<uint32_t>(h) << 16;
+    float v;
+    std::memcpy(&v, &bits, 4);
+    return v;
+  }
+  return HalfToFloat(h);
+}
+
+std::string ShapeString(const std::vector<int64_t>& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+class TensorSource {
+ public:
+  TensorSource(const std::vector<NamedTensor>& tensors) {
+    for (const NamedTensor& t : tensors) by_name_[t.name] = &t;
+  }
+
+  // The tensor `name` with `shape`, checked; nullptr and *err set otherwise.
+  const NamedTensor* Take(const std::string& name, const std::vector<int64_t>& shape, Error* err) {
+    auto it = by_name_.find(name);
+    const std::string path = "/" + name;
+    if (it == by_name_.end()) {
+      *err = MakeError(codes::kMissingField, path, "tensor missing from the checkpoint");
+      return nullptr;
+    }
+    const NamedTensor& t = *it->second;
+    by_name_.erase(it);
+    if (DtypeSize(t.dtype) == 0) {
+      *err = MakeError(codes::kInvalidValue, path, "dtype " + t.dtype + " is not F32, F16 or BF16");
+      return nullptr;
+    }
+    if (t.shape != shape) {
+      *err = MakeError(codes::kInvalidValue, path,
+                       "shape " + ShapeString(t.shape) + " does not match the model's " + ShapeString(shape));
+      return nullptr;
+    }
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;  // bounded by the model limits
+    if (static_cast<int64_t>(t.data.size()) != n * DtypeSize(t.dtype)) {
+      *err = MakeError(codes::kInvalidValue, path, "data size does not match the shape");
+      return nullptr;
+    }
+    return &t;
+  }
+
+  bool Matrix(const std::string& name, int64_t rows, int64_t cols, WeightKind kind, decoder::Matrix& mat,
+              Error* err) {
+    const NamedTensor* t = Take(name, {rows, cols}, err);
+    if (t == nullptr) return false;
+    InitMatrix(mat, rows, cols, kind);
+    std::vector<float> row(cols);  // [cols]
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t c = 0; c < cols; ++c) row[c] = Element(*t, r * cols + c);
+      StoreRow(mat, kind, r, row.data());
+    }
+    return true;
+  }
+
+  bool Vector(const std::string& name, int64_t n, std::vector<float>& out, Error* err) {
+    const NamedTensor* t = Take(name, {n}, err);
+    if (t == nullptr) return false;
+    out.resize(n);
+    for (int64_t i = 0; i < n; ++i) out[i] = Element(*t, i);
+    return true;
+  }
+
+  // Fails on a tensor nobody asked for (rotary inverse-frequency buffers are recomputed, so they
+  // are allowed).
+  bool Finish(Error* err) const {
+    for (const auto& [name, t] : by_name_) {
+      if (name.find("rotary_emb.inv_freq") != std::string::npos) continue;
+      *err = MakeError(codes::kUnknownKey, "/" + name, "tensor not used by this model");
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  std::map<std::string, const NamedTensor*> by_name_;
+};
+
+}  // namespace
+
+Result<Weights> WeightsFromTensors(const model::ModelConfig& m, WeightKind kind,
+                                   const std::vector<NamedTensor>& tensors) {
+  const int64_t e = m.d_model, f = m.d_ff, qw = m.n_heads * m.d_head, kvw = m.n_kv_heads * m.d_head;
+  TensorSource src(tensors);
+  Error err;
+  Weights w;
+  w.kind = kind;
+  bool ok = src.Matrix("model.embed_tokens.weight", m.vocab_size, e, kind, w.embedding, &err) &&
+            (m.shared_embedding ||
+             src.Matrix("lm_head.weight", m.vocab_size, e, kind, w.unembedding, &err)) &&
+            src.Vector("model.norm.weight", e, w.final_norm, &err);
+  w.layers.resize(m.n_layers);
+  for (int64_t i = 0; ok && i < m.n_layers; ++i) {
+    LayerWeights& l = w.layers[i];
+    const std::string p = "model.layers." + std::to_string(i) + ".";
+    ok = src.Vector(p + "input_layernorm.weight", e, l.attn_norm, &err) &&
+         (m.block_type == model::BlockType::kParallel ||
+          src.Vector(p + "post_attention_layernorm.weight", e, l.ffn_norm, &err)) &&
+         src.Matrix(p + "self_attn.q_proj.weight", qw, e, kind, l.wq, &err) &&
+         src.Matrix(p + "self_attn.k_proj.weight", kvw, e, kind, l.wk, &err) &&
+         src.Matrix(p + "self_attn.v_proj.weight", kvw, e, kind, l.wv, &err) &&
+         src.Matrix(p + "self_attn.o_proj.weight", e, qw, kind, l.wo, &err) &&
+         src.Matrix(p + "mlp.gate_proj.weight", f, e, kind, l.w_gate, &err) &&
+         src.Matrix(p + "mlp.up_proj.weight", f, e, kind, l.w_up, &err) &&
+         src.Matrix(p + "mlp.down_proj.weight", e, f, kind, l.w_down, &err);
+  }
+  if (ok) ok = src.Finish(&err);
+  if (!ok) return err;
+  return w;
+}
+
+std::vector<NamedTensor> TensorsOf(const model::ModelConfig& m, const Weights& w) {
+  std::vector<NamedTensor> out;
+  auto mat = [&](const std::string& name, const Matrix& x) {
+    out.push_back({name, "F32", {x.rows, x.cols},
+                   {reinterpret_cast<const uint8_t*>(x.f32.data()), x.f32.size() * sizeof(float)}});
+  };
+  auto vec = [&](const std::string& name, const std::vector<float>& x) {
+    out.push_back({name, "F32", {static_cast<int64_t>(x.size())},
+                   {reinterpret_cast<const uint8_t*>(x.data()), x.size() * sizeof(float)}});
+  };
+  mat("model.embed_tokens.weight", w.embedding);
+  if (!m.shared_embedding) mat("lm_head.weight", w.unembedding);
+  vec("model.norm.weight", w.final_norm);
+  for (int64_t i = 0; i < m.n_layers; ++i) {
+    const LayerWeights& l = w.layers[i];
+    const std::string p = "model.layers." + std::to_string(i) + ".";
+    vec(p + "input_layernorm.weight", l.attn_norm);
+    if (m.block_type == model::BlockType::kSerial) vec(p + "post_attention_layernorm.weight", l.ffn_norm);
+    mat(p + "self_attn.q_proj.weight", l.wq);
+    mat(p + "self_attn.k_proj.weight", l.wk);
+    mat(p + "self_attn.v_proj.weight", l.wv);
+    mat(p + "self_attn.o_proj.weight", l.wo);
+    mat(p + "mlp.gate_proj.weight", l.w_gate);
+    mat(p + "mlp.up_proj.weight", l.w_up);
+    mat(p + "mlp.down_proj.weight", l.w_down);
+  }
+  return out;
+}
+
+}  // namespace esti::decoder
