@@ -106,9 +106,12 @@ TEST(Collectives, MeshWithoutWraparoundGetsHalfTheBandwidth) {
                                             model::WeightFormat::kBf16, FfnLayout::kWs1d,
                                             cost::AttentionSharding::kHeads);
   cost::RoleLinks mesh = cost::MakeRoleLinks(s.chip, s.plan);  // 2x2x4: no wraparound
-  EXPECT_DOUBLE_EQ(mesh.bandwidth[2], 45e9);
+  EXPECT_DOUBLE_EQ(mesh.bandwidth[2], 45e9);          // per_axis: 1 of the axis' 2 links
+  EXPECT_DOUBLE_EQ(mesh.all_links_bandwidth, 135e9);  // all_links: half of 270 GB/s
   s.plan.topology = hardware::ChooseTopology(s.chip, 64, "").value();
-  EXPECT_DOUBLE_EQ(cost::MakeRoleLinks(s.chip, s.plan).bandwidth[2], 90e9);
+  cost::RoleLinks torus = cost::MakeRoleLinks(s.chip, s.plan);
+  EXPECT_DOUBLE_EQ(torus.bandwidth[2], 90e9);
+  EXPECT_DOUBLE_EQ(torus.all_links_bandwidth, 270e9);  // ESTI §4: 270 GB/s per chip
 }
 
 }  // namespace

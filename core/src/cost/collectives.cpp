@@ -25,6 +25,7 @@ RoleLinks MakeRoleLinks(const hardware::ChipSpec& chip, const Plan& plan) {
   // Links per axis per direction: 6 links = 3 axes x 2 directions on a 3D torus.
   const double links_per_axis = static_cast<double>(chip.ici_links_per_chip) / 3.0;
   r.all_wrap = true;
+  r.per_axis = chip.collective_bandwidth == hardware::CollectiveBandwidth::kPerAxis;
   for (int role = 0; role < 3; ++role) {
     const int64_t k = r.size[role];
     const bool wrap = plan.topology.wraparound[plan.roles.physical[role]];
@@ -33,6 +34,8 @@ RoleLinks MakeRoleLinks(const hardware::ChipSpec& chip, const Plan& plan) {
     r.bandwidth[role] = chip.ici_link_bandwidth_bytes_per_s * (wrap ? links_per_axis : links_per_axis / 2);
     r.hops[role] = wrap ? k / 2 : k - 1;
   }
+  r.all_links_bandwidth = chip.ici_link_bandwidth_bytes_per_s *
+                          static_cast<double>(chip.ici_links_per_chip) * (r.all_wrap ? 1.0 : 0.5);
   return r;
 }
 
@@ -47,6 +50,7 @@ CollectiveTime TimeCollective(const RoleLinks& links, CollectiveKind kind, uint8
     hops += links.hops[role];
   }
   if (t.group_size <= 1 || bytes_per_chip <= 0) return CollectiveTime{};
+  if (!links.per_axis) t.bandwidth_bytes_per_s = links.all_links_bandwidth;
   const double k = static_cast<double>(t.group_size);
   double volume = bytes_per_chip * (k - 1) / k;
   if (kind == CollectiveKind::kAllToAll) volume *= links.all_wrap ? 0.25 : 0.5;

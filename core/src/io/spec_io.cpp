@@ -84,6 +84,9 @@ hardware::ChipSpec ReadHardware(const Json& v, const std::string& path) {
   c.ici_link_bandwidth_bytes_per_s = r.Number("ici_link_bandwidth_bytes_per_s", 1e3, 1e15);
   c.ici_links_per_chip = r.Int("ici_links_per_chip", 2, 6);
   c.ici_hop_latency_s = r.Number("ici_hop_latency_s", 0, 1);
+  if (r.Has("collective_bandwidth") && r.Enum("collective_bandwidth", {"all_links", "per_axis"}) == 1) {
+    c.collective_bandwidth = hardware::CollectiveBandwidth::kPerAxis;
+  }
   c.max_axis_chips = r.Int("max_axis_chips", 1, 64);
   c.max_chips = r.Int("max_chips", 1, 65536);
   c.torus_axis_multiple = r.Int("torus_axis_multiple", 1, 64);
@@ -143,6 +146,8 @@ Json HardwareToJson(const hardware::ChipSpec& c) {
           {"ici_link_bandwidth_bytes_per_s", c.ici_link_bandwidth_bytes_per_s},
           {"ici_links_per_chip", c.ici_links_per_chip},
           {"ici_hop_latency_s", c.ici_hop_latency_s},
+          {"collective_bandwidth", c.collective_bandwidth == hardware::CollectiveBandwidth::kPerAxis
+                                       ? "per_axis" : "all_links"},
           {"max_axis_chips", c.max_axis_chips},
           {"max_chips", c.max_chips},
           {"torus_axis_multiple", c.torus_axis_multiple},

@@ -1,11 +1,16 @@
 // Time of one collective on a TPU-style torus.
 //
 // Modeling decisions (the paper uses one scalar "network bandwidth", paper-facts §1, §10):
-// * Bandwidth per axis: an axis of k > 1 chips with wraparound is a bidirectional ring, so a
-//   collective over it moves data through 2 links per chip (2 x 45 GB/s on TPU v4). Without
-//   wraparound (slices smaller than a 4x4x4 cube) a ring cannot close and we count 1 link.
-//   A collective over several axes gets the sum of their bandwidths (scaling-book sharding.md:
-//   T = V / (W x n_axes)); over x, y and z of a 4x4x4 torus that is 270 GB/s, ESTI §4's figure.
+// * Bandwidth, hardware::CollectiveBandwidth:
+//   - all_links (the TPU v4 preset's choice): every collective gets the chip's whole ICI bandwidth
+//     (6 x 45 GB/s = 270 GB/s, ESTI §4), the paper's literal use of one "network bandwidth".
+//     Chosen because it fits the published PaLM 540B latencies better than per_axis (rms log error
+//     0.084 vs 0.089 with `esti calibrate`, README) and reproduces the paper's own layout choices
+//     (2D weight-stationary for decode at 64 chips, ESTI §4.1).
+//   - per_axis: a collective over one axis of k > 1 chips with wraparound is a bidirectional ring
+//     using 2 links per chip (90 GB/s); over several axes the sum (scaling-book sharding.md:
+//     T = V / (W x n_axes)).
+//   Without wraparound (slices smaller than a 4x4x4 cube) a ring cannot close: half of that.
 // * Volume (ESTI App. A.1): all-gather moves the per-chip OUTPUT size D, reduce-scatter the
 //   per-chip INPUT size D, each times (K-1)/K for K chips in the group (the paper drops it).
 //   All-to-all of a per-chip array D costs 1/4 of an all-gather of D on rings and 1/2 without
@@ -37,6 +42,8 @@ struct RoleLinks {
   std::array<double, 3> bandwidth{0, 0, 0};      // bytes/s a collective gets on that axis
   std::array<int64_t, 3> hops{0, 0, 0};          // hops of one ring pass along that axis
   bool all_wrap = false;
+  bool per_axis = false;
+  double all_links_bandwidth = 0;                // bytes/s of every collective when !per_axis
 };
 
 RoleLinks MakeRoleLinks(const hardware::ChipSpec& chip, const Plan& plan);

@@ -17,6 +17,12 @@ struct Calibration {
   double per_step_overhead_s = 0.0;       // fixed cost per forward pass (sampling, host)
 };
 
+// Which bandwidth a collective gets (ESTI uses one "network bandwidth", paper-facts §1, §10).
+enum class CollectiveBandwidth {
+  kAllLinks,  // every collective gets all of the chip's links (ESTI's literal reading: 270 GB/s)
+  kPerAxis,   // only the links of the torus axes it runs over (scaling-book's reading)
+};
+
 struct ChipSpec {
   std::string id;
   std::string name;
@@ -27,6 +33,7 @@ struct ChipSpec {
   double ici_link_bandwidth_bytes_per_s = 0;  // one direction of one link
   int64_t ici_links_per_chip = 0;             // 6 on a 3D torus: 2 directions x 3 axes
   double ici_hop_latency_s = 0;               // per hop of a collective
+  CollectiveBandwidth collective_bandwidth = CollectiveBandwidth::kAllLinks;
   int64_t max_axis_chips = 0;                 // longest torus axis a slice may have
   int64_t max_chips = 0;                      // largest slice (a pod)
   int64_t torus_axis_multiple = 0;            // an axis is <= this or a multiple of it
