@@ -41,6 +41,7 @@ std::string Percent(double fraction);
 int RunPresets(Args args);
 int RunModel(Args args);
 int RunEvaluate(Args args);
+int RunCalibrate(Args args);
 void PrintEvaluationTable(const io::Json& result);
 
 }  // namespace esti::cli

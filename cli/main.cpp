@@ -17,6 +17,7 @@ const Command kCommands[] = {
     {"presets", "esti presets [--format table|json]", esti::cli::RunPresets},
     {"model", "esti model <preset-id|FILE|-> [--format table|json]", esti::cli::RunModel},
     {"evaluate", "esti evaluate <FILE|-> [--format json|table]", esti::cli::RunEvaluate},
+    {"calibrate", "esti calibrate [DATA|-] [--check] [--format table|json]", esti::cli::RunCalibrate},
 };
 
 int Usage(std::ostream& out, int code) {

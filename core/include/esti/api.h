@@ -28,6 +28,11 @@ std::string DescribeModel(std::string_view request);
 // breakdown of every term with its inputs.
 std::string Evaluate(std::string_view request);
 
+// Request {"data": <calibration preset id or document>, "fit": true|false} -> the calibrated-mode
+// parameters fitted to the measurements (fit: true) or the residuals of the hardware preset's
+// current calibration (fit: false), with per-point predicted vs measured latency.
+std::string Calibrate(std::string_view request);
+
 // Runs the reference int8/fp32 decoder (esti/decoder). Request {"model": <preset id or object>,
 // "prompt": [token ids], "tokens": N new tokens per sequence, "weights": "int8"|"fp32" (int8),
 // "seed": S (0; seeds the synthetic weights and, derived per sequence, the sampler), "batch": B (1;
