@@ -42,6 +42,8 @@ int RunPresets(Args args);
 int RunModel(Args args);
 int RunEvaluate(Args args);
 int RunCalibrate(Args args);
+int RunSearch(Args args);
+int RunFrontier(Args args);
 void PrintEvaluationTable(const io::Json& result);
 
 }  // namespace esti::cli

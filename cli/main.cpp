@@ -17,6 +17,8 @@ const Command kCommands[] = {
     {"presets", "esti presets [--format table|json]", esti::cli::RunPresets},
     {"model", "esti model <preset-id|FILE|-> [--format table|json]", esti::cli::RunModel},
     {"evaluate", "esti evaluate <FILE|-> [--format json|table]", esti::cli::RunEvaluate},
+    {"search", "esti search <FILE|-> [--format json|table|csv]", esti::cli::RunSearch},
+    {"frontier", "esti frontier <FILE|-> [--format json|table|csv]", esti::cli::RunFrontier},
     {"calibrate", "esti calibrate [DATA|-] [--check] [--format table|json]", esti::cli::RunCalibrate},
 };
 

@@ -10,6 +10,12 @@ std::string EngineVersion() { return esti::api::EngineVersion(); }
 std::string ListPresets() { return esti::api::ListPresets(); }
 std::string GetPreset(std::string r) { return esti::api::GetPreset(r); }
 std::string DescribeModel(std::string r) { return esti::api::DescribeModel(r); }
+std::string Evaluate(std::string r) { return esti::api::Evaluate(r); }
+std::string Search(std::string r) { return esti::api::Search(r); }
+std::string Frontier(std::string r) { return esti::api::Frontier(r); }
+std::string MaxContext(std::string r) { return esti::api::MaxContext(r); }
+std::string Calibrate(std::string r) { return esti::api::Calibrate(r); }
+std::string Decode(std::string r) { return esti::api::Decode(r); }
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(esti) {
@@ -17,4 +23,10 @@ EMSCRIPTEN_BINDINGS(esti) {
   emscripten::function("listPresets", &ListPresets);
   emscripten::function("getPreset", &GetPreset);
   emscripten::function("describeModel", &DescribeModel);
+  emscripten::function("evaluate", &Evaluate);
+  emscripten::function("search", &Search);
+  emscripten::function("frontier", &Frontier);
+  emscripten::function("maxContext", &MaxContext);
+  emscripten::function("calibrate", &Calibrate);
+  emscripten::function("decode", &Decode);
 }

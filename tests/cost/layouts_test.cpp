@@ -11,9 +11,8 @@ using cost::FfnLayout;
 
 double LayerVolume(const cost::Scenario& s) {
   cost::PassModel pm(s, s.workload.input_tokens);
-  cost::PassTerms p = pm.At(0);
   double bytes = 0;
-  for (int i = 0; i < p.n_collectives; ++i) bytes += p.collectives[i].bytes_per_chip;
+  for (int i = 0; i < pm.n_collectives(); ++i) bytes += pm.collectives()[i].bytes_per_chip;
   return bytes;
 }
 

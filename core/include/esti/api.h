@@ -28,6 +28,21 @@ std::string DescribeModel(std::string_view request);
 // breakdown of every term with its inputs.
 std::string Evaluate(std::string_view request);
 
+// Request: a scenario where chips, batch, weights, ffn_layout and attention_sharding may be lists
+// or "auto", plus "objective" and optional "max_latency_s" / "max_latency_per_token_s";
+// "max_candidates" (20), "include_infeasible" (false). -> {"best", "candidates" (ranked,
+// evaluate-shaped), "candidates_total", "stats"}; error "infeasible" when nothing fits the bound.
+std::string Search(std::string_view request);
+
+// Request: a scenario as for Search (phase optional: both) -> {"prefill": [...], "decode": [...]}
+// Pareto points in (latency, cost), evaluate-shaped; "include_dominated": true adds
+// "<phase>_dominated" lists; "stats" counts combinations, infeasible and dominated ones.
+std::string Frontier(std::string_view request);
+
+// Request {"model", "hardware" (tpu-v4), "chips", "batch", "weights" (bf16),
+// "kv_memory_fraction"?} -> longest context per attention sharding (ESTI Table 1).
+std::string MaxContext(std::string_view request);
+
 // Request {"data": <calibration preset id or document>, "fit": true|false} -> the calibrated-mode
 // parameters fitted to the measurements (fit: true) or the residuals of the hardware preset's
 // current calibration (fit: false), with per-point predicted vs measured latency.

@@ -22,24 +22,26 @@ double SumStepTimes(const PassModel& pm, double context0, int64_t steps, const P
   const double c0 = first.compute_s, m0 = first.weight_load_s + first.kv_load_s, k0 = first.comm_s;
   const double cs = slope(c0, last.compute_s);
   const double ms = slope(m0, last.weight_load_s + last.kv_load_s);
-  std::vector<double> cuts;
+  std::array<double, 3> cut_store{};
+  int n_cuts = 0;
   auto cross = [&](double a0, double as, double b0, double bs) {
     if (as == bs) return;
     double r = (b0 - a0) / (as - bs);
-    if (r > 0 && r < span) cuts.push_back(std::floor(r));
+    if (r > 0 && r < span) cut_store[n_cuts++] = std::floor(r);
   };
   cross(c0, cs, m0, ms);
   cross(c0, cs, k0, 0);
   cross(m0, ms, k0, 0);
-  std::sort(cuts.begin(), cuts.end());
-  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  std::sort(cut_store.begin(), cut_store.begin() + n_cuts);
+  const auto cuts_end = std::unique(cut_store.begin(), cut_store.begin() + n_cuts);
   auto f = [&](double i) {
     if (i == 0) return first.time_s;
     if (i == span) return last.time_s;
     return pm.At(context0 + i).time_s;
   };
   double total = 0, start = 0;
-  for (double c : cuts) {
+  for (auto it = cut_store.begin(); it != cuts_end; ++it) {
+    const double c = *it;
     total += (c - start + 1) * (f(start) + f(c)) / 2;
     start = c + 1;
   }
@@ -81,18 +83,47 @@ int64_t MaxContextTokens(const Scenario& s, double kv_budget_bytes) {
   return static_cast<int64_t>(std::floor(kv_budget_bytes / per_token));
 }
 
+namespace {
+
+struct PhaseShape {
+  int64_t steps;
+  int64_t new_per_seq;
+  double context0;
+};
+
+PhaseShape ShapeOf(const Workload& wl) {
+  const bool decode = wl.phase == Phase::kDecode;
+  return PhaseShape{decode ? wl.generate_tokens : 1, decode ? 1 : wl.input_tokens,
+                    decode ? D(wl.input_tokens) : 0};
+}
+
+Memory MemoryPerChip(const Scenario& s, const PassModel& pm) {
+  const Workload& wl = s.workload;
+  const double final_context =
+      D(wl.input_tokens) + (wl.phase == Phase::kDecode ? D(wl.generate_tokens) : 0);
+  Memory mem;
+  mem.weights_bytes = model::WeightBytes(s.model, s.plan.weights) / D(s.plan.topology.chips());
+  mem.kv_cache_bytes = KvCacheBytesPerChip(s, final_context);
+  mem.working_bytes = pm.activation_bytes() + pm.gathered_weight_bytes();
+  mem.total_bytes = mem.weights_bytes + mem.kv_cache_bytes + mem.working_bytes;
+  mem.hbm_capacity_bytes = s.chip.hbm_capacity_bytes;
+  return mem;
+}
+
+}  // namespace
+
 Evaluation Evaluate(const Scenario& s) {
   Evaluation ev;
   const Workload& wl = s.workload;
   const bool decode = wl.phase == Phase::kDecode;
-  const int64_t steps = decode ? wl.generate_tokens : 1;
-  const int64_t new_per_seq = decode ? 1 : wl.input_tokens;
-  const double context0 = decode ? D(wl.input_tokens) : 0;
+  const auto [steps, new_per_seq, context0] = ShapeOf(wl);
   const PassModel pm(s, new_per_seq);
   ev.passes = steps;
   ev.first_pass = pm.At(context0);
   ev.last_pass = steps > 1 ? pm.At(context0 + D(steps - 1)) : ev.first_pass;
   ev.attention_split = pm.split();
+  ev.n_collectives = pm.n_collectives();
+  ev.collectives = pm.collectives();
 
   // Linear components: exact sums from the endpoints.
   const double half = D(steps) / 2;
@@ -120,13 +151,8 @@ Evaluation Evaluate(const Scenario& s) {
                                  s.chip.peak_flops_per_s_bf16, ev.latency_s);
 
   // Memory per chip at the end of the phase.
-  Memory& mem = ev.memory;
-  const double final_context = D(wl.input_tokens) + (decode ? D(wl.generate_tokens) : 0);
-  mem.weights_bytes = model::WeightBytes(s.model, s.plan.weights) / chips;
-  mem.kv_cache_bytes = KvCacheBytesPerChip(s, final_context);
-  mem.working_bytes = pm.activation_bytes() + pm.gathered_weight_bytes();
-  mem.total_bytes = mem.weights_bytes + mem.kv_cache_bytes + mem.working_bytes;
-  mem.hbm_capacity_bytes = s.chip.hbm_capacity_bytes;
+  ev.memory = MemoryPerChip(s, pm);
+  const Memory& mem = ev.memory;
   ev.fits = mem.total_bytes <= mem.hbm_capacity_bytes;
   if (!ev.fits) {
     struct Part {
@@ -150,8 +176,13 @@ Evaluation Evaluate(const Scenario& s) {
 }
 
 QuickEvaluation EvaluateQuick(const Scenario& s) {
-  Evaluation ev = Evaluate(s);
-  return QuickEvaluation{ev.latency_s, ev.memory.total_bytes, ev.fits};
+  const auto [steps, new_per_seq, context0] = ShapeOf(s.workload);
+  const PassModel pm(s, new_per_seq);
+  const Memory mem = MemoryPerChip(s, pm);
+  const PassTerms first = pm.At(context0);
+  const PassTerms last = steps > 1 ? pm.At(context0 + D(steps - 1)) : first;
+  return QuickEvaluation{SumStepTimes(pm, context0, steps, first, last), mem.total_bytes,
+                         mem.total_bytes <= mem.hbm_capacity_bytes};
 }
 
 }  // namespace esti::cost

@@ -153,8 +153,6 @@ PassTerms PassModel::At(double context_before) const {
   p.overhead_s = overhead_s_;
   p.time_s = Combine(s_.mode, p.compute_s, p.weight_load_s + p.kv_load_s, p.comm_s, p.overhead_s,
                      s_.chip.calibration.comm_overlap);
-  p.n_collectives = n_collectives_;
-  p.collectives = collectives_;
   return p;
 }
 

@@ -230,8 +230,8 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const co
   const cost::PhaseTotals& tot = ev.totals;
 
   Json collectives = Json::array();
-  for (int i = 0; i < ev.first_pass.n_collectives; ++i) {
-    collectives.push_back(CollectiveJson(ev.first_pass.collectives[i], layers, passes));
+  for (int i = 0; i < ev.n_collectives; ++i) {
+    collectives.push_back(CollectiveJson(ev.collectives[i], layers, passes));
   }
   Json terms = Json::array();
   terms.push_back({{"name", "compute"},

@@ -28,27 +28,44 @@ bool Better(const cost::QuickEvaluation& a, const cost::QuickEvaluation& b) {
 }
 }  // namespace
 
+std::vector<ShapePlans> ShapePlansFor(const Space& space, int64_t chips) {
+  std::vector<ShapePlans> out;
+  for (const hardware::Topology& t : ShapesFor(space, chips)) {
+    out.push_back(ShapePlans{t, space.roles ? std::vector<cost::AxisRoles>{*space.roles}
+                                            : cost::DistinctRoleAssignments(t)});
+  }
+  return out;
+}
+
 ScoredPlan BestPlan(const Space& space, int64_t chips, int64_t batch, model::WeightFormat weights,
                     int64_t* evaluated) {
+  return BestPlan(space, ShapePlansFor(space, chips), batch, weights, evaluated);
+}
+
+ScoredPlan BestPlan(const Space& space, const std::vector<ShapePlans>& shapes, int64_t batch,
+                    model::WeightFormat weights, int64_t* evaluated) {
   ScoredPlan best{space.base, {}};
   bool have = false;
   cost::Scenario s = space.base;
   s.workload.batch = batch;
   s.plan.weights = weights;
-  for (const hardware::Topology& t : ShapesFor(space, chips)) {
-    s.plan.topology = t;
-    std::vector<cost::AxisRoles> roles =
-        space.roles ? std::vector<cost::AxisRoles>{*space.roles} : cost::DistinctRoleAssignments(t);
-    for (const cost::AxisRoles& r : roles) {
-      s.plan.roles = r;
+  for (const ShapePlans& shape : shapes) {
+    s.plan.topology = shape.topology;
+    const std::vector<cost::AxisRoles>& roles = shape.roles;
+    for (size_t ri = 0; ri < roles.size(); ++ri) {
+      s.plan.roles = roles[ri];
       for (cost::FfnLayout layout : space.ffn_layouts) {
+        // ws1d and wg_xyz run every collective over all three axes: roles do not matter.
+        if (ri > 0 && (layout == cost::FfnLayout::kWs1d || layout == cost::FfnLayout::kWgXyz)) continue;
         s.plan.ffn_layout = layout;
         for (cost::AttentionSharding a : space.attentions) {
           s.plan.attention = a;
           cost::QuickEvaluation q = cost::EvaluateQuick(s);
           if (evaluated) ++*evaluated;
           if (!have || Better(q, best.quick)) {
-            best = ScoredPlan{s, q};
+            best.quick = q;
+            best.scenario.plan = s.plan;
+            best.scenario.workload = s.workload;
             have = true;
           }
         }

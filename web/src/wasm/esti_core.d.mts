@@ -5,6 +5,18 @@ export interface EstiCoreModule {
   listPresets(): string;
   getPreset(request: string): string;
   describeModel(request: string): string;
+  /** A scenario -> its cost (api.h Evaluate). */
+  evaluate(request: string): string;
+  /** A scenario with lists/"auto" + objective -> {best, candidates, candidates_total, stats}. */
+  search(request: string): string;
+  /** A scenario (phase optional) -> {prefill: [...], decode: [...], stats} Pareto points. */
+  frontier(request: string): string;
+  /** {model, hardware?, chips, batch, weights?, kv_memory_fraction?} -> {layouts: [{attention_sharding, max_context_tokens, ...}]}. */
+  maxContext(request: string): string;
+  /** {data: calibration preset id | document, fit?} -> fitted calibration and residuals. */
+  calibrate(request: string): string;
+  /** Runs the reference int8/fp32 decoder (api.h Decode): {model, prompt, tokens, weights, seed, batch, temperature, top_k, top_p, step_times}. */
+  decode(request: string): string;
 }
 
 export interface EstiCoreOptions {

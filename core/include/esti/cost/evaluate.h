@@ -46,6 +46,8 @@ struct Evaluation {
   PassTerms first_pass;  // per-pass terms at the first and last decode step (same for prefill)
   PassTerms last_pass;
   AttentionSplit attention_split;
+  int n_collectives = 0;  // per layer, as PassModel::collectives()
+  std::array<CollectiveTerm, kMaxCollectives> collectives{};
 };
 
 // The cost of `s`. The scenario is assumed valid (io validates every field and the topology).

@@ -49,8 +49,6 @@ struct PassTerms {
   double comm_s = 0;       // all collectives of all layers, before any overlap
   double overhead_s = 0;   // calibrated fixed costs
   double time_s = 0;       // the combined step time (see Combine)
-  int n_collectives = 0;
-  std::array<CollectiveTerm, kMaxCollectives> collectives{};
 };
 
 // How a plan splits the batch and heads for attention and the KV cache.
@@ -76,6 +74,9 @@ class PassModel {
   // Terms of the pass when each sequence has `context_before` tokens cached.
   PassTerms At(double context_before) const;
 
+  // The collectives of one layer (the same in every pass of a phase).
+  int n_collectives() const { return n_collectives_; }
+  const std::array<CollectiveTerm, kMaxCollectives>& collectives() const { return collectives_; }
   const AttentionSplit& split() const { return split_; }
   const RoleLinks& links() const { return links_; }
   int64_t weight_gather_ways() const { return gather_ways_; }

@@ -11,6 +11,13 @@ namespace esti::search {
 // The slices a space allows for one chip count (every valid shape, or the most cube-like one).
 std::vector<hardware::Topology> ShapesFor(const Space& space, int64_t chips);
 
+// The slices of one chip count with their distinct role assignments, computed once per count.
+struct ShapePlans {
+  hardware::Topology topology;
+  std::vector<cost::AxisRoles> roles;
+};
+std::vector<ShapePlans> ShapePlansFor(const Space& space, int64_t chips);
+
 struct ScoredPlan {
   cost::Scenario scenario;
   cost::QuickEvaluation quick;
@@ -22,5 +29,8 @@ struct ScoredPlan {
 // (its quick.fits is false). `evaluated` counts the plans scored.
 ScoredPlan BestPlan(const Space& space, int64_t chips, int64_t batch, model::WeightFormat weights,
                     int64_t* evaluated = nullptr);
+// The same over precomputed shapes (the search's inner loop).
+ScoredPlan BestPlan(const Space& space, const std::vector<ShapePlans>& shapes, int64_t batch,
+                    model::WeightFormat weights, int64_t* evaluated = nullptr);
 
 }  // namespace esti::search

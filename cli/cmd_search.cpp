@@ -1,0 +1,65 @@
+#include <iostream>
+
+#include "cli.h"
+#include "esti/api.h"
+
+namespace esti::cli {
+
+namespace {
+
+const std::vector<std::string> kPointHeader = {"phase", "chips", "topology", "batch", "weights",
+                                               "ffn_layout", "attention", "latency_s",
+                                               "latency_per_token_s", "cost_chip_s_per_token",
+                                               "mfu", "memory_per_chip_bytes", "fits"};
+
+std::vector<std::string> PointRow(const io::Json& p, bool human) {
+  const auto& t = p["topology"];
+  std::string topo = std::to_string(t[0].get<int64_t>()) + "x" + std::to_string(t[1].get<int64_t>()) +
+                     "x" + std::to_string(t[2].get<int64_t>());
+  auto num = [&](const char* k) { return human ? std::string() : p[k].dump(); };
+  return {p["phase"], std::to_string(p["chips"].get<int64_t>()), topo,
+          std::to_string(p["batch"].get<int64_t>()), p["weights"], p["ffn_layout"],
+          p["attention_sharding"],
+          human ? Seconds(p["latency_s"]) : num("latency_s"),
+          human ? Seconds(p["latency_per_token_s"]) : num("latency_per_token_s"),
+          human ? Si(p["cost_chip_s_per_token"].get<double>() * 1e3, "chip-ms") : num("cost_chip_s_per_token"),
+          human ? Percent(p["mfu"]) : num("mfu"),
+          human ? Si(p["memory_per_chip_bytes"], "B") : num("memory_per_chip_bytes"),
+          p["fits"].get<bool>() ? "yes" : "no"};
+}
+
+int RunPoints(Args args, std::string (*call)(std::string_view), const char* name,
+              const std::vector<const char*>& lists) {
+  std::optional<Format> format = TakeFormat(args, {Format::kJson, Format::kTable, Format::kCsv});
+  if (!format) return kExitBadInput;
+  if (args.size() != 1) {
+    std::cerr << "esti: invalid_value at " << name << ": expected one scenario FILE or -\n";
+    return kExitBadInput;
+  }
+  std::optional<std::string> text = ReadInput(args[0]);
+  if (!text) return kExitBadInput;
+  std::string response = call(*text);
+  int code = 0;
+  std::optional<io::Json> j = CheckResponse(response, &code);
+  if (!j) return code;
+  if (*format == Format::kJson) {
+    std::cout << response << "\n";
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const char* list : lists) {
+    for (const auto& p : (*j)[list]) rows.push_back(PointRow(p, *format == Format::kTable));
+  }
+  if (*format == Format::kCsv) PrintCsv(kPointHeader, rows);
+  else PrintTable(kPointHeader, rows);
+  return 0;
+}
+
+}  // namespace
+
+int RunSearch(Args args) { return RunPoints(std::move(args), api::Search, "search", {"candidates"}); }
+int RunFrontier(Args args) {
+  return RunPoints(std::move(args), api::Frontier, "frontier", {"prefill", "decode"});
+}
+
+}  // namespace esti::cli

@@ -1,0 +1,158 @@
+#include <cmath>
+
+#include "esti/cost/evaluate.h"
+#include "esti/hardware/topology.h"
+#include "esti/io/scenario_io.h"
+#include "esti/io/spec_io.h"
+#include "esti/search/search.h"
+#include "respond.h"
+
+namespace esti::api {
+
+namespace {
+
+inline constexpr int64_t kDefaultCandidates = 20;
+inline constexpr int64_t kMaxCandidates = 1000;
+
+// Output options that are not part of the scenario: read and removed before ReadScenario.
+struct OutputOptions {
+  int64_t max_candidates = kDefaultCandidates;
+  bool include_dominated = false;
+  bool include_infeasible = false;
+};
+
+OutputOptions TakeOutputOptions(io::Json& req) {
+  OutputOptions o;
+  if (!req.is_object()) return o;
+  if (auto it = req.find("max_candidates"); it != req.end()) {
+    o.max_candidates = io::ToInt(*it, "/max_candidates", 1, kMaxCandidates);
+    req.erase(it);
+  }
+  for (auto [key, flag] : {std::pair{"include_dominated", &o.include_dominated},
+                           std::pair{"include_infeasible", &o.include_infeasible}}) {
+    if (auto it = req.find(key); it != req.end()) {
+      if (!it->is_boolean()) io::Fail(codes::kTypeError, std::string("/") + key, "expected true or false");
+      *flag = it->get<bool>();
+      req.erase(it);
+    }
+  }
+  return o;
+}
+
+io::Json CandidateJson(const io::ScenarioInput& in, const search::Candidate& c) {
+  cost::Evaluation ev = cost::Evaluate(c.scenario);
+  io::Json j = io::EvaluationToJson(in, c.scenario, ev);
+  j["within_latency_bound"] = c.within_latency_bound;
+  return j;
+}
+
+io::Json StatsJson(const search::SearchStats& s) {
+  return {{"combinations", s.combinations}, {"plans_scored", s.plans_scored},
+          {"infeasible", s.infeasible},     {"over_latency_bound", s.over_latency_bound},
+          {"dominated", s.dominated}};
+}
+
+}  // namespace
+
+std::string Search(std::string_view request) {
+  return internal::Respond(request, [](const io::Json& original) {
+    io::Json req = original;
+    OutputOptions opt = TakeOutputOptions(req);
+    io::ScenarioInput in = io::ReadScenario(req, io::ScenarioUse::kSearch);
+    search::SearchStats stats;
+    std::vector<search::Candidate> ranked = search::Search(in.space, &stats);
+    if (ranked.empty() || !ranked.front().quick.fits || !ranked.front().within_latency_bound) {
+      io::Fail(codes::kInfeasible, "",
+               "no plan fits in memory and meets the latency bound: " +
+                   std::to_string(stats.combinations) + " combinations, " +
+                   std::to_string(stats.infeasible) + " do not fit, " +
+                   std::to_string(stats.over_latency_bound) + " exceed the latency bound");
+    }
+    io::Json candidates = io::Json::array();
+    int64_t listed = 0;
+    for (const search::Candidate& c : ranked) {
+      if (listed >= opt.max_candidates) break;
+      if (!c.quick.fits && !opt.include_infeasible) continue;
+      candidates.push_back(CandidateJson(in, c));
+      ++listed;
+    }
+    return io::Json{{"objective", search::ToString(in.space.objective)},
+                    {"best", candidates.front()},
+                    {"candidates", candidates},
+                    {"candidates_total", static_cast<int64_t>(ranked.size())},
+                    {"stats", StatsJson(stats)}};
+  });
+}
+
+std::string Frontier(std::string_view request) {
+  return internal::Respond(request, [](const io::Json& original) {
+    io::Json req = original;
+    OutputOptions opt = TakeOutputOptions(req);
+    io::ScenarioInput in = io::ReadScenario(req, io::ScenarioUse::kFrontier);
+    io::Json out = io::Json::object();
+    io::Json stats = io::Json::object();
+    for (cost::Phase phase : {cost::Phase::kPrefill, cost::Phase::kDecode}) {
+      const char* name = cost::ToString(phase);
+      if (in.phase_given && in.space.base.workload.phase != phase) {
+        out[name] = io::Json::array();
+        continue;
+      }
+      search::Space space = in.space;
+      space.base.workload.phase = phase;
+      search::SearchStats st;
+      std::vector<search::Candidate> dominated;
+      std::vector<search::Candidate> front = search::Frontier(space, &st, &dominated);
+      io::Json points = io::Json::array();
+      for (const search::Candidate& c : front) points.push_back(CandidateJson(in, c));
+      out[name] = points;
+      if (opt.include_dominated) {
+        io::Json d = io::Json::array();
+        for (const search::Candidate& c : dominated) d.push_back(CandidateJson(in, c));
+        out[std::string(name) + "_dominated"] = d;
+      }
+      stats[name] = StatsJson(st);
+    }
+    out["stats"] = stats;
+    return out;
+  });
+}
+
+std::string MaxContext(std::string_view request) {
+  return internal::Respond(request, [](const io::Json& req) {
+    io::ObjectReader r(req, "");
+    r.SchemaVersion(io::kScenarioSchemaVersion, false);
+    cost::Scenario s;
+    s.model = io::ReadModel(r.Required("model"), "/model");
+    const io::Json* hw = r.Find("hardware");
+    s.chip = io::ReadHardware(hw ? *hw : io::Json("tpu-v4"), "/hardware");
+    const int64_t chips = r.Int("chips", 1, s.chip.max_chips);
+    Result<hardware::Topology> t = hardware::ChooseTopology(s.chip, chips, "/chips");
+    if (!t.ok()) throw io::InputError{t.error()};
+    s.plan.topology = t.value();
+    s.workload.batch = r.Int("batch", 1, io::kMaxBatch);
+    s.plan.weights = r.Has("weights") && r.Enum("weights", {"bf16", "int8"}) == 1
+                         ? model::WeightFormat::kInt8 : model::WeightFormat::kBf16;
+    // Table 1 reserves a fraction of HBM for the KV cache; by default, all HBM the weights leave.
+    const std::optional<double> fraction = r.OptNumber("kv_memory_fraction", 1e-6, 1.0);
+    r.Finish();
+    const double weights = model::WeightBytes(s.model, s.plan.weights) / static_cast<double>(chips);
+    const double budget = fraction ? *fraction * s.chip.hbm_capacity_bytes
+                                   : std::max(0.0, s.chip.hbm_capacity_bytes - weights);
+    io::Json layouts = io::Json::array();
+    for (cost::AttentionSharding a : {cost::AttentionSharding::kHeads, cost::AttentionSharding::kBatch}) {
+      s.plan.attention = a;
+      s.plan.ffn_layout = cost::FfnLayout::kWs2d;
+      layouts.push_back({{"attention_sharding", cost::ToString(a)},
+                         {"max_context_tokens", cost::MaxContextTokens(s, budget)},
+                         {"kv_bytes_per_token_per_chip", cost::KvCacheBytesPerChip(s, 1.0)}});
+    }
+    return io::Json{{"model_id", s.model.id},
+                    {"chips", chips},
+                    {"batch", s.workload.batch},
+                    {"kv_budget_bytes_per_chip", budget},
+                    {"weights_bytes_per_chip", weights},
+                    {"layouts", layouts}};
+  });
+}
+
+}  // namespace esti::api

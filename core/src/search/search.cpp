@@ -1,0 +1,101 @@
+#include "esti/search/search.h"
+
+#include <algorithm>
+
+namespace esti::search {
+
+namespace {
+
+double Tokens(const cost::Workload& w) {
+  return static_cast<double>(w.batch) *
+         static_cast<double>(w.phase == cost::Phase::kDecode ? w.generate_tokens : w.input_tokens);
+}
+
+Candidate Score(const Space& space, ScoredPlan&& p) {
+  Candidate c{std::move(p.scenario), p.quick, 0, 0, true};
+  const double chips = static_cast<double>(c.scenario.plan.topology.chips());
+  const double tokens = Tokens(c.scenario.workload);
+  c.cost_chip_s_per_token = chips * c.quick.latency_s / tokens;
+  c.mfu = cost::ModelFlopsUtilization(model::NominalParams(c.scenario.model), tokens, chips,
+                                      c.scenario.chip.peak_flops_per_s_bf16, c.quick.latency_s);
+  if (space.max_latency_s && c.quick.latency_s > *space.max_latency_s) c.within_latency_bound = false;
+  if (space.max_latency_per_token_s && c.scenario.workload.phase == cost::Phase::kDecode &&
+      c.quick.latency_s / static_cast<double>(c.scenario.workload.generate_tokens) >
+          *space.max_latency_per_token_s) {
+    c.within_latency_bound = false;
+  }
+  return c;
+}
+
+}  // namespace
+
+std::vector<Candidate> BestPerCombination(const Space& space, SearchStats* stats) {
+  std::vector<int64_t> counts = space.topology ? std::vector<int64_t>{space.topology->chips()}
+                                               : space.chip_counts;
+  std::vector<Candidate> out;
+  for (int64_t chips : counts) {
+    const std::vector<ShapePlans> shapes = ShapePlansFor(space, chips);
+    for (model::WeightFormat w : space.weights) {
+      // Weights alone over HBM: nothing with this many chips can fit (skip every plan).
+      const bool hopeless = model::WeightBytes(space.base.model, w) / static_cast<double>(chips) >
+                            space.base.chip.hbm_capacity_bytes;
+      for (int64_t batch : space.batches) {
+        ++stats->combinations;
+        if (hopeless) {
+          ++stats->infeasible;
+          continue;
+        }
+        Candidate c = Score(space, BestPlan(space, shapes, batch, w, &stats->plans_scored));
+        if (!c.quick.fits) ++stats->infeasible;
+        else if (!c.within_latency_bound) ++stats->over_latency_bound;
+        out.push_back(std::move(c));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<Candidate> Search(const Space& space, SearchStats* stats) {
+  std::vector<Candidate> all = BestPerCombination(space, stats);
+  auto key = [&](const Candidate& c) {
+    switch (space.objective) {
+      case Objective::kMinLatency: return c.quick.latency_s;
+      case Objective::kMinCost: return c.cost_chip_s_per_token;
+      case Objective::kMaxMfu: return -c.mfu;
+    }
+    return c.quick.latency_s;
+  };
+  std::stable_sort(all.begin(), all.end(), [&](const Candidate& a, const Candidate& b) {
+    const bool ga = a.quick.fits && a.within_latency_bound, gb = b.quick.fits && b.within_latency_bound;
+    if (ga != gb) return ga;
+    return key(a) < key(b);
+  });
+  return all;
+}
+
+std::vector<Candidate> Frontier(const Space& space, SearchStats* stats,
+                                std::vector<Candidate>* dominated) {
+  std::vector<Candidate> feasible;
+  for (Candidate& c : BestPerCombination(space, stats)) {
+    if (c.quick.fits) feasible.push_back(std::move(c));
+  }
+  std::sort(feasible.begin(), feasible.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.quick.latency_s != b.quick.latency_s) return a.quick.latency_s < b.quick.latency_s;
+    return a.cost_chip_s_per_token < b.cost_chip_s_per_token;
+  });
+  // Sweep by latency: a point is on the frontier when it is cheaper than every faster point.
+  std::vector<Candidate> front;
+  double best_cost = 1e300;
+  for (Candidate& c : feasible) {
+    if (c.cost_chip_s_per_token < best_cost) {
+      best_cost = c.cost_chip_s_per_token;
+      front.push_back(std::move(c));
+    } else {
+      ++stats->dominated;
+      if (dominated) dominated->push_back(std::move(c));
+    }
+  }
+  return front;
+}
+
+}  // namespace esti::search

@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+
+#include "esti/api.h"
+#include "esti/io/json_input.h"
+
+namespace esti {
+namespace {
+
+io::Json Call(std::string (*f)(std::string_view), const std::string& req) {
+  io::Json j = io::Json::parse(f(req));
+  EXPECT_TRUE(j["ok"].get<bool>()) << req << "\n" << j.dump().substr(0, 400);
+  return j;
+}
+
+std::string Scenario540(const std::string& phase, int batch, const std::string& weights) {
+  return R"({"model":"palm-540b-padded","chips":64,"phase":")" + phase + R"(","batch":)" +
+         std::to_string(batch) + R"(,"input_tokens":2048,"generate_tokens":64,"weights":")" +
+         weights + R"(","ffn_layout":"auto","attention_sharding":"auto"})";
+}
+
+// ESTI §4.1 / Table 2: 2D weight-stationary for batch-1 prefill and for decode; weight-gathered
+// for batch-512 x 2048-token prefill.
+TEST(Search, ChoosesThePapersLayoutsFor540B) {
+  EXPECT_EQ(Call(api::Search, Scenario540("prefill", 1, "int8"))["best"]["ffn_layout"], "ws2d");
+  EXPECT_EQ(Call(api::Search, Scenario540("decode", 64, "int8"))["best"]["ffn_layout"], "ws2d");
+  EXPECT_EQ(Call(api::Search, Scenario540("decode", 512, "bf16"))["best"]["ffn_layout"], "ws2d");
+  std::string wg = Call(api::Search, Scenario540("prefill", 512, "bf16"))["best"]["ffn_layout"];
+  EXPECT_EQ(wg.rfind("wg_", 0), 0u) << wg;
+  // Decode shards multiquery attention over batch (ESTI §3.3).
+  EXPECT_EQ(Call(api::Search, Scenario540("decode", 64, "int8"))["best"]["attention_sharding"], "batch");
+}
+
+io::Json Frontier540() {
+  return Call(api::Frontier, R"({"model":"palm-540b","input_tokens":2048,"generate_tokens":64,
+      "include_dominated":true})");
+}
+
+TEST(Frontier, PointsAreNonDominatedAndReproducible) {
+  io::Json f = Frontier540();
+  for (const char* phase : {"prefill", "decode"}) {
+    SCOPED_TRACE(phase);
+    const io::Json& pts = f[phase];
+    ASSERT_GE(pts.size(), 5u);
+    std::vector<io::Json> all(pts.begin(), pts.end());
+    for (const auto& d : f[std::string(phase) + "_dominated"]) all.push_back(d);
+    EXPECT_EQ(static_cast<int64_t>(f[std::string(phase) + "_dominated"].size()),
+              f["stats"][phase]["dominated"].get<int64_t>());
+    for (const auto& p : pts) {
+      const double lat = p["latency_s"], cost = p["cost_chip_s_per_token"];
+      EXPECT_TRUE(p["fits"].get<bool>());
+      for (const auto& q : all) {
+        if (&q == &p) continue;
+        const double ql = q["latency_s"], qc = q["cost_chip_s_per_token"];
+        EXPECT_FALSE(ql <= lat && qc <= cost && (ql < lat || qc < cost))
+            << "dominated: " << p["scenario"].dump() << " by " << q["scenario"].dump();
+      }
+      // The point's own scenario through evaluate gives the same numbers.
+      io::Json again = Call(api::Evaluate, p["scenario"].dump());
+      EXPECT_EQ(again["latency_s"], p["latency_s"]);
+      EXPECT_EQ(again["cost_chip_s_per_token"], p["cost_chip_s_per_token"]);
+      EXPECT_EQ(again["mfu"], p["mfu"]);
+      EXPECT_EQ(again["memory_per_chip_bytes"], p["memory_per_chip_bytes"]);
+    }
+  }
+}
+
+TEST(Search, CountsEveryCombination) {
+  io::Json r = Call(api::Search, R"({"model":"palm-540b","chips":[8,16,64],"phase":"decode",
+      "batch":[1,64],"input_tokens":2048,"generate_tokens":64,"weights":"auto",
+      "ffn_layout":"auto","attention_sharding":"auto","objective":"min_cost",
+      "include_infeasible":true,"max_candidates":100})");
+  EXPECT_EQ(r["stats"]["combinations"], 3 * 2 * 2);
+  // 8 chips cannot hold 540B in bf16 (1.08 TB / 8 > 32 GiB): reported as infeasible, not dropped.
+  EXPECT_GE(r["stats"]["infeasible"].get<int64_t>(), 2);
+  // Ranked by cost among feasible ones.
+  const io::Json& c = r["candidates"];
+  for (size_t i = 1; i < c.size(); ++i) {
+    if (!c[i]["fits"].get<bool>()) break;
+    EXPECT_LE(c[i - 1]["cost_chip_s_per_token"].get<double>(), c[i]["cost_chip_s_per_token"].get<double>());
+  }
+}
+
+TEST(Search, LatencyBoundAndInfeasibility) {
+  io::Json ok = Call(api::Search, R"({"model":"palm-62b","chips":"auto","phase":"decode",
+      "batch":"auto","input_tokens":2048,"generate_tokens":64,"weights":"auto",
+      "objective":"min_cost","max_latency_per_token_s":0.03})");
+  EXPECT_LE(ok["best"]["latency_per_token_s"].get<double>(), 0.03);
+  io::Json none = io::Json::parse(api::Search(R"({"model":"palm-540b","chips":8,"phase":"decode",
+      "batch":1,"input_tokens":2048,"generate_tokens":64,"weights":"bf16"})"));
+  ASSERT_FALSE(none["ok"].get<bool>());
+  EXPECT_EQ(none["error"]["code"], "infeasible");
+}
+
+// Table 1 through the api: 540B padded on 64 chips, 30% of HBM for the KV cache.
+TEST(MaxContext, Table1ThroughTheApi) {
+  io::Json r = Call(api::MaxContext, R"({"model":"palm-540b-padded","chips":64,"batch":512,
+      "kv_memory_fraction":0.3})");
+  EXPECT_EQ(r["layouts"][0]["attention_sharding"], "heads");
+  EXPECT_EQ(r["layouts"][0]["max_context_tokens"], 166);
+  EXPECT_EQ(r["layouts"][1]["max_context_tokens"], 10663);
+}
+
+}  // namespace
+}  // namespace esti
