@@ -46,7 +46,10 @@ serve: build
 	npm --prefix web run serve
 
 bench: native wasm
-	./build/native/bench/esti_bench --benchmark_min_time=0.2
+	mkdir -p build/bench
+	./build/native/bench/esti_bench --benchmark_min_time=0.2 \
+	  --benchmark_out=build/bench/native.json --benchmark_out_format=json
+	node --no-experimental-fetch bench/search_wasm_bench.mjs build/bench/native.json
 	node --no-experimental-fetch bench/wasm_bench.mjs
 
 clean:
