@@ -79,10 +79,22 @@ Result<Topology> ChooseTopology(const ChipSpec& chip, int64_t chips, const std::
 }
 
 std::vector<int64_t> ValidChipCounts(const ChipSpec& chip) {
-  std::vector<int64_t> out;
-  for (int64_t n = 1; n <= chip.max_chips; ++n) {
-    if (!ValidTopologies(chip, n).empty()) out.push_back(n);
+  // Products of three allowed axis lengths: a few hundred combinations, not max_chips checks.
+  std::vector<int64_t> axes;
+  for (int64_t n = 1; n <= chip.max_axis_chips; ++n) {
+    if (AxisAllowed(chip, n)) axes.push_back(n);
   }
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    for (size_t j = i; j < axes.size(); ++j) {
+      for (size_t k = j; k < axes.size(); ++k) {
+        const int64_t n = axes[i] * axes[j] * axes[k];
+        if (n <= chip.max_chips) out.push_back(n);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
