@@ -235,34 +235,192 @@ test('compare: two configurations side by side equal the core, differences marke
   await p.close();
 });
 
-test('frontier: clicking a point loads its configuration, whose numbers equal the core', async (t) => {
+/** The frontier request the page sends for the default scenario (its model, chip and workload). */
+function frontierOf(text) {
+  const sc = JSON.parse(text);
+  const req = { schema_version: 1 };
+  for (const k of ['model', 'hardware', 'input_tokens', 'generate_tokens', 'mode']) if (sc[k] !== undefined) req[k] = sc[k];
+  const r = core.call('frontier', JSON.stringify(req));
+  assert.equal(r.ok, true, JSON.stringify(r.error));
+  return r;
+}
+
+test('frontier: points equal frontier(); clicking one loads its configuration, whose numbers equal the point', async (t) => {
   if (!hasFrontier()) return t.skip('this engine build has no frontier()');
   const p = await openPage(browser);
   const { page } = p;
   await page.goto(server.url);
   await waitReady(page);
+  const f = frontierOf(await scenarioOf(page));
   await page.click('#tab-frontier');
-  await page.waitForSelector('[data-testid="frontier-cost"] .pt', { timeout: 60000 });
+  await page.waitForSelector('[data-testid="frontier-decode-cost"] .pt', { timeout: 60000 });
+  assert.match(await page.textContent('#status'), /Frontier computed/);
   await screenshot(page, 'view-frontier-desktop-light');
-  const pts = await page.$$eval('[data-testid="frontier-cost"] .pt', (e) => e.map((x) => ({ key: x.getAttribute('data-key'), x: x.getAttribute('data-x'), y: x.getAttribute('data-y') })));
-  assert.ok(pts.length > 0);
-  await page.click(`[data-testid="frontier-cost"] .pt[data-key="${pts[0].key}"]`);
-  await page.waitForSelector('[data-view="answer"]');
-  await settle(page);
-  const r = coreResult(await scenarioOf(page));
-  assert.equal(String(r.latency_per_token_s), pts[0].x);
+  // Every frontier point of each phase is drawn at the core's (latency, cost) and (latency, MFU).
+  for (const phase of ['decode', 'prefill']) {
+    const xKey = phase === 'decode' ? 'latency_per_token_s' : 'latency_s';
+    for (const [chart, yKey] of [['cost', 'cost_chip_s_per_token'], ['mfu', 'mfu']]) {
+      const pts = await page.$$eval(`[data-testid="frontier-${phase}-${chart}"] .pt`, (e) => e.map((x) => ({ key: x.getAttribute('data-key'), x: x.getAttribute('data-x'), y: x.getAttribute('data-y') })));
+      assert.equal(pts.length, f[phase].length, `${phase} ${chart}: one dot per frontier point`);
+      for (const pt of pts) {
+        const i = Number(pt.key.split('-')[1]);
+        assert.equal(pt.x, String(f[phase][i][xKey]), `${phase} ${chart} point ${i} x`);
+        assert.equal(pt.y, String(f[phase][i][yKey]), `${phase} ${chart} point ${i} y`);
+      }
+    }
+    const n = await numbersOf(page);
+    assert.equal(n[`frontier-${phase}-points`].value, String(f[phase].length));
+    for (const k of ['combinations', 'plans_scored', 'infeasible', 'dominated']) assert.equal(n[`frontier-${phase}-${k}`].value, String(f.stats[phase][k]), `${phase} ${k}`);
+  }
+  // Click a decode point in the middle and a prefill point: the answer shows that point's numbers.
+  for (const [phase, i] of [['decode', Math.floor(f.decode.length / 2)], ['prefill', 0]]) {
+    if (phase === 'prefill') {
+      await page.click('#tab-frontier');
+      await page.waitForSelector('[data-testid="frontier-prefill-cost"] .pt');
+    }
+    const pt = f[phase][i];
+    await page.click(`[data-testid="frontier-${phase}-cost"] .pt[data-key="${phase}-${i}"]`);
+    await page.waitForFunction((v) => document.querySelector('#results [data-testid="cost_chip_s_per_token"]')?.getAttribute('data-value') === v, String(pt.cost_chip_s_per_token));
+    await settle(page);
+    const text = await scenarioOf(page);
+    const sc = JSON.parse(text);
+    assert.equal(sc.phase, phase);
+    assert.equal(sc.batch, pt.batch);
+    assert.equal(sc.weights, pt.weights);
+    assert.deepEqual(sc.topology, pt.topology);
+    const r = coreResult(text);
+    const ev = core.call('evaluate', JSON.stringify(pt.scenario));
+    const n = await numbersOf(page);
+    for (const k of ['latency_s', 'latency_per_token_s', 'mfu', 'cost_chip_s_per_token']) {
+      assert.equal(r[k], pt[k], `${phase} point ${i}: the loaded configuration's ${k} equals the point`);
+      assert.equal(ev[k], pt[k], `${phase} point ${i}: evaluate(point.scenario).${k} equals the point`);
+      assertShownEquals(n[k].text, n[k].unit, n[k].value, pt[k], `${phase} point ${i} ${k}`);
+    }
+  }
+  // Back on the frontier, the loaded point is the ringed one.
+  await page.click('#tab-frontier');
+  await page.waitForSelector('[data-testid="frontier-prefill-cost"] [data-current="true"]');
   p.assertClean();
   await p.close();
 });
 
-test('max context per attention layout equals the core', async (t) => {
+test('frontier: Cancel stops the sweep and Compute restarts it', async (t) => {
+  if (!hasFrontier()) return t.skip('this engine build has no frontier()');
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  // A bigger input makes the sweep long enough to cancel.
+  await page.click('#tab-frontier');
+  const cancelled = await page.evaluate(() => {
+    const b = document.getElementById('cancel-sweep');
+    if (!b) return false;
+    b.click();
+    return true;
+  });
+  if (cancelled) {
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Frontier cancelled');
+    await page.click('[data-testid="frontier-progress"] button');
+  }
+  await page.waitForSelector('[data-testid="frontier-decode-cost"] .pt', { timeout: 60000 });
+  p.assertClean();
+  await p.close();
+});
+
+test('search: objective and latency budget; the answer and ranked candidates equal search()', async (t) => {
+  if (!hasSearch()) return t.skip('this engine build has no search()');
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.fill('#chips', 'auto');
+  await page.fill('#batch', 'auto');
+  await page.selectOption('#weights', 'auto');
+  await page.selectOption('#objective', 'min_cost');
+  await page.fill('#max_latency_per_token_s', '0.03');
+  await settle(page);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="candidates"] tbody tr').length > 1);
+  await settle(page);
+  const text = await scenarioOf(page);
+  const sc = JSON.parse(text);
+  assert.equal(sc.objective, 'min_cost');
+  assert.equal(sc.chips, 'auto');
+  assert.equal(sc.max_latency_per_token_s, 0.03);
+  const s = core.call('search', text);
+  assert.equal(s.ok, true, JSON.stringify(s.error));
+  assert.ok(s.best.latency_per_token_s <= 0.03);
+  const n = await numbersOf(page);
+  for (const k of ['latency_s', 'latency_per_token_s', 'mfu', 'cost_chip_s_per_token', 'throughput_tokens_per_s']) assertShownEquals(n[k].text, n[k].unit, n[k].value, s.best[k], `best ${k}`);
+  assert.equal(await page.textContent('[data-testid="objective"]'), 'lowest cost per token');
+  for (const k of ['combinations', 'plans_scored', 'infeasible', 'over_latency_bound', 'dominated']) assert.equal(n[`search-${k}`].value, String(s.stats[k]), `stats ${k}`);
+  assert.equal(n['search-candidates_total'].value, String(s.candidates_total));
+  assert.equal(await page.$$eval('[data-testid="candidates"] tbody tr', (e) => e.length), s.candidates.length);
+  s.candidates.forEach((c, i) => {
+    for (const k of ['latency_s', 'latency_per_token_s', 'cost_chip_s_per_token', 'mfu', 'memory_per_chip_bytes']) assertShownEquals(n[`cand-${i}-${k}`].text, n[`cand-${i}-${k}`].unit, n[`cand-${i}-${k}`].value, c[k], `candidate ${i} ${k}`);
+  });
+  await screenshot(page, 'view-search-desktop-light');
+
+  // Another objective changes the answer to that search's best.
+  await page.selectOption('#objective', 'min_latency');
+  await page.fill('#max_latency_per_token_s', '');
+  await page.waitForFunction(() => document.querySelector('[data-testid="objective"]')?.textContent === 'lowest latency');
+  await settle(page);
+  const s2 = core.call('search', await scenarioOf(page));
+  const n2 = await numbersOf(page);
+  assert.equal(n2.latency_per_token_s.value, String(s2.best.latency_per_token_s));
+  assert.ok(s2.best.latency_per_token_s <= s.best.latency_per_token_s);
+
+  // An impossible budget: the core's "infeasible" message is shown, the last answer and link stay.
+  const hash = await page.evaluate(() => location.hash);
+  await page.fill('#max_latency_per_token_s', '1e-9');
+  await page.waitForFunction(() => (document.getElementById('form-error')?.textContent ?? '') !== '');
+  const bad = core.call('search', JSON.stringify({ ...JSON.parse(await scenarioOf(page)), max_latency_per_token_s: 1e-9 }));
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error.code, 'infeasible');
+  assert.equal(await page.textContent('#form-error'), bad.error.message);
+  assert.equal(await page.getAttribute('[data-testid="latency_per_token_s"]', 'data-value'), String(s2.best.latency_per_token_s), 'last answer kept');
+  assert.equal(await page.evaluate(() => location.hash), hash, 'link keeps the last valid state');
+  await screenshot(page, 'view-search-infeasible');
+
+  // A candidate loads its configuration.
+  await page.fill('#max_latency_per_token_s', '');
+  await settle(page);
+  const s3 = core.call('search', await scenarioOf(page));
+  const last = s3.candidates.length - 1;
+  await page.click(`[data-candidate="${last}"]`);
+  await page.waitForFunction((v) => document.querySelector('#results [data-testid="latency_s"]')?.getAttribute('data-value') === v, String(s3.candidates[last].latency_s));
+  p.assertClean();
+  await p.close();
+});
+
+test('max context per attention layout equals maxContext()', async (t) => {
   if (!hasMaxContext()) return t.skip('this engine build has no maxContext()');
   const p = await openPage(browser);
-  await p.page.goto(server.url);
-  await waitReady(p.page);
-  await p.page.click('#tab-context');
-  await p.page.waitForSelector('[data-testid="max-context"]');
-  await screenshot(p.page, 'view-context-desktop-light');
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  for (const [chips, batch] of [[64, 64], [64, 512]]) {
+    await page.fill('#chips', String(chips));
+    await page.fill('#batch', String(batch));
+    await page.click('#tab-context');
+    await page.waitForFunction((b) => document.querySelector('[data-testid="ctx-batch"]')?.getAttribute('data-value') === b, String(batch));
+    await settle(page);
+    const sc = JSON.parse(await scenarioOf(page));
+    const best = coreResult(JSON.stringify(sc));
+    const m = core.call('maxContext', JSON.stringify({ model: sc.model, hardware: sc.hardware, chips: best.chips, batch: best.batch, weights: best.weights }));
+    assert.equal(m.ok, true, JSON.stringify(m.error));
+    const n = await numbersOf(page);
+    assert.equal(n['ctx-chips'].value, String(m.chips));
+    for (const k of ['weights_bytes_per_chip', 'kv_budget_bytes_per_chip']) assertShownEquals(n[`ctx-${k}`].text, 'bytes', n[`ctx-${k}`].value, m[k], k);
+    assert.equal(await page.$$eval('[data-testid="max-context"] tbody tr', (e) => e.length), m.layouts.length);
+    assert.deepEqual(m.layouts.map((l) => l.attention_sharding).sort(), ['batch', 'heads']);
+    for (const l of m.layouts) {
+      const a = l.attention_sharding;
+      assertShownEquals(n[`ctx-${a}-max_context_tokens`].text, 'int', n[`ctx-${a}-max_context_tokens`].value, l.max_context_tokens, `${a} max context`);
+      assertShownEquals(n[`ctx-${a}-kv_bytes_per_token_per_chip`].text, 'bytes', n[`ctx-${a}-kv_bytes_per_token_per_chip`].value, l.kv_bytes_per_token_per_chip, `${a} KV bytes per token`);
+    }
+    if (batch === 64) await screenshot(page, 'view-context-desktop-light');
+  }
   p.assertClean();
   await p.close();
 });

@@ -1,12 +1,12 @@
 // esti calculator page. All numbers come from the core in Web Workers (worker.ts); this file wires
 // the form, the URL fragment and the views together.
 import { CancelledError, CoreClient, CoreLoadError, type CoreInfo } from './core-client.ts';
-import { byId, h } from './dom.ts';
+import { byId, h, numberEl } from './dom.ts';
 import { arr, field, isObject, optStr, readAnswer, type CoreError } from './json.ts';
 import { decodeLink, encodeLink, type LinkState } from './link.ts';
 import { renderModel } from './model-view.ts';
 import { ScenarioForm, type PresetRef } from './scenario-form.ts';
-import { renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, type R } from './views.ts';
+import { renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderSearch, type R } from './views.ts';
 import { download, scatter, svgText, svgToPng, torusPicture } from './chart.ts';
 import type { CoreFunction } from './protocol.ts';
 
@@ -41,6 +41,8 @@ let pinned: string | undefined;
 let view: View = 'answer';
 // Results of the accepted state.
 let current: R | null = null;
+/** The whole search() answer (objective, ranked candidates, stats) when the page searches. */
+let searchAnswer: R | null = null;
 let currentText = '';
 let modelDesc: R | null = null;
 let pinnedResult: R | null = null;
@@ -76,14 +78,30 @@ function modelRequest(scenarioText: string): string {
   return JSON.stringify({ model: field(JSON.parse(scenarioText) as unknown, 'model') });
 }
 
+/** The evaluate-shaped result of a scenario text as the page computes it (search's best when the
+ *  engine searches, since the form's scenarios then carry an objective). */
+async function resultOf(text: string): Promise<{ ok: true; value: R } | { ok: false; error: CoreError }> {
+  const fn = has('search') ? 'search' : 'evaluate';
+  const a = readAnswer(await client.call(fn, text));
+  if (!a.ok || fn === 'evaluate') return a;
+  const best = field(a.value, 'best');
+  return isObject(best) ? { ok: true, value: best } : { ok: false, error: { code: 'no_feasible_plan', path: '', message: 'no configuration meets the constraints' } };
+}
+
 /** Evaluates `text`; on success it becomes the accepted state. */
 async function compute(text: string): Promise<{ ok: true } | { ok: false; error: CoreError }> {
   const fn = primaryFn();
   const t0 = performance.now();
+  setStatus('Computing…', 'busy');
   const answer = readAnswer(await client.call(fn, text));
-  if (!answer.ok) return answer;
+  if (!answer.ok) {
+    setStatus(answer.error.message, 'error');
+    return answer;
+  }
   let result: R | null = null;
+  let searched: R | null = null;
   if (fn === 'search') {
+    searched = answer.value;
     const best = field(answer.value, 'best');
     if (!isObject(best)) return { ok: false, error: { code: 'no_feasible_plan', path: '', message: 'no configuration meets the constraints' } };
     result = best;
@@ -91,10 +109,11 @@ async function compute(text: string): Promise<{ ok: true } | { ok: false; error:
   const desc = fn === 'describeModel' ? answer : readAnswer(await client.call('describeModel', modelRequest(text)));
   accepted = text;
   current = result;
+  searchAnswer = searched;
   currentText = result ? JSON.stringify(result) : '';
   modelDesc = desc.ok ? desc.value : null;
   if (pinned !== undefined && has('evaluate')) {
-    const b = readAnswer(await client.call('evaluate', pinned));
+    const b = await resultOf(pinned);
     pinnedResult = b.ok ? b.value : null;
   }
   render();
@@ -135,7 +154,8 @@ async function recomputeFromForm(): Promise<void> {
   if (mine !== seq) return;
   if (!r.ok) {
     form.showCoreError(r.error.path, r.error.message);
-    setStatus('Fix the highlighted input', 'error');
+    // A search with no feasible plan names no input: its message is the status.
+    setStatus(r.error.path ? 'Fix the highlighted input' : r.error.message, 'error');
     return;
   }
   form.clearErrors();
@@ -169,7 +189,7 @@ async function applyHashUnsequenced(): Promise<void> {
   if (st.view !== undefined && !isView(st.view)) return fail(`it names an unknown view "${st.view}"`);
   if (st.b !== undefined) {
     if (!has('evaluate')) return fail('this engine cannot evaluate the pinned configuration');
-    const b = readAnswer(await client.call('evaluate', st.b));
+    const b = await resultOf(st.b);
     if (!b.ok) return fail(`pinned configuration: ${b.error.message}${b.error.path ? ` (at ${b.error.path})` : ''}`);
   }
   const prevPinned = pinned;
@@ -240,6 +260,7 @@ function renderView(): HTMLElement {
     case 'answer': {
       const parts: HTMLElement[] = [];
       if (current) parts.push(renderAnswer(current, has('search') ? 'Best configuration: ' : 'Configuration: '));
+      if (searchAnswer) parts.push(renderSearch(searchAnswer, loadScenario));
       else if (!canEval) parts.push(missing('evaluate'));
       if (modelDesc) parts.push(renderModel(modelDesc));
       return h('div', { class: 'results' }, ...parts);
@@ -270,6 +291,15 @@ function renderView(): HTMLElement {
     case 'context':
       return renderContextView();
   }
+}
+
+/** Loads a concrete scenario the core produced (a frontier point, a search candidate) into the form. */
+function loadScenario(sc: unknown): void {
+  if (!isObject(sc)) return;
+  // fill keeps the objective; a concrete point has no latency budget, so fill clears it.
+  form.fill(JSON.stringify(sc));
+  selectView('answer');
+  scheduleRecompute();
 }
 
 function readRoles(c: R): { x: number; y: number; z: number } {
@@ -307,10 +337,14 @@ function frontierRequest(): string {
 }
 
 let frontierRunning = '';
-function maybeStartFrontier(): void {
+/** The request the user cancelled: not restarted until they press Compute. */
+let frontierCancelled = '';
+function maybeStartFrontier(force = false): void {
   if (!has('frontier') || !current) return;
   const req = frontierRequest();
   if (frontierFor === req || frontierRunning === req) return;
+  if (frontierCancelled === req && !force) return;
+  frontierCancelled = '';
   frontierRunning = req;
   const t0 = performance.now();
   const timer = setInterval(() => {
@@ -328,7 +362,10 @@ function maybeStartFrontier(): void {
     })
     .catch((e: unknown) => {
       if (!(e instanceof CancelledError)) setStatus(`Frontier failed: ${String(e)}`, 'error');
-      else setStatus('Frontier cancelled');
+      else {
+        frontierCancelled = req;
+        setStatus('Frontier cancelled');
+      }
     })
     .finally(() => {
       clearInterval(timer);
@@ -350,46 +387,68 @@ function renderFrontierView(): HTMLElement {
         frontierRunning ? cancel : retryButton()));
   }
   const f = frontier;
-  const cur = field(current, 'scenario');
-  const curKey = cur === undefined ? '' : JSON.stringify(cur);
+  // The current configuration is the point with its phase and exactly its latency and cost.
+  const same = (p: R) => isObject(current) && ['phase', 'chips', 'batch', 'weights', 'ffn_layout', 'attention_sharding', 'latency_s', 'cost_chip_s_per_token'].every((k) => field(p, k) === field(current, k));
   const points = new Map<string, R>();
+  // The paper's Figure 1 axes: decode per generated token, prefill per forward pass over the prompt.
+  const xKey = (phase: string) => (phase === 'decode' ? 'latency_per_token_s' : 'latency_s');
   const series = (phase: string, colorVar: string, y: 'cost_chip_s_per_token' | 'mfu') => ({
     name: phase,
     colorVar,
     points: arr(f, phase).filter(isObject).map((p, i) => {
       const key = `${phase}-${i}`;
       points.set(key, p);
-      const sc = field(p, 'scenario');
       return {
-        x: Number(field(p, 'latency_per_token_s')),
+        x: Number(field(p, xKey(phase))),
         y: Number(field(p, y)),
         label: `${field(p, 'chips')} chips, batch ${field(p, 'batch')}, ${field(p, 'weights')}, ${field(p, 'ffn_layout')}, ${field(p, 'attention_sharding')}`,
-        current: sc !== undefined && JSON.stringify(sc) === curKey,
+        current: same(p),
         key,
       };
     }),
   });
   const pick = (key: string) => {
-    const p = points.get(key);
-    const sc = field(p, 'scenario');
-    if (!isObject(sc)) return;
-    form.fill(JSON.stringify(sc));
-    view = 'answer';
-    scheduleRecompute();
+    // The point's scenario is concrete: the core evaluates (searches) it to the point's numbers.
+    loadScenario(field(points.get(key), 'scenario'));
   };
-  const cost = scatter({ title: 'Latency vs cost', xLabel: 'latency per token', yLabel: 'cost per token', xUnit: 's', yUnit: 'chip_s', series: [series('prefill', '--bar', 'cost_chip_s_per_token'), series('decode', '--bar3', 'cost_chip_s_per_token')], onPick: pick, testId: 'frontier-cost' });
-  const mfu = scatter({ title: 'Latency vs MFU', xLabel: 'latency per token', yLabel: 'MFU', xUnit: 's', yUnit: 'fraction', series: [series('prefill', '--bar', 'mfu'), series('decode', '--bar3', 'mfu')], onPick: pick, testId: 'frontier-mfu' });
+  const charts: SVGSVGElement[] = [];
+  const figures: HTMLElement[] = [];
+  for (const [phase, color, xl] of [['decode', '--bar3', 'latency per generated token'], ['prefill', '--bar', 'prefill latency (whole prompt)']] as const) {
+    for (const [y, yl, yu] of [['cost_chip_s_per_token', 'cost per token', 'chip_s'], ['mfu', 'MFU', 'fraction']] as const) {
+      const svg = scatter({ title: `${phase[0]!.toUpperCase()}${phase.slice(1)}: latency vs ${yl}`, xLabel: xl, yLabel: yl, xUnit: 's', yUnit: yu, series: [series(phase, color, y)], onPick: pick, testId: `frontier-${phase}-${y === 'mfu' ? 'mfu' : 'cost'}` });
+      charts.push(svg);
+      figures.push(h('figure', { class: 'chart' }, svg));
+    }
+  }
+  const stats = field(f, 'stats');
+  const statRow = (phase: string) => {
+    const st = field(stats, phase);
+    const n = (k: string) => {
+      const v = field(st, k);
+      return typeof v === 'number' ? numberEl(v, 'int', `frontier-${phase}-${k}`) : '—';
+    };
+    return h('tr', {}, h('th', { scope: 'row' }, phase), h('td', {}, numberEl(arr(f, phase).length, 'int', `frontier-${phase}-points`)),
+      ...STAT_KEYS.map((k) => h('td', {}, n(k))));
+  };
   return h('section', { class: 'card chart-card', 'data-view': 'frontier' },
     h('h2', {}, 'Pareto frontiers'),
-    h('p', { class: 'muted' }, 'Every slice, batch, weight format and layout the core considers; click a point (or focus it and press Enter) to load it. The ringed point is the current configuration.'),
-    h('div', { class: 'charts' }, h('figure', { class: 'chart' }, cost), h('figure', { class: 'chart' }, mfu)),
-    h('div', { class: 'actions' }, exportButtons('cost-frontier', () => cost), exportButtons('mfu-frontier', () => mfu)),
+    h('p', { class: 'muted' }, 'Every slice up to 4096 chips, batch 1 to 4096, bf16 and int8 weights and every layout the core considers; only the points no other point beats on both latency and cost are drawn. Click a point (or focus it and press Enter) to load it. The ringed point is the current configuration.'),
+    h('div', { class: 'charts' }, ...figures),
+    h('div', { class: 'scroll' }, h('table', { class: 'grid', 'data-testid': 'frontier-stats' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Phase'), h('th', { scope: 'col' }, 'On the frontier'), ...STAT_KEYS.map((k) => h('th', { scope: 'col' }, k.replace(/_/g, ' '))))),
+      h('tbody', {}, statRow('decode'), statRow('prefill')))),
+    h('div', { class: 'actions' }, ...charts.map((c) => exportButtons(c.getAttribute('data-testid') ?? 'frontier', () => c))),
   );
 }
 
+const STAT_KEYS = ['combinations', 'plans_scored', 'infeasible', 'dominated'] as const;
+
 function retryButton(): HTMLElement {
   const b = h('button', { type: 'button', class: 'secondary' }, 'Compute');
-  b.addEventListener('click', () => maybeStartFrontier());
+  b.addEventListener('click', () => {
+    maybeStartFrontier(true);
+    render();
+  });
   return b;
 }
 

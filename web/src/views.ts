@@ -1,7 +1,7 @@
 // Views of an evaluate-shaped result. Every number is read from the core's JSON by key and shown
 // through numberEl (formatted text, exact value in data-value). Nothing here computes a quantity.
 import { h, numberEl } from './dom.ts';
-import { arr, field, isObject, num, obj, optNum, optStr, str } from './json.ts';
+import { arr, field, isObject, num, obj, optBool, optNum, optObj, optStr, str } from './json.ts';
 import type { Unit } from './format.ts';
 
 export type R = Record<string, unknown>;
@@ -229,12 +229,67 @@ export function renderCompare(a: R, b: R): HTMLElement {
 /** View 6: maximum context per attention layout (from maxContext()). */
 export function renderContext(c: R): HTMLElement {
   const rows = arr(c, 'layouts').filter(isObject);
+  const LAYOUT: Record<string, string> = { heads: 'Attention sharded over heads', batch: 'Attention sharded over batch (multiquery)' };
   return h('section', { class: 'card', 'aria-labelledby': 'context-title', 'data-view': 'context' },
     h('h2', { id: 'context-title' }, 'Maximum context'),
-    h('table', { class: 'grid', 'data-testid': 'max-context' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Attention layout'), h('th', { scope: 'col' }, 'Max context (tokens)'))),
-      h('tbody', {}, ...rows.map((x, i) => h('tr', {}, h('td', {}, optStr(x, 'attention_sharding') ?? optStr(x, 'name') ?? String(i)),
-        h('td', {}, numberEl(optNum(x, 'max_context_tokens') ?? NaN, 'int', `ctx-${optStr(x, 'attention_sharding') ?? i}`))))),
+    h('p', { class: 'muted' }, 'Longest context (prompt plus generated tokens per sequence) whose KV cache fits next to the weights, for ',
+      numberEl(num(c, 'chips'), 'int', 'ctx-chips'), ' chips and batch ', numberEl(num(c, 'batch'), 'int', 'ctx-batch'), ' (ESTI Table 1).'),
+    h('table', { class: 'kv', 'data-testid': 'ctx-budget' },
+      kvRow('Weights per chip', numberEl(num(c, 'weights_bytes_per_chip'), 'bytes', 'ctx-weights_bytes_per_chip')),
+      kvRow('KV cache budget per chip', numberEl(num(c, 'kv_budget_bytes_per_chip'), 'bytes', 'ctx-kv_budget_bytes_per_chip')),
+    ),
+    h('div', { class: 'scroll' },
+      h('table', { class: 'grid', 'data-testid': 'max-context' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Attention layout'), h('th', { scope: 'col' }, 'KV cache per token per chip'), h('th', { scope: 'col' }, 'Max context (tokens)'))),
+        h('tbody', {}, ...rows.map((x, i) => {
+          const name = optStr(x, 'attention_sharding') ?? String(i);
+          return h('tr', { 'data-layout': name }, h('th', { scope: 'row' }, LAYOUT[name] ?? name),
+            h('td', {}, numberEl(num(x, 'kv_bytes_per_token_per_chip'), 'bytes', `ctx-${name}-kv_bytes_per_token_per_chip`)),
+            h('td', {}, numberEl(num(x, 'max_context_tokens'), 'int', `ctx-${name}-max_context_tokens`)));
+        })),
+      ),
+    ),
+  );
+}
+
+const OBJECTIVE_NAMES: Record<string, string> = {
+  min_latency: 'lowest latency',
+  min_cost: 'lowest cost per token',
+  max_mfu: 'highest MFU',
+};
+
+/** The search behind the answer: the objective, what was scored, and the ranked candidates. */
+export function renderSearch(a: R, load: (scenario: unknown) => void): HTMLElement {
+  const objective = optStr(a, 'objective') ?? '';
+  const stats = optObj(a, 'stats');
+  const statKeys: [string, string][] = [['combinations', 'Combinations'], ['plans_scored', 'Plans scored'], ['infeasible', 'Do not fit'], ['over_latency_bound', 'Over the latency budget'], ['dominated', 'Dominated']];
+  const cands = arr(a, 'candidates').filter(isObject);
+  const total = optNum(a, 'candidates_total');
+  return h('section', { class: 'card', 'aria-labelledby': 'search-title', 'data-view': 'search', 'data-testid': 'search' },
+    h('h2', { id: 'search-title' }, 'Search'),
+    h('p', { class: 'muted' }, 'Objective: ', h('strong', { 'data-testid': 'objective' }, OBJECTIVE_NAMES[objective] ?? objective),
+      total !== undefined ? h('span', {}, '. Showing ', numberEl(cands.length, 'int', 'search-shown'), ' of ', numberEl(total, 'int', 'search-candidates_total'), ' ranked candidates; click one to load it.') : null),
+    h('table', { class: 'kv', 'data-testid': 'search-stats' },
+      ...statKeys.filter(([k]) => optNum(stats, k) !== undefined).map(([k, label]) => kvRow(label, numberEl(num(stats, k), 'int', `search-${k}`)))),
+    h('div', { class: 'scroll' },
+      h('table', { class: 'grid', 'data-testid': 'candidates' },
+        h('thead', {}, h('tr', {}, ...['#', 'Configuration', 'Latency', 'Per token', 'Cost per token', 'MFU', 'Memory per chip', 'Within budget'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, ...cands.map((c, i) => {
+          const b = h('button', { type: 'button', class: 'link', 'data-candidate': i }, configText(c));
+          b.addEventListener('click', () => load(field(c, 'scenario')));
+          const within = optBool(c, 'within_latency_bound');
+          return h('tr', { 'data-rank': i },
+            h('td', {}, String(i + 1)),
+            h('td', {}, b),
+            h('td', {}, numberEl(num(c, 'latency_s'), 's', `cand-${i}-latency_s`)),
+            h('td', {}, numberEl(num(c, 'latency_per_token_s'), 's', `cand-${i}-latency_per_token_s`)),
+            h('td', {}, numberEl(num(c, 'cost_chip_s_per_token'), 'chip_s', `cand-${i}-cost_chip_s_per_token`)),
+            h('td', {}, numberEl(num(c, 'mfu'), 'fraction', `cand-${i}-mfu`)),
+            h('td', {}, numberEl(num(c, 'memory_per_chip_bytes'), 'bytes', `cand-${i}-memory_per_chip_bytes`)),
+            h('td', {}, within === undefined ? '—' : within ? 'yes' : 'no'),
+          );
+        })),
+      ),
     ),
   );
 }
