@@ -25,7 +25,7 @@ export interface ChartSpec {
 
 const W = 560;
 const H = 340;
-const M = { l: 64, r: 14, t: 26, b: 44 };
+const M = { l: 88, r: 30, t: 26, b: 44 };
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -68,7 +68,7 @@ export function scatter(spec: ChartSpec): SVGSVGElement {
     svg.append(s('text', { x: M.l - 4, y: Y(t) + 4, fill: fg, 'text-anchor': 'end' }, format(t, spec.yUnit)));
   }
   svg.append(s('text', { x: (M.l + W - M.r) / 2, y: H - 8, fill: fg, 'text-anchor': 'middle' }, `${spec.xLabel} (log)`));
-  svg.append(s('text', { x: 12, y: (M.t + H - M.b) / 2, fill: fg, 'text-anchor': 'middle', transform: `rotate(-90 12 ${(M.t + H - M.b) / 2})` }, `${spec.yLabel} (log)`));
+  svg.append(s('text', { x: 10, y: (M.t + H - M.b) / 2, fill: fg, 'text-anchor': 'middle', transform: `rotate(-90 10 ${(M.t + H - M.b) / 2})` }, `${spec.yLabel} (log)`));
   let lx = W - M.r;
   for (const ser of [...spec.series].reverse()) {
     const c = cssVar(ser.colorVar);

@@ -81,3 +81,29 @@ test('evaluate (when this engine build has it): canonical echo, finite numbers, 
   assert.equal(bad.ok, false);
   assert.equal(bad.error.path, '/batch');
 });
+
+test('search, frontier and maxContext: shapes the page reads, points reproducible by evaluate', () => {
+  const sc = { schema_version: 1, model: 'palm-540b', hardware: 'tpu-v4', chips: 'auto', phase: 'decode', batch: 'auto', input_tokens: 2048, generate_tokens: 64, weights: 'auto', mode: 'calibrated', objective: 'min_cost', max_latency_per_token_s: 0.03 };
+  const s = call('search', JSON.stringify(sc));
+  assert.equal(s.ok, true, JSON.stringify(s.error));
+  assert.equal(s.objective, 'min_cost');
+  assert.ok(s.best.latency_per_token_s <= 0.03);
+  assert.deepEqual(s.candidates[0].scenario, s.best.scenario);
+  for (const k of ['combinations', 'plans_scored', 'infeasible', 'over_latency_bound', 'dominated']) assert.ok(Number.isInteger(s.stats[k]), k);
+  const none = call('search', JSON.stringify({ ...sc, max_latency_per_token_s: 1e-9 }));
+  assert.equal(none.ok, false);
+  assert.equal(none.error.code, 'infeasible');
+
+  const f = call('frontier', JSON.stringify({ model: 'palm-540b', input_tokens: 2048, generate_tokens: 64 }));
+  assert.equal(f.ok, true, JSON.stringify(f.error));
+  for (const phase of ['prefill', 'decode']) {
+    assert.ok(f[phase].length >= 5, phase);
+    const p = f[phase][Math.floor(f[phase].length / 2)];
+    const again = call('evaluate', JSON.stringify(p.scenario));
+    for (const k of ['latency_s', 'latency_per_token_s', 'cost_chip_s_per_token', 'mfu']) assert.equal(again[k], p[k], `${phase} ${k}`);
+  }
+
+  const m = call('maxContext', JSON.stringify({ model: 'palm-540b-padded', chips: 64, batch: 512, kv_memory_fraction: 0.3 }));
+  assert.equal(m.ok, true, JSON.stringify(m.error));
+  assert.deepEqual(m.layouts.map((l) => [l.attention_sharding, l.max_context_tokens]), [['heads', 166], ['batch', 10663]]);
+});
