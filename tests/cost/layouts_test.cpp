@@ -71,9 +71,13 @@ TEST(WeightStationary, TwoDBeatsOneDAbove16Chips) {
       s.plan.roles = r;
       best_2d = std::min(best_2d, LayerVolume(s));
     }
-    if (chips < 16) EXPECT_GT(best_2d, one_d);
-    if (chips == 16) EXPECT_DOUBLE_EQ(best_2d, one_d);
-    if (chips > 16) EXPECT_LT(best_2d, one_d);
+    if (chips < 16) {
+      EXPECT_GT(best_2d, one_d);
+    } else if (chips == 16) {
+      EXPECT_DOUBLE_EQ(best_2d, one_d);
+    } else {
+      EXPECT_LT(best_2d, one_d);
+    }
   }
 }
 
