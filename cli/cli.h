@@ -41,6 +41,7 @@ std::string Percent(double fraction);
 int RunPresets(Args args);
 int RunModel(Args args);
 int RunEvaluate(Args args);
+int RunDecode(Args args);
 int RunCalibrate(Args args);
 int RunSearch(Args args);
 int RunFrontier(Args args);

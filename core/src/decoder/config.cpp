@@ -17,9 +17,9 @@ std::optional<int64_t> MulAdd(int64_t a, int64_t b, int64_t c) {
   return p ? CheckedAdd(*p, c) : std::nullopt;
 }
 
-Error TooLarge(const std::string& what) {
-  return MakeError(codes::kTooLarge, "", what + " exceeds the decoder's memory limit of " +
-                                             std::to_string(kMaxDecoderBytes >> 20) + " MiB");
+Error TooLarge(const std::string& path, const std::string& what) {
+  return MakeError(codes::kTooLarge, path, "memory for " + what + " exceeds the decoder's limit of " +
+                                               std::to_string(kMaxDecoderBytes >> 20) + " MiB");
 }
 
 }  // namespace
@@ -64,12 +64,12 @@ Result<MemoryPlan> PlanMemory(const model::ModelConfig& m, WeightKind kind, cons
   auto table = MulAdd(m.vocab_size * e, bytes_per, m.vocab_size * scale_bytes_per_row);
   auto tables_b = table ? CheckedMul(*table, tables) : std::nullopt;
   auto weights = layers && tables_b ? CheckedAdd(*layers, *tables_b + e * 4) : std::nullopt;
-  if (!weights || *weights > kMaxDecoderBytes) return TooLarge("the weights");
+  if (!weights || *weights > kMaxDecoderBytes) return TooLarge(model_path, "the weights");
   p.weight_bytes = *weights;
   // KV cache: K and V, fp32.
   auto kv = CheckedMul(2 * m.n_layers * limits.batch, limits.max_seq_len);
   if (kv) kv = CheckedMul(*kv, kvw * kKvCacheBytesPerElement);
-  if (!kv || *kv > kMaxDecoderBytes) return TooLarge("the KV cache");
+  if (!kv || *kv > kMaxDecoderBytes) return TooLarge("/tokens", "the KV cache");
   p.kv_cache_bytes = *kv;
   // Scratch: ten fp32 activation buffers of at most max(E, F, H*d_head) per token, the quantized
   // input (1 + 2 bytes per element), int32 accumulators, RoPE tables, scores and logits.
@@ -79,11 +79,11 @@ Result<MemoryPlan> PlanMemory(const model::ModelConfig& m, WeightKind kind, cons
   auto scratch = per_token ? MulAdd(*per_token, limits.max_tokens_per_pass,
                                     limits.max_seq_len * 4 + limits.batch * m.vocab_size * 8)
                            : std::nullopt;
-  if (!scratch || *scratch > kMaxDecoderBytes) return TooLarge("the activations of one pass");
+  if (!scratch || *scratch > kMaxDecoderBytes) return TooLarge("/prompt", "the activations of one pass");
   p.scratch_bytes = *scratch;
   p.total_bytes = p.weight_bytes + p.kv_cache_bytes + p.scratch_bytes;
   if (p.total_bytes > kMaxDecoderBytes) {
-    return TooLarge("weights (" + std::to_string(p.weight_bytes >> 20) + " MiB) + KV cache (" +
+    return TooLarge(model_path, "weights (" + std::to_string(p.weight_bytes >> 20) + " MiB) + KV cache (" +
                     std::to_string(p.kv_cache_bytes >> 20) + " MiB) + activations (" +
                     std::to_string(p.scratch_bytes >> 20) + " MiB)");
   }

@@ -112,7 +112,11 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void MatMulAvx512Vnni(
         const __m512i signed_w = _mm512_mask_sub_epi8(y, neg, _mm512_set1_epi32(0), y);
         s = _mm512_dpbusd_epi32(s, abs_x, signed_w);
       }
-      acc[v * rows + r] = _mm512_reduce_add_epi32(s) + DotPortable(wr + body, av + body, cols - body);
+      alignas(64) int32_t lanes[16];
+      _mm512_store_si512(lanes, s);
+      int32_t total = 0;
+      for (int32_t x : lanes) total += x;
+      acc[v * rows + r] = total + DotPortable(wr + body, av + body, cols - body);
     }
 }
 #endif  // ESTI_X86

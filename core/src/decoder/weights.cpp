@@ -71,9 +71,9 @@ Weights GenerateWeights(const model::ModelConfig& m, WeightKind kind, uint64_t s
   Weights w;
   w.kind = kind;
   uint64_t stream = 0;
-  GenerateMatrix(w.embedding, m.vocab_size, e, kind, DeriveSeed(seed, stream++), 1.0);
+  GenerateMatrix(w.embedding, m.vocab_size, e, kind, DeriveSeed(seed, stream++), in_e);
   if (!m.shared_embedding) {
-    GenerateMatrix(w.unembedding, m.vocab_size, e, kind, DeriveSeed(seed, stream), 1.0);
+    GenerateMatrix(w.unembedding, m.vocab_size, e, kind, DeriveSeed(seed, stream), in_e);
   }
   ++stream;
   w.final_norm = GenerateGain(e, DeriveSeed(seed, stream++));

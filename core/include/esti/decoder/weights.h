@@ -42,8 +42,9 @@ struct Weights {
   std::vector<float> final_norm;   // [E]
 };
 
-// Synthetic weights from `seed`: matrix entries uniform with variance 1 / fan_in, embedding
-// entries uniform with variance 1, norm gains 1. Each row is drawn in fp32 and quantized at once
+// Synthetic weights from `seed`: matrix and embedding entries uniform with variance 1 / fan_in
+// (the embedding's d_model: small next to the blocks' outputs, so a random model does not just
+// echo its input token through the tied unembedding), norm gains 1 +- 0.1. Each row is drawn in fp32 and quantized at once
 // (per-row scales), so the int8 weights of a seed are exactly the quantized fp32 weights of the
 // same seed, and no fp32 copy of a large model is ever held. Call PlanMemory first.
 Weights GenerateWeights(const model::ModelConfig& m, WeightKind kind, uint64_t seed);

@@ -1,0 +1,141 @@
+// esti decode: runs the reference decoder through api::Decode.
+#include <charconv>
+#include <filesystem>
+#include <iostream>
+
+#include "cli.h"
+#include "esti/api.h"
+#include "esti/io/presets.h"
+
+namespace esti::cli {
+
+namespace {
+
+int Bad(const std::string& flag, const std::string& message) {
+  std::cerr << "esti: invalid_value at " << flag << ": " << message << "\n";
+  return kExitBadInput;
+}
+
+bool ParseInt(const std::string& s, int64_t* out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+}
+
+bool ParseDouble(const std::string& s, double* out) {
+  // from_chars for double is in libstdc++ 11+.
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+}
+
+const char* kUsage =
+    "esti decode --model <preset|FILE> --prompt 1,2,3 --tokens N [--weights int8|fp32] [--seed S]\n"
+    "            [--batch B] [--temperature T] [--top-k K] [--top-p P] [--checkpoint FILE.safetensors]\n"
+    "            [--format json|table]";
+
+}  // namespace
+
+int RunDecode(Args args) {
+  std::optional<Format> format = TakeFormat(args, {Format::kJson, Format::kTable});
+  if (!format) return kExitBadInput;
+  io::Json req = io::Json::object();
+  std::string checkpoint_path;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (flag == "--help" || flag == "-h") {
+      std::cout << kUsage << "\n";
+      return kExitOk;
+    }
+    if (i + 1 >= args.size()) return Bad(flag, "expected a value (see esti decode --help)");
+    const std::string v = args[++i];
+    int64_t n = 0;
+    double d = 0;
+    if (flag == "--model") {
+      if (io::FindPreset("models", v) != nullptr) {
+        req["model"] = v;
+      } else if (std::filesystem::is_regular_file(v)) {
+        std::optional<std::string> text = ReadInput(v);
+        if (!text) return kExitBadInput;
+        Result<io::Json> model = io::ParseJson(*text);
+        if (!model.ok()) return Bad("--model", v + ": " + model.error().message);
+        req["model"] = model.value();
+      } else {
+        std::string known;
+        for (const std::string& k : io::PresetIds("models")) known += (known.empty() ? "" : ", ") + k;
+        std::cerr << "esti: unknown_preset at --model: \"" << v
+                  << "\" is neither a model preset nor a file (presets: " << known << ")\n";
+        return kExitBadInput;
+      }
+    } else if (flag == "--prompt") {
+      io::Json ids = io::Json::array();
+      size_t start = 0;
+      while (start <= v.size()) {
+        size_t comma = v.find(',', start);
+        std::string tok = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!ParseInt(tok, &n)) return Bad(flag, "expected comma-separated token ids, got \"" + v + "\"");
+        ids.push_back(n);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      req["prompt"] = ids;
+    } else if (flag == "--weights") {
+      if (v != "int8" && v != "fp32") return Bad(flag, "expected int8 or fp32");
+      req["weights"] = v;
+    } else if (flag == "--checkpoint") {
+      checkpoint_path = v;
+    } else if (flag == "--tokens" || flag == "--seed" || flag == "--batch" || flag == "--top-k") {
+      if (!ParseInt(v, &n)) return Bad(flag, "expected an integer, got \"" + v + "\"");
+      req[flag == "--top-k" ? "top_k" : flag.substr(2)] = n;
+    } else if (flag == "--temperature" || flag == "--top-p") {
+      if (!ParseDouble(v, &d)) return Bad(flag, "expected a number, got \"" + v + "\"");
+      req[flag == "--top-p" ? "top_p" : "temperature"] = d;
+    } else {
+      return Bad(flag, "unknown option (see esti decode --help)");
+    }
+  }
+  for (const char* required : {"model", "prompt", "tokens"}) {
+    if (!req.contains(required)) {
+      std::cerr << "esti: missing_field at --" << required << ": required option is missing\n";
+      return kExitBadInput;
+    }
+  }
+  std::string checkpoint;
+  if (!checkpoint_path.empty()) {
+    std::optional<std::string> bytes = ReadInput(checkpoint_path);
+    if (!bytes) return kExitBadInput;
+    checkpoint = std::move(*bytes);
+  }
+  const std::string response = api::Decode(req.dump(), checkpoint);
+  int code = 0;
+  std::optional<io::Json> j = CheckResponse(response, &code);
+  if (!j) return code;
+  if (*format == Format::kJson) {
+    std::cout << response << "\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  const io::Json& tokens = (*j)["tokens"];
+  for (size_t b = 0; b < tokens.size(); ++b) {
+    std::string ids;
+    for (const auto& t : tokens[b]) {
+      if (!ids.empty()) ids += ',';
+      ids += std::to_string(t.get<int64_t>());
+    }
+    rows.push_back({std::to_string(b), ids});
+  }
+  PrintTable({"sequence", "generated tokens"}, rows);
+  std::cout << "\n" << (*j)["model"]["id"].get<std::string>() << ", " << (*j)["weights"].get<std::string>()
+            << " weights, kernel " << (*j)["kernel"].get<std::string>() << "\n";
+  std::cout << "tokens_per_s         " << Si((*j)["tokens_per_s"].get<double>(), "tok/s") << "\n";
+  std::cout << "prefill / decode     " << Seconds((*j)["prefill_s"].get<double>()) << " / "
+            << Seconds((*j)["decode_s"].get<double>()) << "\n\n";
+  std::vector<std::vector<std::string>> counts;
+  for (const char* k : {"matmul_flops", "attention_flops", "weight_bytes", "weight_scale_bytes",
+                        "embedding_lookup_bytes", "kv_read_bytes", "kv_write_bytes"}) {
+    counts.push_back({k, Si((*j)["counts"]["prefill"][k].get<double>(), ""),
+                      Si((*j)["counts"]["decode"][k].get<double>(), "")});
+  }
+  PrintTable({"counted", "prefill", "decode (all steps)"}, counts);
+  return kExitOk;
+}
+
+}  // namespace esti::cli

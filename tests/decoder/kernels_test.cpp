@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "esti/decoder/det_math.h"
+#include "esti/decoder/kernels.h"
+#include "esti/decoder/prng.h"
+#include "esti/decoder/quantize.h"
+
+namespace esti::decoder {
+namespace {
+
+// Every int8 kernel the CPU (or wasm) offers gives exactly the portable kernel's int32 results,
+// over shapes that exercise row blocks, SIMD bodies and scalar tails, including the extreme
+// values +-127.
+TEST(Int8Kernels, AllVariantsAgreeExactlyWithPortable) {
+  SplitMix64 rng(7);
+  for (int64_t rows : {1, 3, 4, 5, 9}) {
+    for (int64_t cols : {1, 15, 16, 31, 32, 33, 64, 100, 257}) {
+      for (int64_t n : {1, 3}) {
+        std::vector<int8_t> w(rows * cols), a(n * cols);
+        std::vector<int16_t> a16(n * cols);
+        for (auto& x : w) x = static_cast<int8_t>(static_cast<int>(rng.Next() % 255) - 127);
+        for (size_t i = 0; i < a.size(); ++i) {
+          a[i] = static_cast<int8_t>(i % 7 == 0 ? (i % 2 ? 127 : -127)
+                                                : static_cast<int>(rng.Next() % 255) - 127);
+          a16[i] = a[i];
+        }
+        std::vector<int32_t> want(n * rows), got(n * rows);
+        MatMulInt8(Int8Kernel::kPortable, w.data(), rows, cols, a.data(), a16.data(), n, want.data());
+        // Against a plain reference too.
+        for (int64_t v = 0; v < n; ++v)
+          for (int64_t r = 0; r < rows; ++r) {
+            int64_t s = 0;
+            for (int64_t c = 0; c < cols; ++c) s += int64_t{w[r * cols + c]} * a[v * cols + c];
+            ASSERT_EQ(want[v * rows + r], s);
+          }
+        for (Int8Kernel k : AvailableInt8Kernels()) {
+          std::fill(got.begin(), got.end(), -1);
+          MatMulInt8(k, w.data(), rows, cols, a.data(), a16.data(), n, got.data());
+          ASSERT_EQ(got, want) << ToString(k) << " rows=" << rows << " cols=" << cols << " n=" << n;
+        }
+      }
+    }
+  }
+}
+
+TEST(Int8Kernels, BestIsTheLastAvailable) {
+  EXPECT_EQ(BestInt8Kernel(), AvailableInt8Kernels().back());
+#ifdef __wasm_simd128__
+  EXPECT_EQ(BestInt8Kernel(), Int8Kernel::kWasmSimd128);
+#endif
+}
+
+TEST(Quantize, RowIsSymmetricAndWithinHalfAStep) {
+  std::vector<float> w = {0.5f, -1.0f, 0.25f, 0.0f, 0.999f, -0.003f};
+  std::vector<int8_t> q(w.size());
+  const float s = QuantizeRow(w.data(), static_cast<int64_t>(w.size()), q.data());
+  EXPECT_FLOAT_EQ(s, 1.0f / 127);
+  EXPECT_EQ(q[1], -127);
+  for (size_t i = 0; i < w.size(); ++i) EXPECT_LE(std::fabs(q[i] * s - w[i]), s / 2 + 1e-7);
+  std::vector<float> zero(4, 0.0f);
+  EXPECT_EQ(QuantizeRow(zero.data(), 4, q.data()), 0.0f);
+}
+
+TEST(MatMulF32, MatchesDoubleReference) {
+  SplitMix64 rng(3);
+  const int64_t rows = 5, cols = 37, n = 2;
+  std::vector<float> w(rows * cols), x(n * cols), out(n * rows);
+  for (auto& v : w) v = static_cast<float>(rng.NextDouble() - 0.5);
+  for (auto& v : x) v = static_cast<float>(rng.NextDouble() - 0.5);
+  MatMulF32(w.data(), rows, cols, x.data(), n, out.data());
+  for (int64_t v = 0; v < n; ++v)
+    for (int64_t r = 0; r < rows; ++r) {
+      double s = 0;
+      for (int64_t c = 0; c < cols; ++c) s += double{w[r * cols + c]} * x[v * cols + c];
+      EXPECT_NEAR(out[v * rows + r], s, 1e-5);
+    }
+}
+
+// The deterministic transcendentals are accurate to ~1e-15 relative (compared with libm, which
+// itself differs between glibc and musl in the last bit).
+TEST(DetMath, ExpSinCosMatchLibm) {
+  for (double x = -700; x <= 700; x += 0.37) {
+    EXPECT_NEAR(DetExp(x) / std::exp(x), 1.0, 4e-15) << x;
+  }
+  EXPECT_EQ(DetExp(-1000), 0.0);
+  EXPECT_EQ(DetExp(0), 1.0);
+  for (double x = -9000; x <= 9000; x += 0.731) {
+    double s, c;
+    DetSinCos(x, &s, &c);
+    EXPECT_NEAR(s, std::sin(x), 2e-13) << x;
+    EXPECT_NEAR(c, std::cos(x), 2e-13) << x;
+  }
+  EXPECT_NEAR(DetSilu(2.0f), 2.0 / (1 + std::exp(-2.0)), 1e-6);
+}
+
+}  // namespace
+}  // namespace esti::decoder
