@@ -12,7 +12,7 @@ using cost::FfnLayout;
 double LayerVolume(const cost::Scenario& s) {
   cost::PassModel pm(s, s.workload.input_tokens);
   double bytes = 0;
-  for (int i = 0; i < pm.n_collectives(); ++i) bytes += pm.collectives()[i].bytes_per_chip;
+  for (int i = 0; i < pm.n_collectives(); ++i) bytes += pm.collective(i).bytes_per_chip;
   return bytes;
 }
 

@@ -97,13 +97,14 @@ PhaseShape ShapeOf(const Workload& wl) {
                     decode ? D(wl.input_tokens) : 0};
 }
 
+// The scenario's workload batch is not used: the pass model carries the batch.
 Memory MemoryPerChip(const Scenario& s, const PassModel& pm) {
   const Workload& wl = s.workload;
   const double final_context =
       D(wl.input_tokens) + (wl.phase == Phase::kDecode ? D(wl.generate_tokens) : 0);
   Memory mem;
-  mem.weights_bytes = model::WeightBytes(s.model, s.plan.weights) / D(s.plan.topology.chips());
-  mem.kv_cache_bytes = KvCacheBytesPerChip(s, final_context);
+  mem.weights_bytes = pm.stored_weight_bytes();
+  mem.kv_cache_bytes = pm.KvCacheBytes(final_context);
   mem.working_bytes = pm.activation_bytes() + pm.gathered_weight_bytes();
   mem.total_bytes = mem.weights_bytes + mem.kv_cache_bytes + mem.working_bytes;
   mem.hbm_capacity_bytes = s.chip.hbm_capacity_bytes;
@@ -123,7 +124,7 @@ Evaluation Evaluate(const Scenario& s) {
   ev.last_pass = steps > 1 ? pm.At(context0 + D(steps - 1)) : ev.first_pass;
   ev.attention_split = pm.split();
   ev.n_collectives = pm.n_collectives();
-  ev.collectives = pm.collectives();
+  for (int i = 0; i < ev.n_collectives; ++i) ev.collectives[i] = pm.collective(i);
 
   // Linear components: exact sums from the endpoints.
   const double half = D(steps) / 2;
@@ -176,9 +177,15 @@ Evaluation Evaluate(const Scenario& s) {
 }
 
 QuickEvaluation EvaluateQuick(const Scenario& s) {
+  const PlanModel plan(s);
+  return EvaluateQuick(plan, s.workload.batch);
+}
+
+QuickEvaluation EvaluateQuick(const PlanModel& plan, int64_t batch) {
+  const Scenario& s = plan.scenario();
   const auto [steps, new_per_seq, context0] = ShapeOf(s.workload);
-  const PassModel pm(s, new_per_seq);
-  const Memory mem = MemoryPerChip(s, pm);
+  const PassModel pm(plan, batch, new_per_seq);
+  Memory mem = MemoryPerChip(s, pm);
   const PassTerms first = pm.At(context0);
   const PassTerms last = steps > 1 ? pm.At(context0 + D(steps - 1)) : first;
   return QuickEvaluation{SumStepTimes(pm, context0, steps, first, last), mem.total_bytes,

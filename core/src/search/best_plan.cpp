@@ -44,10 +44,16 @@ ScoredPlan BestPlan(const Space& space, int64_t chips, int64_t batch, model::Wei
 
 ScoredPlan BestPlan(const Space& space, const std::vector<ShapePlans>& shapes, int64_t batch,
                     model::WeightFormat weights, int64_t* evaluated) {
-  ScoredPlan best{space.base, {}};
-  bool have = false;
+  std::vector<ScoredPlan> best = BestPlansPerBatch(space, shapes, {batch}, weights, evaluated);
+  return std::move(best.front());
+}
+
+std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<ShapePlans>& shapes,
+                                          const std::vector<int64_t>& batches,
+                                          model::WeightFormat weights, int64_t* evaluated) {
+  std::vector<ScoredPlan> best(batches.size(), ScoredPlan{space.base, {}});
+  std::vector<bool> have(batches.size(), false);
   cost::Scenario s = space.base;
-  s.workload.batch = batch;
   s.plan.weights = weights;
   for (const ShapePlans& shape : shapes) {
     s.plan.topology = shape.topology;
@@ -60,18 +66,22 @@ ScoredPlan BestPlan(const Space& space, const std::vector<ShapePlans>& shapes, i
         s.plan.ffn_layout = layout;
         for (cost::AttentionSharding a : space.attentions) {
           s.plan.attention = a;
-          cost::QuickEvaluation q = cost::EvaluateQuick(s);
-          if (evaluated) ++*evaluated;
-          if (!have || Better(q, best.quick)) {
-            best.quick = q;
-            best.scenario.plan = s.plan;
-            best.scenario.workload = s.workload;
-            have = true;
+          // The batch-independent part once per plan, then every batch.
+          const cost::PlanModel plan(s);
+          for (size_t bi = 0; bi < batches.size(); ++bi) {
+            cost::QuickEvaluation q = cost::EvaluateQuick(plan, batches[bi]);
+            if (evaluated) ++*evaluated;
+            if (!have[bi] || Better(q, best[bi].quick)) {
+              best[bi].quick = q;
+              best[bi].scenario.plan = s.plan;
+              have[bi] = true;
+            }
           }
         }
       }
     }
   }
+  for (size_t bi = 0; bi < batches.size(); ++bi) best[bi].scenario.workload.batch = batches[bi];
   return best;
 }
 

@@ -39,13 +39,14 @@ std::vector<Candidate> BestPerCombination(const Space& space, SearchStats* stats
       // Weights alone over HBM: nothing with this many chips can fit (skip every plan).
       const bool hopeless = model::WeightBytes(space.base.model, w) / static_cast<double>(chips) >
                             space.base.chip.hbm_capacity_bytes;
-      for (int64_t batch : space.batches) {
+      if (hopeless) {
+        stats->combinations += static_cast<int64_t>(space.batches.size());
+        stats->infeasible += static_cast<int64_t>(space.batches.size());
+        continue;
+      }
+      for (ScoredPlan& p : BestPlansPerBatch(space, shapes, space.batches, w, &stats->plans_scored)) {
         ++stats->combinations;
-        if (hopeless) {
-          ++stats->infeasible;
-          continue;
-        }
-        Candidate c = Score(space, BestPlan(space, shapes, batch, w, &stats->plans_scored));
+        Candidate c = Score(space, std::move(p));
         if (!c.quick.fits) ++stats->infeasible;
         else if (!c.within_latency_bound) ++stats->over_latency_bound;
         out.push_back(std::move(c));

@@ -70,5 +70,7 @@ struct QuickEvaluation {
   bool fits = true;
 };
 QuickEvaluation EvaluateQuick(const Scenario& s);
+// The same for one batch of a plan model built once (the scenario's own batch is ignored).
+QuickEvaluation EvaluateQuick(const PlanModel& plan, int64_t batch);
 
 }  // namespace esti::cost

@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 
 #include "esti/cost/collectives.h"
 #include "esti/cost/plan.h"
@@ -66,46 +67,90 @@ AttentionSplit SplitAttention(const Plan& plan);
 // weight-gathered ones; `roles` gets the role mask.
 int64_t LayoutBatchWays(const Plan& plan, uint8_t* roles = nullptr);
 
-// Everything about a pass that does not depend on the context length, computed once.
-class PassModel {
+// One collective of one layer, independent of the batch: its volume is
+// bytes_per_token x tokens + bytes_fixed, its time that volume x seconds_per_byte + latency_s.
+struct CollectiveSpec {
+  const char* name = "";
+  CollectiveKind kind = CollectiveKind::kAllGather;
+  uint8_t roles = 0;
+  double bytes_per_token = 0;
+  double bytes_fixed = 0;
+  CollectiveTime unit;  // group size, bandwidth and latency; transfer_s of one byte
+};
+
+// Everything about a plan that does not depend on the batch or the context: computed once per
+// plan, then evaluated cheaply for every batch (the search's inner loop).
+class PlanModel {
  public:
-  PassModel(const Scenario& s, int64_t new_tokens_per_sequence);
+  explicit PlanModel(const Scenario& s);  // s.workload.batch is not used
 
-  // Terms of the pass when each sequence has `context_before` tokens cached.
-  PassTerms At(double context_before) const;
-
-  // The collectives of one layer (the same in every pass of a phase).
-  int n_collectives() const { return n_collectives_; }
-  const std::array<CollectiveTerm, kMaxCollectives>& collectives() const { return collectives_; }
-  const AttentionSplit& split() const { return split_; }
+  const Scenario& scenario() const { return s_; }
   const RoleLinks& links() const { return links_; }
+  const AttentionSplit& split() const { return split_; }
   int64_t weight_gather_ways() const { return gather_ways_; }
   // Bytes of one layer's weights gathered onto a chip (0 for weight-stationary layouts).
   double gathered_weight_bytes() const { return gathered_weight_bytes_; }
-  // Activation working set of one layer on one chip.
-  double activation_bytes() const { return activation_bytes_; }
+  double stored_weight_bytes() const { return stored_weight_bytes_; }
+  int n_collectives() const { return n_collectives_; }
+  const std::array<CollectiveSpec, kMaxCollectives>& collectives() const { return collectives_; }
 
  private:
+  friend class PassModel;
   const Scenario& s_;
   RoleLinks links_;
   AttentionSplit split_;
   int64_t gather_ways_ = 1;
+  double q_heads_per_chip_ = 0, kv_heads_per_chip_ = 0;
+  double layer_params_ = 0;         // matmul weights of one layer
+  double activation_per_token_ = 0; // one layer's activation bytes per token on a chip
+  double weight_bytes_ = 0;         // per chip, read once per pass
+  double stored_weight_bytes_ = 0;  // per chip, all weights (embedding included) held in HBM
+  // One layer's communication time is linear in the pass's tokens: per_token x T + fixed.
+  double comm_per_token_s_ = 0, comm_fixed_s_ = 0;
+  double gathered_weight_bytes_ = 0;
+  double flops_rate_ = 0, hbm_rate_ = 0;
+  double overhead_s_ = 0;
+  int n_collectives_ = 0;
+  std::array<CollectiveSpec, kMaxCollectives> collectives_{};
+
+  void Add(const char* name, CollectiveKind kind, uint8_t roles, double per_token, double fixed);
+};
+
+// Everything about a pass that does not depend on the context length.
+class PassModel {
+ public:
+  PassModel(const PlanModel& plan, int64_t batch, int64_t new_tokens_per_sequence);
+  // Convenience: builds (and owns) the plan model of `s` with s.workload.batch.
+  PassModel(const Scenario& s, int64_t new_tokens_per_sequence);
+  PassModel(const PassModel&) = delete;
+  PassModel& operator=(const PassModel&) = delete;
+
+  // Terms of the pass when each sequence has `context_before` tokens cached.
+  PassTerms At(double context_before) const;
+
+  // The collectives of one layer with this pass's volumes and times.
+  int n_collectives() const { return plan_.n_collectives_; }
+  CollectiveTerm collective(int i) const;
+  const AttentionSplit& split() const { return plan_.split_; }
+  const RoleLinks& links() const { return plan_.links_; }
+  double gathered_weight_bytes() const { return plan_.gathered_weight_bytes_; }
+  double stored_weight_bytes() const { return plan_.stored_weight_bytes_; }
+  // Activation working set of one layer on one chip.
+  double activation_bytes() const { return activation_bytes_; }
+  // This chip's KV cache for `context` tokens per sequence.
+  double KvCacheBytes(double context) const;
+
+ private:
+  void Init(int64_t batch, int64_t new_tokens_per_sequence);
+
+  std::unique_ptr<PlanModel> owned_;  // only for the convenience constructor
+  const PlanModel& plan_;
   double tokens_ = 0;            // new tokens in the pass over the whole batch
   double new_per_seq_ = 0;
   double seqs_per_chip_ = 0;     // ceil(B / batch_ways)
-  double q_heads_per_chip_ = 0;  // ceil(H / head_ways)
-  double kv_heads_per_chip_ = 0;
   double fixed_compute_flops_ = 0;  // matmuls (context independent)
-  double weight_bytes_ = 0;
-  double gathered_weight_bytes_ = 0;
   double activation_bytes_ = 0;
-  double flops_rate_ = 0, hbm_rate_ = 0;
   double comm_s_ = 0;
-  double overhead_s_ = 0;
-  int n_collectives_ = 0;
-  std::array<CollectiveTerm, kMaxCollectives> collectives_{};
-
-  void Add(const char* name, CollectiveKind kind, uint8_t roles, double bytes);
 };
 
 // Combines per-pass components into the step time.

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "esti/cost/evaluate.h"
+#include "esti/cost/pass.h"
 #include "esti/search/space.h"
 
 namespace esti::search {
@@ -29,7 +30,12 @@ struct ScoredPlan {
 // (its quick.fits is false). `evaluated` counts the plans scored.
 ScoredPlan BestPlan(const Space& space, int64_t chips, int64_t batch, model::WeightFormat weights,
                     int64_t* evaluated = nullptr);
-// The same over precomputed shapes (the search's inner loop).
+// The best plan for each of `batches` over precomputed shapes: each plan's batch-independent
+// terms (cost::PlanModel) are built once and scored for every batch (the search's inner loop).
+std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<ShapePlans>& shapes,
+                                          const std::vector<int64_t>& batches,
+                                          model::WeightFormat weights, int64_t* evaluated = nullptr);
+// The same for one batch.
 ScoredPlan BestPlan(const Space& space, const std::vector<ShapePlans>& shapes, int64_t batch,
                     model::WeightFormat weights, int64_t* evaluated = nullptr);
 
