@@ -3,6 +3,7 @@
 #include <cmath>
 #include <functional>
 
+#include "esti/cost/sharding.h"
 #include "esti/hardware/topology.h"
 #include "esti/io/object_reader.h"
 #include "esti/io/spec_io.h"
@@ -269,6 +270,22 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const co
                                {"per_step_overhead_s", calibrated ? cal.per_step_overhead_s : 0.0}}}});
 
   Json does_not_fit = ev.does_not_fit;
+  // Each tensor's split over the roles, with the number of ways per dimension (heads and batch
+  // are replicated when they are fewer than the ways: see attention_batch_ways/head_ways).
+  Json sharding = Json::array();
+  for (const cost::TensorSharding& ts : cost::DescribeSharding(s.plan)) {
+    Json splits = Json::object(), ways = Json::object();
+    for (const cost::DimSplit& d : ts.dims) {
+      int64_t w = 1;
+      for (int r = 0; r < 3; ++r) {
+        if (d.roles & (1 << r)) w *= roles[r];
+      }
+      splits[d.dim] = cost::RolesToString(d.roles);
+      ways[d.dim] = w;
+    }
+    sharding.push_back({{"tensor", ts.tensor}, {"notation", cost::Notation(ts)}, {"splits", splits},
+                        {"ways", ways}});
+  }
   Json out = {
       {"scenario", ConcreteScenarioJson(in, s)},
       {"model_id", s.model.id},
@@ -288,6 +305,7 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const co
       {"attention_sharding", cost::ToString(s.plan.attention)},
       {"attention_batch_ways", ev.attention_split.batch_ways},
       {"attention_head_ways", ev.attention_split.head_ways},
+      {"sharding", sharding},
       {"latency_s", ev.latency_s},
       {"latency_per_token_s", ev.latency_per_token_s},
       {"tokens", ev.tokens},
