@@ -45,3 +45,26 @@ TEST(Calibration, BadDataIsACodedError) {
 
 }  // namespace
 }  // namespace esti
+
+namespace esti {
+namespace {
+
+// Hold-out: fit without Table 2, predict Table 2 (README reports the errors).
+TEST(Calibration, HoldOutReportsPredictionsOfUnseenMeasurements) {
+  io::Json r = io::Json::parse(
+      api::Calibrate(R"({"data": "palm-540b-tpu-v4", "hold_out_prefix": "table2"})"));
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["held_out"].size(), 4u);
+  EXPECT_EQ(r["points"].size(), 23u);
+  for (const auto& p : r["held_out"]) {
+    EXPECT_EQ(p["id"].get<std::string>().rfind("table2", 0), 0u);
+    EXPECT_TRUE(std::isfinite(p["relative_error"].get<double>()));
+  }
+  EXPECT_GT(r["held_out_rms_log_error"].get<double>(), 0);
+  io::Json bad = io::Json::parse(
+      api::Calibrate(R"({"data": "palm-540b-tpu-v4", "hold_out_prefix": "nothing-matches"})"));
+  EXPECT_EQ(bad["error"]["path"], "/hold_out_prefix");
+}
+
+}  // namespace
+}  // namespace esti

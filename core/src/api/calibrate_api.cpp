@@ -13,7 +13,36 @@ std::string Calibrate(std::string_view request) {
     r.SchemaVersion(1, false);
     std::vector<calibrate::Measurement> data = io::ReadMeasurements(r.Required("data"), "/data");
     const bool fit = r.OptBool("fit").value_or(true);
+    // Measurements whose id starts with this prefix are left out of the fit and reported
+    // separately: how well the calibrated mode predicts what it never saw.
+    const std::string hold_out = r.OptString("hold_out_prefix").value_or("");
     r.Finish();
+    if (fit && !hold_out.empty()) {
+      std::vector<calibrate::Measurement> train, test;
+      for (calibrate::Measurement& m : data) {
+        (m.id.rfind(hold_out, 0) == 0 ? test : train).push_back(std::move(m));
+      }
+      if (train.empty() || test.empty()) {
+        io::Fail(codes::kInvalidValue, "/hold_out_prefix",
+                 "the prefix must leave some measurements in and some out");
+      }
+      calibrate::FitResult result = calibrate::Fit(train);
+      io::Json out = io::FitResultToJson(result);
+      io::Json held = io::Json::array();
+      double sum = 0, worst = 0;
+      for (const calibrate::Measurement& m : test) {
+        calibrate::PointResult p = calibrate::Predict(m, result.calibration);
+        sum += std::log(p.predicted_s / p.measured_s) * std::log(p.predicted_s / p.measured_s);
+        worst = std::max(worst, std::fabs(p.relative_error));
+        held.push_back({{"id", p.id}, {"measured_s", p.measured_s}, {"predicted_s", p.predicted_s},
+                        {"relative_error", p.relative_error}, {"ffn_layout", p.ffn_layout},
+                        {"attention_sharding", p.attention_sharding}});
+      }
+      out["held_out"] = held;
+      out["held_out_rms_log_error"] = std::sqrt(sum / static_cast<double>(test.size()));
+      out["held_out_max_abs_relative_error"] = worst;
+      return out;
+    }
     if (fit) return io::FitResultToJson(calibrate::Fit(data));
     // Residuals of the calibration already in the hardware preset the data names.
     calibrate::FitResult current;
