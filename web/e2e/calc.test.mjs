@@ -46,6 +46,73 @@ async function numbersOf(page) {
   return out;
 }
 
+/** The layout view's split table, collectives and axis colours equal evaluate()'s `sharding`,
+ *  `role_sizes` and collectives. */
+async function checkLayout(page, r) {
+  assert.ok(Array.isArray(r.sharding) && r.sharding.length > 0, 'the core reports sharding');
+  const shown = await page.$$eval('[data-testid="sharding"] tbody tr', (rows) => rows.map((tr) => ({
+    tensor: tr.getAttribute('data-tensor'),
+    notation: tr.querySelector('[data-notation]')?.getAttribute('data-notation'),
+    notationText: tr.querySelector('[data-notation]')?.textContent,
+    cells: [...tr.querySelectorAll('td[data-axes]')].map((td) => ({
+      id: td.getAttribute('data-testid'),
+      axes: td.getAttribute('data-axes'),
+      badges: [...td.querySelectorAll('.ax')].map((b) => [b.getAttribute('data-axis'), b.querySelector('.num')?.getAttribute('data-value')]),
+      ways: td.querySelector('.ways .num')?.getAttribute('data-value'),
+      waysText: td.querySelector('.ways .num')?.textContent,
+    })),
+  })));
+  assert.deepEqual(shown.map((x) => x.tensor), r.sharding.map((t) => t.tensor), 'one row per tensor, in the core\'s order');
+  for (const t of r.sharding) {
+    const row = shown.find((x) => x.tensor === t.tensor);
+    assert.equal(row.notation, t.notation, `${t.tensor} notation`);
+    assert.equal(row.notationText, t.notation.replace(/_/g, ''), `${t.tensor} notation text (subscripts)`);
+    assert.equal(row.cells.length, Object.keys(t.splits).length, `${t.tensor}: one cell per dimension`);
+    for (const [d, axes] of Object.entries(t.splits)) {
+      const c = row.cells.find((x) => x.id === `shard-${t.tensor}-${d}-axes`);
+      assert.ok(c, `${t.tensor} ${d} shown`);
+      assert.equal(c.axes, axes, `${t.tensor} ${d} axes`);
+      assert.deepEqual(c.badges, [...axes].map((a) => [a, String(r.role_sizes[a])]), `${t.tensor} ${d}: axis badges with role sizes`);
+      assert.equal(c.ways, String(t.ways[d]), `${t.tensor} ${d} ways`);
+      assert.equal(Number(c.waysText.replace(/,/g, '')), t.ways[d], `${t.tensor} ${d} ways text`);
+    }
+  }
+  const colls = await page.$$eval('[data-testid="layout-collectives"] li', (e) => e.map((li) => ({
+    name: li.getAttribute('data-collective'),
+    axes: [...li.querySelectorAll('.ax')].map((b) => b.getAttribute('data-axis')).join(''),
+  })));
+  assert.deepEqual(colls, r.breakdown.collectives.map((c) => ({ name: c.name, axes: c.axes })), 'collectives and their axes');
+  const n = await numbersOf(page);
+  r.breakdown.collectives.forEach((c, i) => {
+    assertShownEquals(n[`layout-coll-${i}-bytes`].text, 'bytes', n[`layout-coll-${i}-bytes`].value, c.bytes_per_chip_per_layer, `layout ${c.name} bytes`);
+    assert.equal(n[`layout-coll-${i}-group_size`].value, String(c.group_size), `layout ${c.name} group`);
+  });
+  // The same colour marks an axis in the picture and in the tables.
+  const colours = await page.evaluate(() => {
+    const rgb = (css) => {
+      const e = document.createElement('span');
+      e.style.color = css;
+      document.body.append(e);
+      const c = getComputedStyle(e).color;
+      e.remove();
+      return c;
+    };
+    const out = {};
+    for (const a of ['x', 'y', 'z']) {
+      const badge = document.querySelector(`#results .ax-${a}`);
+      const line = document.querySelector(`[data-testid="torus"] line[data-axis="${a}"]`);
+      out[a] = { badge: badge ? getComputedStyle(badge).color : null, picture: line ? rgb(line.getAttribute('stroke')) : null };
+    }
+    return out;
+  });
+  for (const a of ['x', 'y', 'z']) {
+    assert.ok(colours[a].badge, `axis ${a} badge`);
+    if (r.axis_roles.length === 3) assert.equal(colours[a].picture, colours[a].badge, `axis ${a}: same colour in the picture and the table`);
+  }
+  assert.notEqual(colours.x.badge, colours.y.badge);
+  assert.notEqual(colours.y.badge, colours.z.badge);
+}
+
 async function settle(page) {
   // One recompute per frame: wait until the URL encodes what the form shows and the worker is idle.
   await page.waitForFunction(() => document.getElementById('status')?.dataset.kind !== 'busy');
@@ -88,6 +155,15 @@ test('answer, breakdown and layout views show the core numbers; screenshots', as
     }
   });
   // Formula and inputs on demand.
+  // Bytes and FLOPs are totals over the phase's passes, and say so.
+  const scope = await page.$eval('[data-testid="totals-scope"]', (e) => ({ passes: e.getAttribute('data-passes'), text: e.textContent }));
+  assert.equal(scope.passes, String(r.breakdown.passes));
+  assert.equal(scope.text, `per chip, over ${r.breakdown.passes.toLocaleString('en-US')} pass${r.breakdown.passes === 1 ? '' : 'es'}`);
+  for (const k of ['weight_bytes_per_chip', 'kv_bytes_per_chip', 'matmul_flops_per_chip', 'attention_flops_per_chip']) {
+    const e = n[`total-${k}`];
+    assert.ok(e, `${k} shown`);
+    assertShownEquals(e.text, e.unit, e.value, r.breakdown[k], k);
+  }
   await page.click('[data-term="compute"] summary');
   const formula = await page.textContent('[data-term="compute"] .formula');
   assert.equal(formula, r.breakdown.terms.find((x) => x.name === 'compute').formula);
@@ -103,7 +179,8 @@ test('answer, breakdown and layout views show the core numbers; screenshots', as
   for (const k of ['x', 'y', 'z']) assert.equal(n[`role-${k}`].value, String(r.role_sizes[k]));
   assert.equal(n.attention_batch_ways.value, String(r.attention_batch_ways));
   assert.equal(n.attention_head_ways.value, String(r.attention_head_ways));
-  assert.equal(await page.$$eval('[data-testid="torus"] rect', (e) => e.length), Math.min(r.topology[2], 16) * r.topology[0] * r.topology[1]);
+  assert.equal(await page.$$eval('[data-testid="torus"] rect.chip', (e) => e.length), Math.min(r.topology[2], 16) * r.topology[0] * r.topology[1]);
+  await checkLayout(page, r);
   await screenshot(page, 'view-layout-desktop-light');
   assert.match(await page.evaluate(() => location.hash), /&view=layout$/);
   p.assertClean();
@@ -152,6 +229,10 @@ test('changing inputs recomputes; the link round-trip reproduces identical numbe
   const b = await numbersOf(q.page);
   for (const k of Object.keys(a)) assert.equal(b[k]?.value, a[k].value, `${k} identical after the round-trip`);
   await screenshot(q.page, 'view-answer-phone-dark');
+  await q.page.click('#tab-layout');
+  await q.page.waitForSelector('[data-testid="sharding"]');
+  await checkLayout(q.page, r);
+  await screenshot(q.page, 'view-layout-phone-dark');
   q.assertClean();
   await q.close();
   p.assertClean();
@@ -310,19 +391,29 @@ test('frontier: Cancel stops the sweep and Compute restarts it', async (t) => {
   const { page } = p;
   await page.goto(server.url);
   await waitReady(page);
-  // A bigger input makes the sweep long enough to cancel.
-  await page.click('#tab-frontier');
-  const cancelled = await page.evaluate(() => {
+  // Deterministic: opening the tab starts the sweep and shows Cancel in the same task; the worker's
+  // answer can only be handled after this task ends, so Cancel always hits a running sweep.
+  const seen = await page.evaluate(() => {
+    document.getElementById('tab-frontier').click();
     const b = document.getElementById('cancel-sweep');
-    if (!b) return false;
-    b.click();
-    return true;
+    const progress = document.querySelector('[data-testid="frontier-progress"]')?.textContent ?? '';
+    b?.click();
+    return { cancel: b !== null, progress };
   });
-  if (cancelled) {
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Frontier cancelled');
-    await page.click('[data-testid="frontier-progress"] button');
-  }
+  assert.equal(seen.cancel, true, 'the Cancel button is shown while the sweep runs');
+  assert.match(seen.progress, /Sweeping/);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Frontier cancelled');
+  assert.match(await page.textContent('[data-testid="frontier-progress"]'), /Not computed \(cancelled\)/);
+  assert.equal(await page.$$eval('[data-testid="frontier-decode-cost"]', (e) => e.length), 0, 'no chart from the cancelled sweep');
+  // Switching views does not restart a cancelled sweep; Compute does, on a fresh worker.
+  await page.click('#tab-answer');
+  await page.click('#tab-frontier');
+  assert.match(await page.textContent('[data-testid="frontier-progress"]'), /Not computed \(cancelled\)/);
+  await page.click('[data-testid="frontier-progress"] button');
   await page.waitForSelector('[data-testid="frontier-decode-cost"] .pt', { timeout: 60000 });
+  const f = frontierOf(await scenarioOf(page));
+  assert.equal(await page.$$eval('[data-testid="frontier-decode-cost"] .pt', (e) => e.length), f.decode.length, 'the restarted sweep equals frontier()');
+  assert.match(await page.textContent('#status'), /Frontier computed/);
   p.assertClean();
   await p.close();
 });

@@ -99,29 +99,47 @@ export function scatter(spec: ChartSpec): SVGSVGElement {
   return svg;
 }
 
-/** The torus slice: one X×Y grid per z plane, labelled with the logical roles. */
+/** The CSS variable of a logical axis (x, y or z): the same colours mark the axes in the torus
+ *  picture and in the layout tables. */
+export const AXIS_VAR: Record<string, string> = { x: '--ax-x', y: '--ax-y', z: '--ax-z' };
+
+/** The torus slice: one X×Y grid per z plane. Each physical axis is drawn in the colour of the
+ *  logical axis (x, y or z) it plays: the X edge under each plane, the Y edge on its left and the
+ *  plane labels for Z. */
 export function torusPicture(topology: number[], roles: { x: number; y: number; z: number }, axisRoles: number[]): SVGSVGElement {
   const [dx = 1, dy = 1, dz = 1] = topology;
   const cell = Math.max(6, Math.min(22, Math.floor(150 / Math.max(dx, dy))));
-  const planeW = dx * cell + 10;
-  const cols = Math.min(dz, 4);
-  const rows = Math.ceil(dz / cols);
-  const W2 = Math.max(260, cols * planeW + 20);
-  const H2 = rows * (dy * cell + 24) + 50;
+  const planeW = dx * cell + 18;
+  const shown = Math.min(dz, 16);
+  const cols = Math.min(shown, 4);
+  const rows = Math.ceil(shown / cols);
+  const W2 = Math.max(300, cols * planeW + 24);
+  const planeH = dy * cell + 30;
+  const H2 = rows * planeH + 62;
   const fg = cssVar('--fg');
   const svg = s('svg', { viewBox: `0 0 ${W2} ${H2}`, role: 'img', 'aria-label': `Torus slice ${dx} by ${dy} by ${dz}`, xmlns: 'http://www.w3.org/2000/svg', 'font-size': 11, 'font-family': 'system-ui, sans-serif', 'data-testid': 'torus' });
-  const shown = Math.min(dz, 16);
+  const roleOf = (phys: number) => ['x', 'y', 'z'][axisRoles.indexOf(phys)] ?? '?';
+  const colour = (phys: number) => cssVar(AXIS_VAR[roleOf(phys)] ?? '--fg');
   for (let z = 0; z < shown; z++) {
-    const ox = 10 + (z % cols) * planeW;
-    const oy = 20 + Math.floor(z / cols) * (dy * cell + 24);
-    svg.append(s('text', { x: ox, y: oy - 4, fill: fg }, `z=${z}`));
+    const ox = 18 + (z % cols) * planeW;
+    const oy = 20 + Math.floor(z / cols) * planeH;
+    svg.append(s('text', { x: ox, y: oy - 5, fill: colour(2), 'font-weight': 600, 'data-axis': roleOf(2) }, `Z=${z}`));
     for (let x = 0; x < dx; x++)
       for (let y = 0; y < dy; y++)
-        svg.append(s('rect', { x: ox + x * cell, y: oy + y * cell, width: cell - 2, height: cell - 2, rx: 2, fill: cssVar('--bar'), 'fill-opacity': 0.25 + (0.6 * (z + 1)) / shown }));
+        svg.append(s('rect', { class: 'chip', x: ox + x * cell, y: oy + y * cell, width: cell - 2, height: cell - 2, rx: 2, fill: cssVar('--bar'), 'fill-opacity': 0.2 + (0.5 * (z + 1)) / shown }));
+    // X edge (under the plane) and Y edge (left of it), in the colours of their logical axes.
+    svg.append(s('line', { x1: ox, x2: ox + dx * cell - 2, y1: oy + dy * cell + 3, y2: oy + dy * cell + 3, stroke: colour(0), 'stroke-width': 3, 'data-axis': roleOf(0) }));
+    svg.append(s('line', { x1: ox - 5, x2: ox - 5, y1: oy, y2: oy + dy * cell - 2, stroke: colour(1), 'stroke-width': 3, 'data-axis': roleOf(1) }));
   }
   const names = ['X', 'Y', 'Z'];
-  const roleOf = (phys: number) => ['x', 'y', 'z'][axisRoles.indexOf(phys)] ?? '?';
-  svg.append(s('text', { x: 10, y: H2 - 10, fill: fg }, `physical ${names.map((n, i) => `${n}=${topology[i]} plays ${roleOf(i)}`).join(', ')}; roles x=${roles.x}, y=${roles.y}, z=${roles.z}`));
+  const ly = H2 - 34;
+  names.forEach((n, i) => {
+    const lx = 10 + i * Math.floor((W2 - 10) / 3);
+    const r = roleOf(i);
+    svg.append(s('line', { x1: lx, x2: lx + 14, y1: ly - 4, y2: ly - 4, stroke: colour(i), 'stroke-width': 3, 'data-axis': r }));
+    svg.append(s('text', { x: lx + 18, y: ly, fill: fg }, `${n} (${topology[i] ?? 1}) plays ${r}`));
+  });
+  svg.append(s('text', { x: 10, y: H2 - 12, fill: fg }, `logical axes: x=${roles.x}, y=${roles.y}, z=${roles.z} chips${dz > shown ? `; first ${shown} of ${dz} planes drawn` : ''}`));
   return svg;
 }
 

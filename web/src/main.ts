@@ -43,7 +43,10 @@ let view: View = 'answer';
 let current: R | null = null;
 /** The whole search() answer (objective, ranked candidates, stats) when the page searches. */
 let searchAnswer: R | null = null;
+/** The core's answer text for the accepted scenario (evaluate() or search()), exported verbatim as
+ *  JSON, and its parsed form, flattened for the CSV export. */
 let currentText = '';
+let currentAnswer: R | null = null;
 let modelDesc: R | null = null;
 let pinnedResult: R | null = null;
 let frontier: R | null = null;
@@ -93,7 +96,8 @@ async function compute(text: string): Promise<{ ok: true } | { ok: false; error:
   const fn = primaryFn();
   const t0 = performance.now();
   setStatus('Computing…', 'busy');
-  const answer = readAnswer(await client.call(fn, text));
+  const raw = await client.call(fn, text);
+  const answer = readAnswer(raw);
   if (!answer.ok) {
     setStatus(answer.error.message, 'error');
     return answer;
@@ -110,7 +114,8 @@ async function compute(text: string): Promise<{ ok: true } | { ok: false; error:
   accepted = text;
   current = result;
   searchAnswer = searched;
-  currentText = result ? JSON.stringify(result) : '';
+  currentText = result ? raw : '';
+  currentAnswer = result ? answer.value : null;
   modelDesc = desc.ok ? desc.value : null;
   if (pinned !== undefined && has('evaluate')) {
     const b = await resultOf(pinned);
@@ -310,6 +315,8 @@ function readRoles(c: R): { x: number; y: number; z: number } {
 
 function render(): void {
   renderTabs();
+  // Start the sweep first, so the view shows it running (with Cancel) from the first frame.
+  if (view === 'frontier') maybeStartFrontier();
   let content: HTMLElement;
   try {
     content = renderView();
@@ -318,7 +325,6 @@ function render(): void {
   }
   panel.replaceChildren(content);
   panel.dataset.view = view;
-  if (view === 'frontier') maybeStartFrontier();
   if (view === 'context') maybeStartContext();
 }
 
@@ -339,6 +345,7 @@ function frontierRequest(): string {
 let frontierRunning = '';
 /** The request the user cancelled: not restarted until they press Compute. */
 let frontierCancelled = '';
+let frontierStopped: 'cancelled' | 'failed' = 'cancelled';
 function maybeStartFrontier(force = false): void {
   if (!has('frontier') || !current) return;
   const req = frontierRequest();
@@ -361,9 +368,13 @@ function maybeStartFrontier(force = false): void {
       else setStatus(`Frontier computed in ${(performance.now() - t0).toFixed(0)} ms`);
     })
     .catch((e: unknown) => {
-      if (!(e instanceof CancelledError)) setStatus(`Frontier failed: ${String(e)}`, 'error');
-      else {
-        frontierCancelled = req;
+      // Either way it is not restarted until the user presses Compute (no retry loop).
+      frontierCancelled = req;
+      if (!(e instanceof CancelledError)) {
+        frontierStopped = 'failed';
+        setStatus(`Frontier failed: ${String(e)}`, 'error');
+      } else {
+        frontierStopped = 'cancelled';
         setStatus('Frontier cancelled');
       }
     })
@@ -383,7 +394,7 @@ function renderFrontierView(): HTMLElement {
     return h('section', { class: 'card chart-card', 'data-view': 'frontier' },
       h('h2', {}, 'Pareto frontiers'),
       h('div', { class: 'progress', 'data-testid': 'frontier-progress' },
-        frontierRunning ? h('span', {}, 'Sweeping every slice, batch, weight format and layout… ', h('span', { class: 'elapsed' }, '0.0 s')) : h('span', {}, 'Not computed (cancelled). '),
+        frontierRunning ? h('span', {}, 'Sweeping every slice, batch, weight format and layout… ', h('span', { class: 'elapsed' }, '0.0 s')) : h('span', {}, `Not computed (${frontierStopped}). `),
         frontierRunning ? cancel : retryButton()));
   }
   const f = frontier;
@@ -500,7 +511,7 @@ function buildToolbar(): void {
   });
   const csv = h('button', { type: 'button', class: 'secondary', id: 'export-csv' }, 'CSV');
   csv.addEventListener('click', () => {
-    if (current) download('esti-result.csv', new Blob([toCsv(current)], { type: 'text/csv' }));
+    if (currentAnswer) download('esti-result.csv', new Blob([toCsv(currentAnswer)], { type: 'text/csv' }));
   });
   toolbar.replaceChildren(copy, h('span', { class: 'actions' }, 'Export result: ', json, csv), copied);
 }

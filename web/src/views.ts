@@ -112,6 +112,25 @@ function unitOfKey(k: string): Unit {
   return 'count';
 }
 
+const TOTALS: [string, string, Unit][] = [
+  ['weight_bytes_per_chip', 'Weight bytes loaded', 'bytes'],
+  ['kv_bytes_per_chip', 'KV cache bytes loaded', 'bytes'],
+  ['matmul_flops_per_chip', 'Matmul FLOPs', 'count'],
+  ['attention_flops_per_chip', 'Attention FLOPs', 'count'],
+];
+
+/** Bytes and FLOPs behind the terms: totals per chip over all of the phase's passes. */
+function totalsTable(b: R): HTMLElement | null {
+  const present = TOTALS.filter(([k]) => optNum(b, k) !== undefined);
+  if (present.length === 0) return null;
+  const passes = num(b, 'passes');
+  const over = `per chip, over ${passes.toLocaleString('en-US')} pass${passes === 1 ? '' : 'es'}`;
+  return h('table', { class: 'kv totals', 'data-testid': 'breakdown-totals' },
+    h('caption', {}, 'Totals ', h('span', { 'data-testid': 'totals-scope', 'data-passes': String(passes) }, over), ' (the whole phase, not one step)'),
+    ...present.map(([k, label, unit]) => kvRow(label, numberEl(num(b, k), unit, `total-${k}`))),
+  );
+}
+
 /** View 2: time by term, with formulas and inputs on demand, and each collective. */
 export function renderBreakdown(r: R): HTMLElement {
   const b = obj(r, 'breakdown');
@@ -145,34 +164,117 @@ export function renderBreakdown(r: R): HTMLElement {
     h('h2', { id: 'breakdown-title' }, 'Time breakdown'),
     h('p', { class: 'muted' }, 'Step time: ', h('span', { class: 'formula' }, optStr(b, 'step_time_formula') ?? ''), ` (${num(b, 'passes')} pass${num(b, 'passes') === 1 ? '' : 'es'}). Open a term for its formula and inputs.`),
     h('div', { class: 'terms' }, ...termRows),
+    totalsTable(b),
     h('h3', {}, 'Collectives'),
     colls.length ? h('div', { class: 'scroll' }, collTable) : h('p', { class: 'muted' }, 'None: this layout runs no collectives.'),
   );
 }
+
+const TENSOR_NAMES: Record<string, string> = {
+  stored_weights: 'Weights (stored)',
+  weights_in_use: 'Weights (in use by a matmul)',
+  activations: 'Activations',
+  attention: 'Attention (Q, K, V)',
+  kv_cache: 'KV cache',
+};
+const DIM_NAMES: Record<string, string> = { B: 'batch', L: 'sequence', E: 'd_model', F: 'd_ff', H: 'heads' };
+const DIM_ORDER = ['B', 'L', 'E', 'F', 'H'];
+
+/** An axis badge: the logical axis in its colour with its size from role_sizes. */
+function axisBadge(axis: string, roles: Record<string, unknown>): HTMLElement {
+  const n = optNum(roles, axis);
+  return h('span', { class: `ax ax-${axis}`, 'data-axis': axis }, axis, n === undefined ? null : h('span', {}, '=', numberEl(n, 'int')));
+}
+
+function axisBadges(axes: string, roles: Record<string, unknown>): HTMLElement[] {
+  return [...axes].map((a) => axisBadge(a, roles));
+}
+
+/** The paper's notation ("B_xy L E_z") with the subscripts coloured by axis. */
+function notationEl(notation: string, testId: string): HTMLElement {
+  const parts: (Node | string)[] = [];
+  notation.split(' ').forEach((tok, i) => {
+    if (i > 0) parts.push(' ');
+    const [dim = '', axes = ''] = tok.split('_');
+    parts.push(dim);
+    if (axes) parts.push(h('sub', {}, ...[...axes].map((a) => h('span', { class: `ax-${a}` }, a))));
+  });
+  return h('span', { class: 'notation', 'data-testid': testId, 'data-notation': notation }, ...parts);
+}
+
+/** Each tensor's split: notation, and per dimension the axes (with sizes) and the ways. */
+function shardingTable(r: R): HTMLElement | null {
+  const rows = arr(r, 'sharding').filter(isObject);
+  if (rows.length === 0) return null;
+  const roles = obj(r, 'role_sizes');
+  const dims: string[] = [];
+  for (const d of DIM_ORDER) if (rows.some((t) => optStr(optObj(t, 'splits'), d) !== undefined)) dims.push(d);
+  for (const t of rows) for (const d of Object.keys(optObj(t, 'splits') ?? {})) if (!dims.includes(d)) dims.push(d);
+  return h('div', { class: 'scroll' },
+    h('table', { class: 'grid sharding', 'data-testid': 'sharding' },
+      h('caption', { class: 'sr-only' }, 'How each tensor is split over the x, y and z axes'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Tensor'), h('th', { scope: 'col' }, 'Notation'),
+        ...dims.map((d) => h('th', { scope: 'col' }, `${d} (${DIM_NAMES[d] ?? d})`)))),
+      h('tbody', {}, ...rows.map((t) => {
+        const name = str(t, 'tensor');
+        const splits = obj(t, 'splits');
+        const ways = obj(t, 'ways');
+        return h('tr', { 'data-tensor': name },
+          h('th', { scope: 'row' }, TENSOR_NAMES[name] ?? name),
+          h('td', {}, notationEl(str(t, 'notation'), `shard-${name}-notation`)),
+          ...dims.map((d) => {
+            const axes = optStr(splits, d);
+            if (axes === undefined) return h('td', { class: 'unsplit' }, h('span', { class: 'sr-only' }, 'no such dimension'), '·');
+            const w = numberEl(num(ways, d), 'int', `shard-${name}-${d}-ways`);
+            return h('td', { class: axes ? undefined : 'unsplit', 'data-testid': `shard-${name}-${d}-axes`, 'data-axes': axes },
+              axes ? h('span', {}, ...axisBadges(axes, roles)) : 'not split',
+              h('span', { class: 'ways' }, w, ' way', num(ways, d) === 1 ? '' : 's'));
+          }),
+        );
+      })),
+    ),
+  );
+}
+
+const KIND_NAMES: Record<string, string> = { all_gather: 'all-gather', reduce_scatter: 'reduce-scatter', all_reduce: 'all-reduce', all_to_all: 'all-to-all' };
 
 /** View 4: the torus slice and how the model is split over x / y / z. */
 export function renderLayout(r: R, svgOf: (r: R) => SVGSVGElement): HTMLElement {
   const roles = obj(r, 'role_sizes');
   const ffn = str(r, 'ffn_layout');
   const colls = arr(obj(r, 'breakdown'), 'collectives').filter(isObject);
+  const sharding = shardingTable(r);
   return h('section', { class: 'card', 'aria-labelledby': 'layout-title', 'data-view': 'layout' },
     h('h2', { id: 'layout-title' }, 'Layout'),
     h('div', { class: 'layout-grid' },
       h('figure', { class: 'torus' }, svgOf(r), h('figcaption', { class: 'muted' }, `Slice ${arr(r, 'topology').join(' × ')}${field(r, 'wraparound') === true ? ' (torus, wraparound)' : ''}`)),
       h('table', { class: 'kv', 'data-testid': 'split' },
         h('caption', {}, 'Split'),
-        kvRow('x chips', numberEl(num(roles, 'x'), 'int', 'role-x')),
-        kvRow('y chips', numberEl(num(roles, 'y'), 'int', 'role-y')),
-        kvRow('z chips', numberEl(num(roles, 'z'), 'int', 'role-z')),
+        kvRow('x chips', h('span', { class: 'ax ax-x' }, numberEl(num(roles, 'x'), 'int', 'role-x'))),
+        kvRow('y chips', h('span', { class: 'ax ax-y' }, numberEl(num(roles, 'y'), 'int', 'role-y'))),
+        kvRow('z chips', h('span', { class: 'ax ax-z' }, numberEl(num(roles, 'z'), 'int', 'role-z'))),
         kvRow('Feed-forward', FFN_NAMES[ffn] ?? ffn),
         kvRow('Attention over', str(r, 'attention_sharding')),
         kvRow('Batch ways (attention)', numberEl(num(r, 'attention_batch_ways'), 'int', 'attention_batch_ways')),
         kvRow('Head ways (attention)', numberEl(num(r, 'attention_head_ways'), 'int', 'attention_head_ways')),
       ),
     ),
+    h('h3', {}, 'How each tensor is split'),
+    sharding
+      ? h('div', {}, h('p', { class: 'muted' }, 'ESTI notation: a dimension subscripted with axes is split over them (B batch, L sequence, E d_model, F d_ff, H heads); each cell gives the axes with their chip counts and the number of ways.'), sharding)
+      : h('p', { class: 'muted', 'data-testid': 'sharding-missing' }, 'This engine build does not report how each tensor is split.'),
     h('h3', {}, 'Collectives per layer'),
-    h('ul', { class: 'coll-list' }, ...colls.map((c, i) => h('li', {}, `${str(c, 'name')} over ${optStr(c, 'axes') ?? '?'}: `,
-      numberEl(num(c, 'bytes_per_chip_per_layer'), 'bytes', `layout-coll-${i}-bytes`), ' per chip'))),
+    colls.length
+      ? h('ul', { class: 'coll-list', 'data-testid': 'layout-collectives' }, ...colls.map((c, i) => {
+        const axes = optStr(c, 'axes') ?? '';
+        const kind = optStr(c, 'kind') ?? '';
+        return h('li', { 'data-collective': str(c, 'name') },
+          h('strong', {}, str(c, 'name')), ` (${KIND_NAMES[kind] ?? kind}) over `, ...axisBadges(axes, roles),
+          ' in groups of ', numberEl(num(c, 'group_size'), 'int', `layout-coll-${i}-group_size`), ': ',
+          numberEl(num(c, 'bytes_per_chip_per_layer'), 'bytes', `layout-coll-${i}-bytes`), ' per chip, ',
+          numberEl(num(c, 'time_per_layer_s'), 's', `layout-coll-${i}-time_per_layer_s`), ' per layer');
+      }))
+      : h('p', { class: 'muted' }, 'None: this layout runs no collectives.'),
   );
 }
 
