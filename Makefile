@@ -50,7 +50,7 @@ bench: native wasm
 	./build/native/bench/esti_bench --benchmark_min_time=0.2 \
 	  --benchmark_out=build/bench/native.json --benchmark_out_format=json
 	node --no-experimental-fetch bench/search_wasm_bench.mjs build/bench/native.json
-	node --no-experimental-fetch bench/wasm_bench.mjs
+	node --no-experimental-fetch bench/wasm_bench.mjs build/bench/native.json
 
 clean:
 	rm -rf build web/dist

@@ -16,8 +16,8 @@ namespace {
 // values +-127.
 TEST(Int8Kernels, AllVariantsAgreeExactlyWithPortable) {
   SplitMix64 rng(7);
-  for (int64_t rows : {1, 3, 4, 5, 9}) {
-    for (int64_t cols : {1, 15, 16, 31, 32, 33, 64, 100, 257}) {
+  for (int64_t rows : {1, 3, 4, 5, 8, 9}) {
+    for (int64_t cols : {1, 15, 16, 31, 32, 33, 64, 96, 100, 257}) {
       for (int64_t n : {1, 3}) {
         std::vector<int8_t> w(rows * cols), a(n * cols);
         std::vector<int16_t> a16(n * cols);
@@ -28,7 +28,8 @@ TEST(Int8Kernels, AllVariantsAgreeExactlyWithPortable) {
           a16[i] = a[i];
         }
         std::vector<int32_t> want(n * rows), got(n * rows);
-        MatMulInt8(Int8Kernel::kPortable, w.data(), rows, cols, a.data(), a16.data(), n, want.data());
+        MatMulInt8(Int8Kernel::kPortable, w.data(), false, rows, cols, a.data(), a16.data(), n,
+                   want.data());
         // Against a plain reference too.
         for (int64_t v = 0; v < n; ++v)
           for (int64_t r = 0; r < rows; ++r) {
@@ -36,10 +37,17 @@ TEST(Int8Kernels, AllVariantsAgreeExactlyWithPortable) {
             for (int64_t c = 0; c < cols; ++c) s += int64_t{w[r * cols + c]} * a[v * cols + c];
             ASSERT_EQ(want[v * rows + r], s);
           }
+        std::vector<int8_t> packed = w;
+        const bool can_pack = CanPack(rows, cols);
+        if (can_pack) PackInt8(rows, cols, packed.data());
         for (Int8Kernel k : AvailableInt8Kernels()) {
           std::fill(got.begin(), got.end(), -1);
-          MatMulInt8(k, w.data(), rows, cols, a.data(), a16.data(), n, got.data());
+          MatMulInt8(k, w.data(), false, rows, cols, a.data(), a16.data(), n, got.data());
           ASSERT_EQ(got, want) << ToString(k) << " rows=" << rows << " cols=" << cols << " n=" << n;
+          if (!can_pack) continue;
+          std::fill(got.begin(), got.end(), -1);
+          MatMulInt8(k, packed.data(), true, rows, cols, a.data(), a16.data(), n, got.data());
+          ASSERT_EQ(got, want) << "packed " << ToString(k) << " rows=" << rows << " cols=" << cols;
         }
       }
     }

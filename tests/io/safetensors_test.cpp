@@ -13,11 +13,10 @@ namespace esti::io {
 namespace {
 
 std::vector<uint8_t> File(const std::string& header, int64_t data_bytes, int64_t declared = -1) {
-  std::vector<uint8_t> f(8);
-  uint64_t n = declared >= 0 ? static_cast<uint64_t>(declared) : header.size();
+  const uint64_t n = declared >= 0 ? static_cast<uint64_t>(declared) : header.size();
+  std::vector<uint8_t> f(8 + header.size() + static_cast<size_t>(data_bytes), 0);
   for (int i = 0; i < 8; ++i) f[i] = static_cast<uint8_t>(n >> (8 * i));
-  f.insert(f.end(), header.begin(), header.end());
-  f.resize(f.size() + data_bytes, 0);
+  for (size_t i = 0; i < header.size(); ++i) f[8 + i] = static_cast<uint8_t>(header[i]);
   return f;
 }
 

@@ -52,7 +52,8 @@ std::string Calibrate(std::string_view request);
 // "prompt": [token ids], "tokens": N new tokens per sequence, "weights": "int8"|"fp32" (int8),
 // "seed": S (0; seeds the synthetic weights and, derived per sequence, the sampler), "batch": B (1;
 // every sequence starts from the prompt), "temperature": T (0 = greedy), "top_k": K (0 = off),
-// "top_p": P (1 = off), "step_times": bool (false)} -> {"tokens": [[ids] per sequence],
+// "top_p": P (1 = off), "step_times": bool (false), "hashes": bool (true)} ->
+// {"tokens": [[ids] per sequence],
 // "tokens_per_s" (generated tokens / (prefill + decode seconds)), "decode_tokens_per_s",
 // "setup_s", "prefill_s", "decode_s", ["step_s"], "kernel", "memory_bytes", "counts": {"prefill",
 // "decode"} (FLOPs and bytes counted as the decoder ran), "layer_hashes" (int8)}.

@@ -68,6 +68,7 @@ io::Json Run(const io::Json& req, std::string_view checkpoint) {
   so.top_k = r.OptInt("top_k", 0, m.vocab_size).value_or(0);
   so.top_p = r.OptNumber("top_p", 1e-9, 1).value_or(1);
   const bool want_steps = r.OptBool("step_times").value_or(false);
+  const bool want_hashes = r.OptBool("hashes").value_or(true);
   r.Finish();
 
   const int64_t prompt_len = static_cast<int64_t>(prompt.size());
@@ -109,6 +110,7 @@ io::Json Run(const io::Json& req, std::string_view checkpoint) {
   Result<decoder::Decoder> created = decoder::Decoder::Create(m, std::move(weights), limits);
   if (!created.ok()) throw io::InputError{created.error()};
   decoder::Decoder& dec = created.value();
+  dec.set_trace_hashes(want_hashes);
   const double setup_s = Since(t_setup);
 
   std::vector<decoder::Sampler> samplers;
@@ -158,7 +160,7 @@ io::Json Run(const io::Json& req, std::string_view checkpoint) {
                        {"total", plan->total_bytes}};
   j["kv_bytes_per_element"] = decoder::kKvCacheBytesPerElement;
   j["counts"] = {{"prefill", CountsToJson(prefill_counts)}, {"decode", CountsToJson(dec.counts())}};
-  if (kind == WeightKind::kInt8) {
+  if (kind == WeightKind::kInt8 && want_hashes) {
     io::Json hashes = io::Json::array();
     for (uint64_t h : dec.layer_hashes()) hashes.push_back(decoder::HashHex(h));
     j["layer_hashes"] = hashes;

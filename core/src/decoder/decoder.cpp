@@ -63,6 +63,17 @@ Result<Decoder> Decoder::Create(const model::ModelConfig& m, Weights weights,
   d.w_ = std::move(weights);
   d.limits_ = limits;
   d.kernel_ = BestInt8Kernel();
+  if (d.w_.kind == WeightKind::kInt8) {  // interleave rows for the kernels (see kernels.h)
+    auto pack = [](Matrix& mat) {
+      if (mat.packed || !CanPack(mat.rows, mat.cols)) return;
+      PackInt8(mat.rows, mat.cols, mat.q.data());
+      mat.packed = true;
+    };
+    pack(d.w_.embedding);
+    if (!m.shared_embedding) pack(d.w_.unembedding);
+    for (LayerWeights& l : d.w_.layers)
+      for (Matrix* mat : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) pack(*mat);
+  }
   d.hashes_.assign(m.n_layers + 1, kFnvOffset);
   d.positions_.assign(limits.batch, 0);
   const int64_t kv = m.n_layers * limits.batch * limits.max_seq_len * m.n_kv_heads * m.d_head;
@@ -100,10 +111,13 @@ void Decoder::QuantizeInput(const float* x, int64_t n, int64_t cols) {
 void Decoder::MatMulQuantized(const Matrix& w, int64_t n, float* out, int hash_slot) {
   const int64_t rows = w.rows, cols = w.cols;
   acc_.resize(n * rows);
-  MatMulInt8(kernel_, w.q.data(), rows, cols, acts_.q.data(), acts_.q16.data(), n, acc_.data());
-  uint64_t& h = hashes_[hash_slot];
-  h = Fnv1a(h, acts_.q.data(), n * cols);
-  h = Fnv1a(h, acc_.data(), n * rows * 4);
+  MatMulInt8(kernel_, w.q.data(), w.packed, rows, cols, acts_.q.data(), acts_.q16.data(), n,
+             acc_.data());
+  if (trace_hashes_) {
+    uint64_t& h = hashes_[hash_slot];
+    h = Fnv1a(h, acts_.q.data(), n * cols);
+    h = Fnv1a(h, acc_.data(), n * rows * 4);
+  }
   for (int64_t v = 0; v < n; ++v) {
     const float a_scale = acts_.scale[v];
     for (int64_t r = 0; r < rows; ++r) {
@@ -185,9 +199,12 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
     const int64_t tok = tokens[vec_seq[v]][vec_pos[v] - positions_[vec_seq[v]]];
     float* xv = x_.data() + v * e;
     if (w_.kind == WeightKind::kInt8) {
-      const int8_t* q = w_.embedding.q.data() + tok * e;
-      const float s = w_.embedding.scale[tok];
-      for (int64_t i = 0; i < e; ++i) xv[i] = static_cast<float>(q[i]) * s;
+      const Matrix& emb = w_.embedding;
+      const float s = emb.scale[tok];
+      for (int64_t i = 0; i < e; ++i) {
+        const int8_t q = emb.packed ? emb.q[PackedOffset(tok, i, e)] : emb.q[tok * e + i];
+        xv[i] = static_cast<float>(q) * s;
+      }
     } else {
       std::memcpy(xv, w_.embedding.f32.data() + tok * e, sizeof(float) * e);
     }

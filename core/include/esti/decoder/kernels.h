@@ -16,10 +16,22 @@ const char* ToString(Int8Kernel k);
 std::vector<Int8Kernel> AvailableInt8Kernels();
 Int8Kernel BestInt8Kernel();
 
-// w: [rows, cols] int8; a: [n, cols] int8 activations; a16: the same widened to int16 (read only
-// by the wasm kernel); acc: [n, rows] int32.
-void MatMulInt8(Int8Kernel kernel, const int8_t* w, int64_t rows, int64_t cols, const int8_t* a,
-                const int16_t* a16, int64_t n, int32_t* acc);
+// Packed int8 layout, used when rows % 4 == 0 and cols % 32 == 0: the 32-byte chunks of four
+// consecutive rows are interleaved, [rows / 4][cols / 32][4][32], so the kernel reads one
+// sequential stream (four separate row streams reach ~60% of the read bandwidth, one ~85%).
+inline constexpr int64_t kPackRows = 4;
+inline constexpr int64_t kPackCols = 32;
+bool CanPack(int64_t rows, int64_t cols);
+void PackInt8(int64_t rows, int64_t cols, int8_t* q);  // row-major -> packed, in place
+inline int64_t PackedOffset(int64_t r, int64_t c, int64_t cols) {
+  return (r / kPackRows) * kPackRows * cols + (c / kPackCols) * kPackRows * kPackCols +
+         (r % kPackRows) * kPackCols + c % kPackCols;
+}
+
+// w: [rows, cols] int8, row-major or (packed) in the layout above; a: [n, cols] int8
+// activations; a16: the same widened to int16 (read only by the wasm kernel); acc: [n, rows].
+void MatMulInt8(Int8Kernel kernel, const int8_t* w, bool packed, int64_t rows, int64_t cols,
+                const int8_t* a, const int16_t* a16, int64_t n, int32_t* acc);
 
 // fp32 reference: w [rows, cols], x [n, cols], out [n, rows]. Fixed summation order (8 strided
 // partial sums, then combined in a fixed tree), so native and wasm agree bit for bit.

@@ -17,7 +17,8 @@ namespace esti::decoder {
 struct Matrix {
   int64_t rows = 0, cols = 0;
   std::vector<float> f32;     // [rows, cols]  (kFp32 only)
-  std::vector<int8_t> q;      // [rows, cols]  (kInt8 only)
+  std::vector<int8_t> q;      // [rows, cols]  (kInt8 only), row-major, or packed (kernels.h)
+  bool packed = false;        // set by Decoder::Create for the kernels; PackedOffset finds (r, c)
   std::vector<float> scale;   // [rows]        (kInt8 only): W[r, c] ~= q[r, c] * scale[r]
   int64_t Elements() const { return rows * cols; }
 };

@@ -1,0 +1,129 @@
+// Batch-1 int8 decode of a ~517M-parameter multiquery model (weights 517 MB, far larger than any
+// cache) against the read bandwidth this machine achieves, measured here the same run.
+// Prints, after the Google Benchmark table:
+//   decode_int8_native_tokens_per_s: X
+//   decode_int8_bandwidth_limit_tokens_per_s: Y   (measured read bytes/s / weight bytes per token)
+//   decode_int8_native_fraction_of_limit: X/Y
+// `make bench` then runs bench/wasm_bench.mjs, which reads this run's tokens_per_s counter from
+// the Google Benchmark JSON output and prints the wasm / native ratio.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "esti/decoder/decoder.h"
+#include "esti/decoder/sampling.h"
+#include "esti/io/spec_io.h"
+
+namespace {
+
+using esti::decoder::Decoder;
+
+// ~517M parameters: 14 layers x 33.4M + 32000 x 1536 shared embedding. bench/wasm_bench.mjs uses
+// the same JSON.
+const char* kBenchModel = R"({"id": "bench-500m", "n_layers": 14, "d_model": 1536, "d_ff": 6144,
+  "n_heads": 12, "n_kv_heads": 1, "d_head": 128, "vocab_size": 32000})";
+constexpr int64_t kContext = 256;  // decode positions before the cache is reset
+constexpr int64_t kBandwidthBufferBytes = int64_t{1} << 30;  // 1 GiB: 32x the 32 MiB L3
+
+struct Figures {
+  double tokens_per_s = 0;
+  double read_bytes_per_s = 0;
+  double weight_bytes_per_token = 0;
+  ~Figures() {
+    if (tokens_per_s <= 0 || read_bytes_per_s <= 0) return;
+    const double limit = read_bytes_per_s / weight_bytes_per_token;
+    std::printf("\ndecode_int8_native_tokens_per_s: %.3f\n", tokens_per_s);
+    std::printf("decode_int8_bandwidth_limit_tokens_per_s: %.3f\n", limit);
+    std::printf("decode_int8_native_fraction_of_limit: %.3f\n", tokens_per_s / limit);
+    std::printf("decode_int8_read_bandwidth_bytes_per_s: %.4g\n", read_bytes_per_s);
+    std::printf("decode_int8_weight_bytes_per_token: %.4g\n", weight_bytes_per_token);
+  }
+} g_figures;
+
+Decoder& BenchDecoder() {
+  static std::unique_ptr<Decoder> d = [] {
+    esti::model::ModelConfig m =
+        esti::io::ParseModel(esti::io::Json::parse(kBenchModel), "/model").value();
+    esti::decoder::RunLimits l{1, kContext, kContext};
+    auto w = esti::decoder::GenerateWeights(m, esti::decoder::WeightKind::kInt8, 1);
+    auto dec = Decoder::Create(m, std::move(w), l);
+    if (!dec.ok()) std::abort();
+    auto p = std::make_unique<Decoder>(std::move(dec).value());
+    p->set_trace_hashes(false);
+    return p;
+  }();
+  return *d;
+}
+
+// One decode step (one token of one sequence) per iteration.
+void BM_DecodeInt8Batch1(benchmark::State& state) {
+  Decoder& d = BenchDecoder();
+  int32_t token = 1;
+  // Google Benchmark's last call of this function is the reported run: time it here too.
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    if (d.Position(0) == kContext) d.Reset();
+    if (!d.Forward({{token}}).ok()) state.SkipWithError("forward failed");
+    token = esti::decoder::Argmax(d.Logits(0));
+  }
+  g_figures.tokens_per_s = static_cast<double>(state.iterations()) /
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  d.ResetCounts();
+  if (d.Position(0) == kContext) d.Reset();
+  (void)d.Forward({{token}});
+  const double bytes = d.counts().weight_bytes + d.counts().weight_scale_bytes;
+  state.counters["tokens_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                      benchmark::Counter::kIsRate);
+  state.counters["weight_bytes_per_token"] = bytes;
+  state.SetLabel(esti::decoder::ToString(d.kernel()));
+  g_figures.weight_bytes_per_token = bytes;
+}
+BENCHMARK(BM_DecodeInt8Batch1)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) int64_t ReadAll(const uint8_t* p, int64_t n) {
+  __m256i a = _mm256_setzero_si256(), b = a, c = a, e = a;
+  for (int64_t i = 0; i + 128 <= n; i += 128) {
+    a = _mm256_add_epi64(a, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + i)));
+    b = _mm256_add_epi64(b, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + i + 32)));
+    c = _mm256_add_epi64(c, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + i + 64)));
+    e = _mm256_add_epi64(e, _mm256_load_si256(reinterpret_cast<const __m256i*>(p + i + 96)));
+  }
+  a = _mm256_add_epi64(_mm256_add_epi64(a, b), _mm256_add_epi64(c, e));
+  return _mm256_extract_epi64(a, 0) + _mm256_extract_epi64(a, 3);
+}
+#else
+int64_t ReadAll(const uint8_t* p, int64_t n) {
+  int64_t s = 0;
+  for (int64_t i = 0; i < n; i += 8) s += *reinterpret_cast<const int64_t*>(p + i);
+  return s;
+}
+#endif
+
+// Single-thread streaming read bandwidth of a buffer 32x the last-level cache.
+void BM_ReadBandwidth(benchmark::State& state) {
+  static uint8_t* buf = [] {
+    auto* p = static_cast<uint8_t*>(std::aligned_alloc(64, kBandwidthBufferBytes));
+    std::memset(p, 1, kBandwidthBufferBytes);  // fault every page in before timing
+    return p;
+  }();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto _ : state) benchmark::DoNotOptimize(ReadAll(buf, kBandwidthBufferBytes));
+  g_figures.read_bytes_per_s = static_cast<double>(state.iterations()) * kBandwidthBufferBytes /
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  state.SetBytesProcessed(state.iterations() * kBandwidthBufferBytes);
+  state.counters["read_bytes_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * kBandwidthBufferBytes, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ReadBandwidth)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+
+}  // namespace
