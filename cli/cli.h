@@ -27,6 +27,15 @@ std::optional<Format> TakeFormat(Args& args, const std::vector<Format>& allowed)
 // returns kExitBadInput (kExitFailure for internal errors); on success returns the parsed JSON.
 std::optional<io::Json> CheckResponse(const std::string& response, int* exit_code);
 
+// CheckResponse, then prints the response verbatim when `format` is JSON. Returns the parsed
+// response only when the caller still has to print it as a table or CSV; otherwise nullopt with
+// *exit_code set (0 after printing JSON).
+std::optional<io::Json> EmitResponse(const std::string& response, Format format, int* exit_code);
+
+// Reads FILE (or stdin for "-") as JSON; prints "esti: <code> at FILE: ..." and returns nullopt
+// when it cannot be read or parsed.
+std::optional<io::Json> ReadJsonArg(const std::string& arg);
+
 // Fixed-width table: header row then rows.
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows);

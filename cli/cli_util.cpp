@@ -72,6 +72,26 @@ std::optional<io::Json> CheckResponse(const std::string& response, int* exit_cod
   return j;
 }
 
+std::optional<io::Json> EmitResponse(const std::string& response, Format format, int* exit_code) {
+  std::optional<io::Json> j = CheckResponse(response, exit_code);
+  if (j && format == Format::kJson) {
+    std::cout << response << "\n";
+    return std::nullopt;
+  }
+  return j;
+}
+
+std::optional<io::Json> ReadJsonArg(const std::string& arg) {
+  std::optional<std::string> text = ReadInput(arg);
+  if (!text) return std::nullopt;
+  Result<io::Json> parsed = io::ParseJson(*text);
+  if (!parsed.ok()) {
+    std::cerr << "esti: " << parsed.error().code << " at " << arg << ": " << parsed.error().message << "\n";
+    return std::nullopt;
+  }
+  return parsed.value();
+}
+
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> w(header.size(), 0);

@@ -27,25 +27,16 @@ int RunCalibrate(Args args) {
   }
   io::Json data = args.empty() ? io::Json("palm-540b-tpu-v4") : io::Json(args[0]);
   if (!args.empty() && io::FindPreset("calibration", args[0]) == nullptr) {
-    std::optional<std::string> text = ReadInput(args[0]);
-    if (!text) return kExitBadInput;
-    Result<io::Json> parsed = io::ParseJson(*text);
-    if (!parsed.ok()) {
-      std::cerr << "esti: " << parsed.error().code << " at " << args[0] << ": " << parsed.error().message << "\n";
-      return kExitBadInput;
-    }
-    data = parsed.value();
+    std::optional<io::Json> parsed = ReadJsonArg(args[0]);
+    if (!parsed) return kExitBadInput;
+    data = *parsed;
   }
   io::Json request = {{"data", data}, {"fit", !check}};
   if (!hold_out.empty()) request["hold_out_prefix"] = hold_out;
   std::string response = api::Calibrate(request.dump());
   int code = 0;
-  std::optional<io::Json> j = CheckResponse(response, &code);
+  std::optional<io::Json> j = EmitResponse(response, *format, &code);
   if (!j) return code;
-  if (*format == Format::kJson) {
-    std::cout << response << "\n";
-    return 0;
-  }
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : (*j)["points"]) {
     rows.push_back({p["id"], Seconds(p["measured_s"]), Seconds(p["predicted_s"]),

@@ -50,10 +50,9 @@ int RunEvaluate(Args args) {
   if (!text) return kExitBadInput;
   std::string response = api::Evaluate(*text);
   int code = 0;
-  std::optional<io::Json> j = CheckResponse(response, &code);
+  std::optional<io::Json> j = EmitResponse(response, *format, &code);
   if (!j) return code;
-  if (*format == Format::kJson) std::cout << response << "\n";
-  else PrintEvaluationTable(*j);
+  PrintEvaluationTable(*j);
   return 0;
 }
 

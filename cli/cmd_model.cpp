@@ -17,24 +17,14 @@ int RunModel(Args args) {
   if (io::FindPreset("models", args[0]) != nullptr) {
     request = {{"model", args[0]}};
   } else {
-    std::optional<std::string> text = ReadInput(args[0]);
-    if (!text) return kExitBadInput;
-    Result<io::Json> model = io::ParseJson(*text);
-    if (!model.ok()) {
-      std::cerr << "esti: " << model.error().code << " at " << args[0] << ": "
-                << model.error().message << "\n";
-      return kExitBadInput;
-    }
-    request = {{"model", model.value()}};
+    std::optional<io::Json> model = ReadJsonArg(args[0]);
+    if (!model) return kExitBadInput;
+    request = {{"model", *model}};
   }
   std::string response = api::DescribeModel(request.dump());
   int code = 0;
-  std::optional<io::Json> j = CheckResponse(response, &code);
+  std::optional<io::Json> j = EmitResponse(response, *format, &code);
   if (!j) return code;
-  if (*format == Format::kJson) {
-    std::cout << response << "\n";
-    return 0;
-  }
   const io::Json& p = (*j)["params"];
   const io::Json& m = (*j)["model"];
   std::cout << m["name"].get<std::string>() << " (" << m["id"].get<std::string>() << ")\n";

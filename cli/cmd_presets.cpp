@@ -14,14 +14,10 @@ int RunPresets(Args args) {
   }
   std::string response = api::ListPresets();
   int code = 0;
-  std::optional<io::Json> j = CheckResponse(response, &code);
+  std::optional<io::Json> j = EmitResponse(response, *format, &code);
   if (!j) return code;
-  if (*format == Format::kJson) {
-    std::cout << response << "\n";
-    return 0;
-  }
   std::vector<std::vector<std::string>> rows;
-  for (const char* kind : {"hardware", "models", "scenarios"}) {
+  for (const char* kind : {"hardware", "models", "scenarios", "calibration"}) {
     for (const auto& p : (*j)[kind]) rows.push_back({kind, p["id"], p["name"]});
   }
   PrintTable({"kind", "id", "name"}, rows);

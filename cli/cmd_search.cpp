@@ -40,12 +40,8 @@ int RunPoints(Args args, std::string (*call)(std::string_view), const char* name
   if (!text) return kExitBadInput;
   std::string response = call(*text);
   int code = 0;
-  std::optional<io::Json> j = CheckResponse(response, &code);
+  std::optional<io::Json> j = EmitResponse(response, *format, &code);
   if (!j) return code;
-  if (*format == Format::kJson) {
-    std::cout << response << "\n";
-    return 0;
-  }
   std::vector<std::vector<std::string>> rows;
   for (const char* list : lists) {
     for (const auto& p : (*j)[list]) rows.push_back(PointRow(p, *format == Format::kTable));

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "esti/api.h"
 #include "esti/io/object_reader.h"
 #include "esti/io/presets.h"
 #include "esti/io/spec_io.h"
@@ -76,6 +77,24 @@ TEST(Presets, UnknownPresetIdIsNamed) {
   EXPECT_EQ(m.error().code, codes::kUnknownPreset);
   EXPECT_EQ(m.error().path, "/model");
   EXPECT_NE(m.error().message.find("palm-8b"), std::string::npos);  // lists the known ones
+}
+
+}  // namespace
+}  // namespace esti::io
+
+namespace esti::io {
+namespace {
+
+// Every scenario preset is a scenario the evaluate api accepts as it is.
+TEST(Presets, EveryScenarioPresetEvaluates) {
+  int n = 0;
+  for (const PresetText& p : BuiltinPresets()) {
+    if (p.kind != "scenarios") continue;
+    ++n;
+    Json r = Json::parse(api::Evaluate(std::string(p.json)));
+    EXPECT_TRUE(r["ok"].get<bool>()) << p.id << ": " << r.dump();
+  }
+  EXPECT_GE(n, 4);
 }
 
 }  // namespace

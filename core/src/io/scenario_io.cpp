@@ -73,6 +73,10 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
   const bool many = use != ScenarioUse::kEvaluate;
   ObjectReader r(j, "");
   r.SchemaVersion(kScenarioSchemaVersion, /*required=*/false);
+  // Metadata of scenario presets (presets/scenarios): for people, not used.
+  r.OptString("id");
+  r.OptString("name");
+  r.OptString("source", 4096);
   ScenarioInput in;
   search::Space& sp = in.space;
   sp.every_shape = use != ScenarioUse::kEvaluate;
