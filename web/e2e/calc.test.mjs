@@ -233,6 +233,12 @@ test('changing inputs recomputes; the link round-trip reproduces identical numbe
   await q.page.waitForSelector('[data-testid="sharding"]');
   await checkLayout(q.page, r);
   await screenshot(q.page, 'view-layout-phone-dark');
+  // Wide tables scroll inside their card; the phone page itself never scrolls sideways.
+  for (const v of ['answer', 'breakdown', 'layout']) {
+    await q.page.click(`#tab-${v}`);
+    const [sw, cw] = await q.page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.equal(sw, cw, `${v}: no horizontal page overflow on a phone`);
+  }
   q.assertClean();
   await q.close();
   p.assertClean();
