@@ -17,7 +17,10 @@ inline int8_t RoundClamp(float v) {
 
 float QuantizeRow(const float* w, int64_t cols, int8_t* q) {
   float max_abs = 0;
-  for (int64_t c = 0; c < cols; ++c) max_abs = std::fmax(max_abs, std::fabs(w[c]));
+  for (int64_t c = 0; c < cols; ++c) {
+    const float a = std::fabs(w[c]);
+    max_abs = a > max_abs || a != a ? a : max_abs;  // a NaN sticks, and is caught below
+  }
   if (!(max_abs > 0) || !std::isfinite(max_abs)) {
     for (int64_t c = 0; c < cols; ++c) q[c] = 0;
     return 0;
