@@ -36,6 +36,14 @@ void BM_Frontier540BApi(benchmark::State& state) {
 }
 BENCHMARK(BM_Frontier540BApi)->Unit(benchmark::kMillisecond);
 
+void BM_Frontier540BApiSummary(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(esti::api::Frontier(
+        R"({"model":"palm-540b","input_tokens":2048,"generate_tokens":64,"detail":"summary"})"));
+  }
+}
+BENCHMARK(BM_Frontier540BApiSummary)->Unit(benchmark::kMillisecond);
+
 void BM_Evaluate540BDecodeAuto(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(esti::api::Evaluate(

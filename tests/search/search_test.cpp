@@ -64,6 +64,22 @@ TEST(Frontier, PointsAreNonDominatedAndReproducible) {
   }
 }
 
+TEST(Frontier, SummaryPointsCarryTheSameNumbers) {
+  io::Json full = Call(api::Frontier, R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64})");
+  io::Json summary = Call(api::Frontier, R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64,
+      "detail":"summary"})");
+  for (const char* phase : {"prefill", "decode"}) {
+    ASSERT_EQ(full[phase].size(), summary[phase].size());
+    for (size_t i = 0; i < full[phase].size(); ++i) {
+      for (const char* k : {"latency_s", "latency_per_token_s", "cost_chip_s_per_token", "mfu",
+                            "memory_per_chip_bytes", "scenario"}) {
+        EXPECT_EQ(full[phase][i][k], summary[phase][i][k]) << phase << " " << i << " " << k;
+      }
+      EXPECT_FALSE(summary[phase][i].contains("breakdown"));
+    }
+  }
+}
+
 TEST(Search, CountsEveryCombination) {
   io::Json r = Call(api::Search, R"({"model":"palm-540b","chips":[8,16,64],"phase":"decode",
       "batch":[1,64],"input_tokens":2048,"generate_tokens":64,"weights":"auto",

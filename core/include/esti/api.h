@@ -36,7 +36,8 @@ std::string Search(std::string_view request);
 
 // Request: a scenario as for Search (phase optional: both) -> {"prefill": [...], "decode": [...]}
 // Pareto points in (latency, cost), evaluate-shaped; "include_dominated": true adds
-// "<phase>_dominated" lists; "stats" counts combinations, infeasible and dominated ones.
+// "<phase>_dominated" lists; "stats" counts combinations, infeasible and dominated ones;
+// "detail": "summary" gives each point only its plan and headline numbers (same values).
 std::string Frontier(std::string_view request);
 
 // Request {"model", "hardware" (tpu-v4), "chips", "batch", "weights" (bf16),

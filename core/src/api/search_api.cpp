@@ -17,6 +17,9 @@ inline constexpr int64_t kMaxCandidates = 1000;
 // Output options that are not part of the scenario: read and removed before ReadScenario.
 struct OutputOptions {
   int64_t max_candidates = kDefaultCandidates;
+  // "summary": points carry the plan and the headline numbers only (for redrawing plots on every
+  // input change; evaluate a point's scenario for its breakdown). "full": evaluate-shaped points.
+  bool summary = false;
   bool include_dominated = false;
   bool include_infeasible = false;
 };
@@ -26,6 +29,13 @@ OutputOptions TakeOutputOptions(io::Json& req) {
   if (!req.is_object()) return o;
   if (auto it = req.find("max_candidates"); it != req.end()) {
     o.max_candidates = io::ToInt(*it, "/max_candidates", 1, kMaxCandidates);
+    req.erase(it);
+  }
+  if (auto it = req.find("detail"); it != req.end()) {
+    if (!it->is_string() || (*it != "summary" && *it != "full")) {
+      io::Fail(codes::kInvalidValue, "/detail", "expected \"summary\" or \"full\"");
+    }
+    o.summary = *it == "summary";
     req.erase(it);
   }
   for (auto [key, flag] : {std::pair{"include_dominated", &o.include_dominated},
@@ -44,6 +54,28 @@ io::Json CandidateJson(const io::ScenarioInput& in, const search::Candidate& c) 
   io::Json j = io::EvaluationToJson(in, c.scenario, ev);
   j["within_latency_bound"] = c.within_latency_bound;
   return j;
+}
+
+// The same numbers evaluate gives (the same PassModel arithmetic), without the breakdown.
+io::Json SummaryJson(const io::ScenarioInput& in, const search::Candidate& c) {
+  const cost::Scenario& s = c.scenario;
+  const auto& t = s.plan.topology;
+  const bool decode = s.workload.phase == cost::Phase::kDecode;
+  return {{"scenario", io::ConcreteScenarioJson(in, s)},
+          {"phase", cost::ToString(s.workload.phase)},
+          {"chips", t.chips()},
+          {"topology", {t.dims[0], t.dims[1], t.dims[2]}},
+          {"batch", s.workload.batch},
+          {"weights", model::ToString(s.plan.weights)},
+          {"ffn_layout", cost::ToString(s.plan.ffn_layout)},
+          {"attention_sharding", cost::ToString(s.plan.attention)},
+          {"latency_s", c.quick.latency_s},
+          {"latency_per_token_s",
+           decode ? c.quick.latency_s / static_cast<double>(s.workload.generate_tokens) : c.quick.latency_s},
+          {"cost_chip_s_per_token", c.cost_chip_s_per_token},
+          {"mfu", c.mfu},
+          {"memory_per_chip_bytes", c.quick.memory_bytes},
+          {"fits", c.quick.fits}};
 }
 
 io::Json StatsJson(const search::SearchStats& s) {
@@ -103,11 +135,15 @@ std::string Frontier(std::string_view request) {
       std::vector<search::Candidate> dominated;
       std::vector<search::Candidate> front = search::Frontier(space, &st, &dominated);
       io::Json points = io::Json::array();
-      for (const search::Candidate& c : front) points.push_back(CandidateJson(in, c));
+      for (const search::Candidate& c : front) {
+        points.push_back(opt.summary ? SummaryJson(in, c) : CandidateJson(in, c));
+      }
       out[name] = points;
       if (opt.include_dominated) {
         io::Json d = io::Json::array();
-        for (const search::Candidate& c : dominated) d.push_back(CandidateJson(in, c));
+        for (const search::Candidate& c : dominated) {
+          d.push_back(opt.summary ? SummaryJson(in, c) : CandidateJson(in, c));
+        }
         out[std::string(name) + "_dominated"] = d;
       }
       stats[name] = StatsJson(st);
