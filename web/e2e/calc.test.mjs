@@ -210,6 +210,8 @@ test('changing inputs recomputes; the link round-trip reproduces identical numbe
   assertShownEquals(a.latency_s.text, 's', a.latency_s.value, r.latency_s, 'latency after edits');
   await page.click('#tab-breakdown');
   await page.waitForSelector('[data-view="breakdown"]');
+  // The app writes the fragment asynchronously (CompressionStream): wait until it names the view.
+  await page.waitForFunction(() => location.hash.includes('&view=breakdown'));
   const aBreak = await numbersOf(page);
   const url = page.url();
 
@@ -309,6 +311,7 @@ test('compare: two configurations side by side equal the core, differences marke
   assert.ok(differs.some((x) => x.startsWith('Batch')), 'batch marked as different');
   assert.match(await page.evaluate(() => location.hash), /&b=/);
   await screenshot(page, 'view-compare-desktop-light');
+  await page.waitForFunction(() => location.hash.includes('&view=compare'));
   const url = page.url();
   const q = await openPage(browser);
   await q.page.goto(url);
@@ -327,6 +330,7 @@ function frontierOf(text) {
   const sc = JSON.parse(text);
   const req = { schema_version: 1 };
   for (const k of ['model', 'hardware', 'input_tokens', 'generate_tokens', 'mode']) if (sc[k] !== undefined) req[k] = sc[k];
+  req.detail = 'summary';
   const r = core.call('frontier', JSON.stringify(req));
   assert.equal(r.ok, true, JSON.stringify(r.error));
   return r;

@@ -339,6 +339,8 @@ function frontierRequest(): string {
     if (v !== undefined) out[k] = v;
   }
   if (out.generate_tokens === undefined) out.generate_tokens = 64;
+  // Plots need only each point's plan and headline numbers; a clicked point is evaluated in full.
+  out.detail = 'summary';
   return JSON.stringify(out);
 }
 
@@ -499,6 +501,8 @@ function buildToolbar(): void {
   const copied = h('span', { class: 'muted', role: 'status', id: 'copy-status' });
   copy.addEventListener('click', async () => {
     try {
+      // The fragment is written asynchronously after each change: bring it up to date first.
+      await writeHash();
       await navigator.clipboard.writeText(location.href);
       copied.textContent = 'Link copied';
     } catch {
