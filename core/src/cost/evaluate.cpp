@@ -32,7 +32,10 @@ double SumStepTimes(const PassModel& pm, double context0, int64_t steps, const P
   cross(c0, cs, m0, ms);
   cross(c0, cs, k0, 0);
   cross(m0, ms, k0, 0);
-  std::sort(cut_store.begin(), cut_store.begin() + n_cuts);
+  // Insertion sort of at most 3 values (std::sort here trips a GCC 12 -Warray-bounds false positive).
+  for (int i = 1; i < n_cuts; ++i) {
+    for (int j = i; j > 0 && cut_store[j - 1] > cut_store[j]; --j) std::swap(cut_store[j - 1], cut_store[j]);
+  }
   const auto cuts_end = std::unique(cut_store.begin(), cut_store.begin() + n_cuts);
   auto f = [&](double i) {
     if (i == 0) return first.time_s;
