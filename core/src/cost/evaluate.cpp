@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace esti::cost {
 
@@ -184,15 +185,18 @@ QuickEvaluation EvaluateQuick(const Scenario& s) {
   return EvaluateQuick(plan, s.workload.batch);
 }
 
-QuickEvaluation EvaluateQuick(const PlanModel& plan, int64_t batch) {
+QuickEvaluation EvaluateQuick(const PlanModel& plan, int64_t batch, bool skip_time_if_infeasible) {
   const Scenario& s = plan.scenario();
   const auto [steps, new_per_seq, context0] = ShapeOf(s.workload);
   const PassModel pm(plan, batch, new_per_seq);
   Memory mem = MemoryPerChip(s, pm);
+  const bool fits = mem.total_bytes <= mem.hbm_capacity_bytes;
+  if (!fits && skip_time_if_infeasible) {
+    return QuickEvaluation{std::numeric_limits<double>::infinity(), mem.total_bytes, false};
+  }
   const PassTerms first = pm.At(context0);
   const PassTerms last = steps > 1 ? pm.At(context0 + D(steps - 1)) : first;
-  return QuickEvaluation{SumStepTimes(pm, context0, steps, first, last), mem.total_bytes,
-                         mem.total_bytes <= mem.hbm_capacity_bytes};
+  return QuickEvaluation{SumStepTimes(pm, context0, steps, first, last), mem.total_bytes, fits};
 }
 
 }  // namespace esti::cost

@@ -7,7 +7,8 @@ namespace esti::cost {
 
 namespace {
 double D(int64_t v) { return static_cast<double>(v); }
-double CeilDiv(double a, double b) { return std::ceil(a / b); }
+// Whole-number ceil(a / b) for positive counts (integer arithmetic: no libm call in hot loops).
+double CeilDiv(int64_t a, int64_t b) { return D((a + b - 1) / b); }
 }  // namespace
 
 double Combine(Mode mode, double compute_s, double memory_s, double comm_s, double overhead_s,
@@ -81,8 +82,8 @@ PlanModel::PlanModel(const Scenario& s) : s_(s) {
   const uint8_t rest_roles = kRolesXyz & ~batch_roles;
   gather_ways_ = static_cast<int64_t>(layout_batch_ways);
   split_ = SplitAttention(plan);
-  q_heads_per_chip_ = CeilDiv(h, D(split_.head_ways));
-  kv_heads_per_chip_ = CeilDiv(kv, D(split_.head_ways));
+  q_heads_per_chip_ = CeilDiv(m.n_heads, split_.head_ways);
+  kv_heads_per_chip_ = CeilDiv(m.n_kv_heads, split_.head_ways);
   weight_bytes_ = (layer_params_ * layers + vocab * e) * w / n;
   stored_weight_bytes_ = model::WeightBytes(m, plan.weights) / n;
 
@@ -145,10 +146,10 @@ void PassModel::Init(int64_t batch, int64_t new_tokens_per_sequence) {
   const double ways = D(plan_.gather_ways_);
   new_per_seq_ = D(new_tokens_per_sequence);
   tokens_ = b * new_per_seq_;
-  seqs_per_chip_ = CeilDiv(b, D(plan_.split_.batch_ways));
+  seqs_per_chip_ = CeilDiv(batch, plan_.split_.batch_ways);
   // Matmuls: weight-stationary layouts split every matmul over all n chips; weight-gathered ones
   // split tokens (whole sequences) over N chips and weights over the other n/N.
-  const double tokens_per_batch_shard = CeilDiv(b, ways) * new_per_seq_;
+  const double tokens_per_batch_shard = CeilDiv(batch, plan_.gather_ways_) * new_per_seq_;
   const double matmul_token_share = tokens_per_batch_shard * ways / n;
   // Logits: only the last token of each sequence needs them (generation), vocab-sharded.
   fixed_compute_flops_ = layers * 2 * plan_.layer_params_ * matmul_token_share +

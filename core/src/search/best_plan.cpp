@@ -1,5 +1,8 @@
 #include "esti/search/best_plan.h"
 
+#include <algorithm>
+#include <array>
+
 #include "esti/hardware/topology.h"
 
 namespace esti::search {
@@ -58,18 +61,31 @@ std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<
   for (const ShapePlans& shape : shapes) {
     s.plan.topology = shape.topology;
     const std::vector<cost::AxisRoles>& roles = shape.roles;
-    for (size_t ri = 0; ri < roles.size(); ++ri) {
-      s.plan.roles = roles[ri];
-      for (cost::FfnLayout layout : space.ffn_layouts) {
-        // ws1d and wg_xyz run every collective over all three axes: roles do not matter.
-        if (ri > 0 && (layout == cost::FfnLayout::kWs1d || layout == cost::FfnLayout::kWgXyz)) continue;
+    for (cost::FfnLayout layout : space.ffn_layouts) {
+      // A layout's cost depends on the role assignment only through the size of the one role it
+      // treats apart (x for ws2d and wg_x, z for wg_xy: y and z, or x and y, act as one group);
+      // ws1d and wg_xyz treat all three alike. Score one assignment per distinct such size.
+      std::array<int64_t, 3> seen{};
+      int n_seen = 0;
+      for (const cost::AxisRoles& r : roles) {
+        int64_t key = 0;
+        if (layout == cost::FfnLayout::kWs2d || layout == cost::FfnLayout::kWgX) {
+          key = shape.topology.dims[r.physical[0]];
+        } else if (layout == cost::FfnLayout::kWgXy) {
+          key = shape.topology.dims[r.physical[2]];
+        }
+        if (std::find(seen.begin(), seen.begin() + n_seen, key) != seen.begin() + n_seen) continue;
+        seen[n_seen++] = key;
+        s.plan.roles = r;
         s.plan.ffn_layout = layout;
         for (cost::AttentionSharding a : space.attentions) {
           s.plan.attention = a;
           // The batch-independent part once per plan, then every batch.
           const cost::PlanModel plan(s);
           for (size_t bi = 0; bi < batches.size(); ++bi) {
-            cost::QuickEvaluation q = cost::EvaluateQuick(plan, batches[bi]);
+            // Once a batch has a plan that fits, plans that do not fit cannot win: skip timing them.
+            const bool have_fitting = have[bi] && best[bi].quick.fits;
+            cost::QuickEvaluation q = cost::EvaluateQuick(plan, batches[bi], have_fitting);
             if (evaluated) ++*evaluated;
             if (!have[bi] || Better(q, best[bi].quick)) {
               best[bi].quick = q;

@@ -71,6 +71,9 @@ struct QuickEvaluation {
 };
 QuickEvaluation EvaluateQuick(const Scenario& s);
 // The same for one batch of a plan model built once (the scenario's own batch is ignored).
-QuickEvaluation EvaluateQuick(const PlanModel& plan, int64_t batch);
+// With `skip_time_if_infeasible`, a plan that does not fit returns latency_s = +inf without
+// timing it (the search already has a plan that fits).
+QuickEvaluation EvaluateQuick(const PlanModel& plan, int64_t batch,
+                              bool skip_time_if_infeasible = false);
 
 }  // namespace esti::cost
