@@ -42,3 +42,12 @@ for (const [name, nativeName, request] of cases) {
     console.log(`${name}_wasm_over_native: ${(wasmMs / nativeMs).toFixed(2)}`);
   }
 }
+
+// What the page recomputes on every input change: the answer for the current configuration.
+const answer = { schema_version: 1, model: 'palm-540b', hardware: 'tpu-v4', chips: 64, phase: 'decode',
+  batch: 64, input_tokens: 2048, generate_tokens: 64, weights: 'int8', ffn_layout: 'auto',
+  attention_sharding: 'auto', mode: 'calibrated' };
+const evaluateRequest = JSON.stringify(answer);
+const searchRequest = JSON.stringify({ ...answer, objective: 'min_latency' });
+console.log(`evaluate_palm540b_auto_wasm_cpu_ms: ${cpuMs(() => core.evaluate(evaluateRequest), 50).toFixed(3)}`);
+console.log(`search_palm540b_64chips_wasm_cpu_ms: ${cpuMs(() => core.search(searchRequest), 50).toFixed(3)}`);
