@@ -87,6 +87,21 @@ TEST(MatMulF32, MatchesDoubleReference) {
     }
 }
 
+// The libm-free rounding and power of two equal nearbyint and ldexp over their whole domains
+// (halves, negative zero side, the exponent range DetExp uses).
+TEST(DetMath, RoundHalfEvenAndPow2MatchLibm) {
+  for (int i = -2600; i <= 2600; ++i) {
+    const double x = i * 0.05;  // includes exact halves
+    EXPECT_EQ(RoundHalfEven(x), std::nearbyint(x)) << x;
+    const float f = static_cast<float>(i) * 0.05f;
+    EXPECT_EQ(RoundHalfEven(f), std::nearbyint(f)) << f;
+  }
+  for (double x : {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 126.5, -126.5, 1e15 + 0.5}) {
+    EXPECT_EQ(RoundHalfEven(x), std::nearbyint(x)) << x;
+  }
+  for (int k = -1022; k <= 1023; ++k) EXPECT_EQ(Pow2(k), std::ldexp(1.0, k)) << k;
+}
+
 // The deterministic transcendentals are accurate to ~1e-15 relative (compared with libm, which
 // itself differs between glibc and musl in the last bit).
 TEST(DetMath, ExpSinCosMatchLibm) {

@@ -1,5 +1,7 @@
 #include "esti/decoder/quantize.h"
 
+#include "esti/decoder/det_math.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -7,8 +9,8 @@ namespace esti::decoder {
 
 namespace {
 inline int8_t RoundClamp(float v) {
-  // nearbyint: round half to even in both builds (an exact operation, not a libm approximation).
-  float r = std::nearbyint(v);
+  // Round half to even in both builds (|v| <= 127 here, well inside RoundHalfEven's range).
+  float r = RoundHalfEven(v);
   if (r > kInt8Max) r = kInt8Max;
   if (r < -kInt8Max) r = -kInt8Max;
   return static_cast<int8_t>(r);
