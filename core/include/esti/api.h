@@ -46,7 +46,9 @@ std::string MaxContext(std::string_view request);
 
 // Request {"data": <calibration preset id or document>, "fit": true|false} -> the calibrated-mode
 // parameters fitted to the measurements (fit: true) or the residuals of the hardware preset's
-// current calibration (fit: false), with per-point predicted vs measured latency.
+// current calibration (fit: false), with per-point predicted vs measured latency;
+// "hold_out_prefix": measurements whose id starts with it are left out of the fit and reported
+// as "held_out" predictions.
 std::string Calibrate(std::string_view request);
 
 // Runs the reference int8/fp32 decoder (esti/decoder). Request {"model": <preset id or object>,
