@@ -1,19 +1,13 @@
 // Issue #5: every view shows the core's numbers; a link round-trip reproduces identical numbers;
 // inputs reject bad values next to the input; compare; frontier clicks load a configuration.
 // Views whose core function has not landed in this engine build are skipped with the reason.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
-import { assertShownEquals, launchBrowser, loadCore, openPage, readNumbers, screenshot, startServer, waitReady } from './harness.mjs';
+import { assertShownEquals, openPage, readNumbers, screenshot, setUpSuite, startServer, waitReady } from './harness.mjs';
 
 let server, browser, core;
-before(async () => {
-  [server, browser, core] = await Promise.all([startServer(), launchBrowser(), loadCore()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+setUpSuite((s) => ({ server, browser, core } = s));
 
 const hasEval = () => typeof core.core.evaluate === 'function';
 const hasSearch = () => typeof core.core.search === 'function';

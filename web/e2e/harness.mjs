@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const WEB = fileURLToPath(new URL('..', import.meta.url));
@@ -138,4 +139,21 @@ export async function readNumbers(page, selector = 'body') {
 export async function screenshot(page, name) {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/**
+ * One preview server, one browser and one wasm core for a test file: started before its tests,
+ * closed after them. `use` receives {server, browser, core} once they are up.
+ */
+export function setUpSuite(use) {
+  let server, browser;
+  before(async () => {
+    let core;
+    [server, browser, core] = await Promise.all([startServer(), launchBrowser(), loadCore()]);
+    use({ server, browser, core });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }

@@ -1,17 +1,11 @@
 // Malformed, too large, future-version and hostile links: a specific error, the last valid state
 // kept, location.hash left as it was, and nothing executed or polluted.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, loadCore, openPage, screenshot, startServer, waitReady } from './harness.mjs';
+import { openPage, screenshot, setUpSuite, waitReady } from './harness.mjs';
 
 let server, browser, core;
-before(async () => {
-  [server, browser, core] = await Promise.all([startServer(), launchBrowser(), loadCore()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+setUpSuite((s) => ({ server, browser, core } = s));
 
 async function linkFor(page, scenarioText) {
   // Build a link with the page's own encoder (no second implementation in the test).

@@ -1,17 +1,11 @@
 // Issue #2 (web part): pick a model preset, read the numbers, compare them with the core's,
 // reload from the URL, and bad links keep the last valid state.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertShownEquals, launchBrowser, loadCore, openPage, readNumbers, screenshot, startServer, waitReady } from './harness.mjs';
+import { assertShownEquals, openPage, readNumbers, screenshot, setUpSuite, waitReady } from './harness.mjs';
 
 let server, browser, core;
-before(async () => {
-  [server, browser, core] = await Promise.all([startServer(), launchBrowser(), loadCore()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+setUpSuite((s) => ({ server, browser, core } = s));
 
 /** Checks every number in the model card against describeModel() from the core. */
 async function assertModelNumbers(page, id) {

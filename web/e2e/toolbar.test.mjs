@@ -1,19 +1,13 @@
 // The toolbar: Copy link puts the page's own link on the clipboard; JSON export is the core's answer
 // text verbatim; CSV export has the same values; the layout picture exports as SVG.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
-import { launchBrowser, loadCore, openPage, startServer, waitReady } from './harness.mjs';
+import { openPage, setUpSuite, waitReady } from './harness.mjs';
 
 let server, browser, core;
-before(async () => {
-  [server, browser, core] = await Promise.all([startServer(), launchBrowser(), loadCore()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+setUpSuite((s) => ({ server, browser, core } = s));
 
 function scenarioOfUrl(url) {
   const m = /[#&]s=([A-Za-z0-9_-]+)/.exec(new URL(url).hash);
