@@ -1,6 +1,3 @@
-#include <algorithm>
-#include <cmath>
-
 #include "esti/io/calibration_io.h"
 #include "esti/io/object_reader.h"
 #include "respond.h"
@@ -27,35 +24,16 @@ std::string Calibrate(std::string_view request) {
                  "the prefix must leave some measurements in and some out");
       }
       calibrate::FitResult result = calibrate::Fit(train);
+      calibrate::FitResult held = calibrate::Score(test, result.calibration);
       io::Json out = io::FitResultToJson(result);
-      io::Json held = io::Json::array();
-      double sum = 0, worst = 0;
-      for (const calibrate::Measurement& m : test) {
-        calibrate::PointResult p = calibrate::Predict(m, result.calibration);
-        sum += std::log(p.predicted_s / p.measured_s) * std::log(p.predicted_s / p.measured_s);
-        worst = std::max(worst, std::fabs(p.relative_error));
-        held.push_back({{"id", p.id}, {"measured_s", p.measured_s}, {"predicted_s", p.predicted_s},
-                        {"relative_error", p.relative_error}, {"ffn_layout", p.ffn_layout},
-                        {"attention_sharding", p.attention_sharding}});
-      }
-      out["held_out"] = held;
-      out["held_out_rms_log_error"] = std::sqrt(sum / static_cast<double>(test.size()));
-      out["held_out_max_abs_relative_error"] = worst;
+      out["held_out"] = io::FitResultToJson(held)["points"];
+      out["held_out_rms_log_error"] = held.rms_log_error;
+      out["held_out_max_abs_relative_error"] = held.max_abs_relative_error;
       return out;
     }
     if (fit) return io::FitResultToJson(calibrate::Fit(data));
     // Residuals of the calibration already in the hardware preset the data names.
-    calibrate::FitResult current;
-    current.calibration = data.front().space.base.chip.calibration;
-    double sum = 0;
-    for (const calibrate::Measurement& m : data) {
-      calibrate::PointResult p = calibrate::Predict(m, current.calibration);
-      sum += std::log(p.predicted_s / p.measured_s) * std::log(p.predicted_s / p.measured_s);
-      current.max_abs_relative_error = std::max(current.max_abs_relative_error, std::fabs(p.relative_error));
-      current.points.push_back(p);
-    }
-    current.rms_log_error = std::sqrt(sum / static_cast<double>(data.size()));
-    return io::FitResultToJson(current);
+    return io::FitResultToJson(calibrate::Score(data, data.front().space.base.chip.calibration));
   });
 }
 

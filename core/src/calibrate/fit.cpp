@@ -43,6 +43,22 @@ PointResult Predict(const Measurement& m, const hardware::Calibration& cal) {
   return p;
 }
 
+FitResult Score(const std::vector<Measurement>& measurements, const hardware::Calibration& cal) {
+  FitResult out;
+  out.calibration = cal;
+  double sum = 0;
+  for (const Measurement& m : measurements) {
+    PointResult p = Predict(m, cal);
+    const double r = std::log(p.predicted_s / p.measured_s);
+    sum += r * r;
+    out.max_abs_relative_error = std::max(out.max_abs_relative_error, std::fabs(p.relative_error));
+    out.points.push_back(p);
+  }
+  out.rms_log_error =
+      measurements.empty() ? 0 : std::sqrt(sum / static_cast<double>(measurements.size()));
+  return out;
+}
+
 FitResult Fit(const std::vector<Measurement>& measurements) {
   FitResult out;
   auto objective = [&](const std::array<double, kParams>& v) {
@@ -97,16 +113,9 @@ FitResult Fit(const std::vector<Measurement>& measurements) {
       best_v = v;
     }
   }
-  out.calibration = FromVector(best_v);
-  double sum = 0;
-  for (const Measurement& m : measurements) {
-    PointResult p = Predict(m, out.calibration);
-    double r = std::log(p.predicted_s / p.measured_s);
-    sum += r * r;
-    out.max_abs_relative_error = std::max(out.max_abs_relative_error, std::fabs(p.relative_error));
-    out.points.push_back(p);
-  }
-  out.rms_log_error = measurements.empty() ? 0 : std::sqrt(sum / static_cast<double>(measurements.size()));
+  const int64_t evaluations = out.objective_evaluations;
+  out = Score(measurements, FromVector(best_v));
+  out.objective_evaluations = evaluations;
   return out;
 }
 

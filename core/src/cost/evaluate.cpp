@@ -66,25 +66,12 @@ double ModelFlopsUtilization(double nominal_params, double tokens, double chips,
   return 2 * nominal_params * tokens / (chips * peak_flops_per_s * latency_s);
 }
 
-namespace {
-// Bytes of one sequence's cache per context token on one chip.
-double KvBytesPerTokenPerChip(const Scenario& s, const AttentionSplit& split) {
-  return 2 * D(s.model.n_layers) * std::ceil(D(s.model.n_kv_heads) / D(split.head_ways)) *
-         D(s.model.d_head) * D(model::kKvBytesPerElement);
-}
-}  // namespace
-
 double KvCacheBytesPerChip(const Scenario& s, double context) {
-  const AttentionSplit split = SplitAttention(s.plan);
-  return std::ceil(D(s.workload.batch) / D(split.batch_ways)) * context *
-         KvBytesPerTokenPerChip(s, split);
+  return PassModel(s, 1).KvCacheBytes(context);
 }
 
 int64_t MaxContextTokens(const Scenario& s, double kv_budget_bytes) {
-  const AttentionSplit split = SplitAttention(s.plan);
-  const double per_token = std::ceil(D(s.workload.batch) / D(split.batch_ways)) *
-                           KvBytesPerTokenPerChip(s, split);
-  return static_cast<int64_t>(std::floor(kv_budget_bytes / per_token));
+  return static_cast<int64_t>(std::floor(kv_budget_bytes / KvCacheBytesPerChip(s, 1.0)));
 }
 
 namespace {
@@ -178,11 +165,6 @@ Evaluation Evaluate(const Scenario& s) {
     }
   }
   return ev;
-}
-
-QuickEvaluation EvaluateQuick(const Scenario& s) {
-  const PlanModel plan(s);
-  return EvaluateQuick(plan, s.workload.batch);
 }
 
 QuickEvaluation EvaluateQuick(const PlanModel& plan, int64_t batch, bool skip_time_if_infeasible) {

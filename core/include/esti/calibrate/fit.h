@@ -41,6 +41,10 @@ struct FitResult {
 // Latency the calibrated model predicts for one measurement with `cal` (per token for decode).
 PointResult Predict(const Measurement& m, const hardware::Calibration& cal);
 
+// Predictions of every measurement with `cal`, with their rms log error and worst relative error
+// (objective_evaluations is 0).
+FitResult Score(const std::vector<Measurement>& measurements, const hardware::Calibration& cal);
+
 FitResult Fit(const std::vector<Measurement>& measurements);
 
 }  // namespace esti::calibrate

@@ -69,8 +69,7 @@ struct QuickEvaluation {
   double memory_bytes = 0;
   bool fits = true;
 };
-QuickEvaluation EvaluateQuick(const Scenario& s);
-// The same for one batch of a plan model built once (the scenario's own batch is ignored).
+// One batch of a plan model built once (the scenario's own batch is ignored).
 // With `skip_time_if_infeasible`, a plan that does not fit returns latency_s = +inf without
 // timing it (the search already has a plan that fits).
 QuickEvaluation EvaluateQuick(const PlanModel& plan, int64_t batch,

@@ -85,14 +85,6 @@ class PlanModel {
   explicit PlanModel(const Scenario& s);  // s.workload.batch is not used
 
   const Scenario& scenario() const { return s_; }
-  const RoleLinks& links() const { return links_; }
-  const AttentionSplit& split() const { return split_; }
-  int64_t weight_gather_ways() const { return gather_ways_; }
-  // Bytes of one layer's weights gathered onto a chip (0 for weight-stationary layouts).
-  double gathered_weight_bytes() const { return gathered_weight_bytes_; }
-  double stored_weight_bytes() const { return stored_weight_bytes_; }
-  int n_collectives() const { return n_collectives_; }
-  const std::array<CollectiveSpec, kMaxCollectives>& collectives() const { return collectives_; }
 
  private:
   friend class PassModel;
@@ -132,7 +124,7 @@ class PassModel {
   int n_collectives() const { return plan_.n_collectives_; }
   CollectiveTerm collective(int i) const;
   const AttentionSplit& split() const { return plan_.split_; }
-  const RoleLinks& links() const { return plan_.links_; }
+  // Bytes of one layer's weights gathered onto a chip (0 for weight-stationary layouts).
   double gathered_weight_bytes() const { return plan_.gathered_weight_bytes_; }
   double stored_weight_bytes() const { return plan_.stored_weight_bytes_; }
   // Activation working set of one layer on one chip.
