@@ -8,11 +8,8 @@ namespace esti::api {
 std::string Evaluate(std::string_view request) {
   return internal::Respond(request, [](const io::Json& req) {
     io::ScenarioInput in = io::ReadScenario(req, io::ScenarioUse::kEvaluate);
-    const search::Space& sp = in.space;
     // "auto" layouts or unspecified axis roles: the fastest plan that fits for this configuration.
-    search::ScoredPlan best = search::BestPlan(
-        sp, sp.topology ? sp.topology->chips() : sp.chip_counts.front(), sp.base.workload.batch,
-        sp.base.plan.weights);
+    search::ScoredPlan best = search::BestPlanFor(in.space);
     cost::Evaluation ev = cost::Evaluate(best.scenario);
     return io::EvaluationToJson(in, best.scenario, ev);
   });

@@ -29,9 +29,7 @@ PointResult Predict(const Measurement& m, const hardware::Calibration& cal) {
   search::Space space = m.space;
   space.base.chip.calibration = cal;
   space.base.mode = cost::Mode::kCalibrated;
-  const int64_t chips = space.topology ? space.topology->chips() : space.chip_counts.front();
-  search::ScoredPlan best = search::BestPlan(space, chips, space.base.workload.batch,
-                                             space.base.plan.weights);
+  search::ScoredPlan best = search::BestPlanFor(space);
   cost::Evaluation ev = cost::Evaluate(best.scenario);
   PointResult p;
   p.id = m.id;

@@ -40,14 +40,11 @@ std::vector<ShapePlans> ShapePlansFor(const Space& space, int64_t chips) {
   return out;
 }
 
-ScoredPlan BestPlan(const Space& space, int64_t chips, int64_t batch, model::WeightFormat weights,
-                    int64_t* evaluated) {
-  return BestPlan(space, ShapePlansFor(space, chips), batch, weights, evaluated);
-}
-
-ScoredPlan BestPlan(const Space& space, const std::vector<ShapePlans>& shapes, int64_t batch,
-                    model::WeightFormat weights, int64_t* evaluated) {
-  std::vector<ScoredPlan> best = BestPlansPerBatch(space, shapes, {batch}, weights, evaluated);
+ScoredPlan BestPlanFor(const Space& space) {
+  const int64_t chips = space.topology ? space.topology->chips() : space.chip_counts.front();
+  std::vector<ScoredPlan> best = BestPlansPerBatch(space, ShapePlansFor(space, chips),
+                                                   {space.base.workload.batch},
+                                                   space.base.plan.weights);
   return std::move(best.front());
 }
 

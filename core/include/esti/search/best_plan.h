@@ -24,19 +24,17 @@ struct ScoredPlan {
   cost::QuickEvaluation quick;
 };
 
-// Enumerates slice shapes x role assignments x FFN layouts x attention shardings for the space's
-// chips (first chip count, or its topology), `batch` and `weights`, and returns the plan with the
-// lowest latency among those that fit in memory; when none fits, the lowest-latency plan
-// (its quick.fits is false). `evaluated` counts the plans scored.
-ScoredPlan BestPlan(const Space& space, int64_t chips, int64_t batch, model::WeightFormat weights,
-                    int64_t* evaluated = nullptr);
-// The best plan for each of `batches` over precomputed shapes: each plan's batch-independent
-// terms (cost::PlanModel) are built once and scored for every batch (the search's inner loop).
+// The best plan for each of `batches`: enumerates slice shapes x role assignments x FFN layouts x
+// attention shardings, builds each plan's batch-independent terms (cost::PlanModel) once and
+// scores it for every batch (the search's inner loop). Per batch: the lowest latency among plans
+// that fit in memory; when none fits, the lowest-latency plan (its quick.fits is false).
+// `evaluated` counts the plans scored.
 std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<ShapePlans>& shapes,
                                           const std::vector<int64_t>& batches,
                                           model::WeightFormat weights, int64_t* evaluated = nullptr);
-// The same for one batch.
-ScoredPlan BestPlan(const Space& space, const std::vector<ShapePlans>& shapes, int64_t batch,
-                    model::WeightFormat weights, int64_t* evaluated = nullptr);
+
+// The best plan for the space's own configuration: its first chip count (or its topology), its
+// workload's batch and its plan's weight format ("auto" layouts of evaluate, calibration).
+ScoredPlan BestPlanFor(const Space& space);
 
 }  // namespace esti::search
