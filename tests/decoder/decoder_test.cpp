@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "decoder/decoder_test_util.h"
 #include "esti/cost/counts.h"
@@ -54,21 +56,27 @@ TEST(Decoder, MultiqueryEqualsMhaWithCopiedKvHeads) {
       Weights w = GenerateWeights(mq, kind, 9);
       model::ModelConfig mh = mq;
       mh.n_kv_heads = kv_heads;
-      Weights wh = w;
-      auto copy_heads = [&](const Matrix& src, Matrix& dst) {
-        dst.rows = kv_heads * mq.d_head;
-        dst.f32.clear();
-        dst.q.clear();
-        dst.scale.clear();
-        for (int64_t h = 0; h < kv_heads; ++h) {
-          dst.f32.insert(dst.f32.end(), src.f32.begin(), src.f32.end());
-          dst.q.insert(dst.q.end(), src.q.begin(), src.q.end());
-          dst.scale.insert(dst.scale.end(), src.scale.begin(), src.scale.end());
+      Weights wh = AllocateWeights(mh, kind);
+      auto copy = [&](const Matrix& src, Matrix& dst, int64_t times) {
+        for (int64_t t = 0; t < times; ++t) {
+          std::copy(src.f32.begin(), src.f32.end(), dst.f32.begin() + t * src.f32.size());
+          std::copy(src.q.begin(), src.q.end(), dst.q.begin() + t * src.q.size());
+          std::copy(src.scale.begin(), src.scale.end(), dst.scale.begin() + t * src.scale.size());
         }
       };
+      copy(w.embedding, wh.embedding, 1);
+      wh.final_norm = w.final_norm;
       for (int64_t l = 0; l < mq.n_layers; ++l) {
-        copy_heads(w.layers[l].wk, wh.layers[l].wk);
-        copy_heads(w.layers[l].wv, wh.layers[l].wv);
+        const LayerWeights& from = w.layers[l];
+        LayerWeights& to = wh.layers[l];
+        to.attn_norm = from.attn_norm;
+        to.ffn_norm = from.ffn_norm;
+        for (auto [src, dst] : {std::pair{&from.wq, &to.wq}, {&from.wo, &to.wo}, {&from.w_gate, &to.w_gate},
+                                {&from.w_up, &to.w_up}, {&from.w_down, &to.w_down}}) {
+          copy(*src, *dst, 1);
+        }
+        copy(from.wk, to.wk, kv_heads);  // every K/V head a copy of the single one
+        copy(from.wv, to.wv, kv_heads);
       }
       Decoder a = Make(mq, std::move(w));
       Decoder b = Make(mh, std::move(wh));
@@ -78,6 +86,41 @@ TEST(Decoder, MultiqueryEqualsMhaWithCopiedKvHeads) {
       ASSERT_TRUE(b.Forward({{5}}).ok());
       EXPECT_EQ(LogitsOf(a, 0), LogitsOf(b, 0));
     }
+  }
+}
+
+// Int8 matrices lie in one arena in the order Forward reads them (so the weight stream of a
+// decode step is sequential), each payload and scale vector on its own 64-byte line, and moving
+// the weights (into a Decoder) keeps every view valid.
+TEST(Weights, Int8MatricesLieInOneArenaInReadOrder) {
+  for (const model::ModelConfig& m : {Tiny(), Serial(Tiny())}) {
+    Weights w = GenerateWeights(m, WeightKind::kInt8, 2);
+    const std::vector<Matrix*> order = MatricesInReadOrder(m, w);
+    ASSERT_EQ(order.size(), static_cast<size_t>(7 * m.n_layers + (m.shared_embedding ? 1 : 2)));
+    // The output embedding is read last; a separate input embedding first.
+    EXPECT_EQ(order.back(), m.shared_embedding ? &w.embedding : &w.unembedding);
+    if (!m.shared_embedding) EXPECT_EQ(order.front(), &w.embedding);
+    const size_t first = m.shared_embedding ? 0 : 1;
+    EXPECT_EQ(order[first + 3], m.block_type == model::BlockType::kSerial ? &w.layers[0].wo : &w.layers[0].w_gate);
+    const int8_t* begin = w.arena.data()->bytes;
+    const int8_t* end = begin + w.arena.size() * sizeof(Weights::Line);
+    const int8_t* next = begin;
+    for (const Matrix* mat : order) {
+      const auto* scale = reinterpret_cast<const int8_t*>(mat->scale.data());
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(mat->q.data()) % 64, 0u);
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(scale) % 64, 0u);
+      EXPECT_EQ(mat->q.data(), next);  // directly after the previous matrix's scales
+      EXPECT_GE(scale, mat->q.data() + mat->q.size());
+      EXPECT_LT(scale, mat->q.data() + mat->q.size() + 64);
+      next = scale + ((mat->scale.size() * 4 + 63) / 64) * 64;
+    }
+    EXPECT_EQ(next, end);
+    const int8_t* wq = w.layers[0].wq.q.data();
+    const float wq_scale = w.layers[0].wq.scale[0];
+    Decoder d = Make(m, std::move(w));
+    EXPECT_EQ(d.weights().arena.data()->bytes, begin);
+    EXPECT_EQ(d.weights().layers[0].wq.q.data(), wq);
+    EXPECT_EQ(d.weights().layers[0].wq.scale[0], wq_scale);
   }
 }
 

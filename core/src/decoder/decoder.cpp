@@ -77,15 +77,11 @@ Result<Decoder> Decoder::Create(const model::ModelConfig& m, Weights weights,
   d.limits_ = limits;
   d.kernel_ = BestInt8Kernel();
   if (d.w_.kind == WeightKind::kInt8) {  // interleave rows for the kernels (see kernels.h)
-    auto pack = [](Matrix& mat) {
-      if (mat.packed || !CanPack(mat.rows, mat.cols)) return;
-      PackInt8(mat.rows, mat.cols, mat.q.data());
-      mat.packed = true;
-    };
-    pack(d.w_.embedding);
-    if (!m.shared_embedding) pack(d.w_.unembedding);
-    for (LayerWeights& l : d.w_.layers)
-      for (Matrix* mat : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) pack(*mat);
+    for (Matrix* mat : MatricesInReadOrder(m, d.w_)) {
+      if (mat->packed || !CanPack(mat->rows, mat->cols)) continue;
+      PackInt8(mat->rows, mat->cols, mat->q.data());
+      mat->packed = true;
+    }
   }
   d.hashes_.assign(m.n_layers + 1, kFnvOffset);
   d.positions_.assign(limits.batch, 0);

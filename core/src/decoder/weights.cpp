@@ -22,17 +22,6 @@ void UniformRow(SplitMix64& rng, float bound, int64_t cols, float* row) {
   }
 }
 
-void InitMatrix(Matrix& mat, int64_t rows, int64_t cols, WeightKind kind) {
-  mat.rows = rows;
-  mat.cols = cols;
-  if (kind == WeightKind::kFp32) {
-    mat.f32.assign(rows * cols, 0.0f);
-  } else {
-    mat.q.assign(rows * cols, 0);
-    mat.scale.assign(rows, 0.0f);
-  }
-}
-
 // Stores fp32 row r of `mat`, quantizing it for int8.
 void StoreRow(Matrix& mat, WeightKind kind, int64_t r, const float* row) {
   if (kind == WeightKind::kFp32) {
@@ -42,15 +31,14 @@ void StoreRow(Matrix& mat, WeightKind kind, int64_t r, const float* row) {
   }
 }
 
-// Variance 1 / fan_in keeps activations O(1) through the random network (uniform: bound^2 / 3).
-void GenerateMatrix(Matrix& mat, int64_t rows, int64_t cols, WeightKind kind, uint64_t seed,
-                    double variance) {
-  InitMatrix(mat, rows, cols, kind);
+// Fills `mat` (shaped by AllocateWeights) with seeded uniform values of `variance`: 1 / fan_in
+// keeps activations O(1) through the random network (uniform: bound^2 / 3).
+void GenerateMatrix(Matrix& mat, WeightKind kind, uint64_t seed, double variance) {
   SplitMix64 rng(seed);
-  std::vector<float> row(cols);  // [cols] one row in fp32
+  std::vector<float> row(mat.cols);  // [cols] one row in fp32
   const float bound = static_cast<float>(std::sqrt(3.0 * variance));
-  for (int64_t r = 0; r < rows; ++r) {
-    UniformRow(rng, bound, cols, row.data());
+  for (int64_t r = 0; r < mat.rows; ++r) {
+    UniformRow(rng, bound, mat.cols, row.data());
     StoreRow(mat, kind, r, row.data());
   }
 }
@@ -65,30 +53,84 @@ std::vector<float> GenerateGain(int64_t n, uint64_t seed) {
 
 }  // namespace
 
-Weights GenerateWeights(const model::ModelConfig& m, WeightKind kind, uint64_t seed) {
+std::vector<Matrix*> MatricesInReadOrder(const model::ModelConfig& m, Weights& w) {
+  std::vector<Matrix*> out;
+  if (!m.shared_embedding) out.push_back(&w.embedding);
+  for (LayerWeights& l : w.layers) {
+    if (m.block_type == model::BlockType::kSerial) {
+      out.insert(out.end(), {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down});
+    } else {
+      out.insert(out.end(), {&l.wq, &l.wk, &l.wv, &l.w_gate, &l.w_up, &l.wo, &l.w_down});
+    }
+  }
+  out.push_back(m.shared_embedding ? &w.embedding : &w.unembedding);
+  return out;
+}
+
+Weights AllocateWeights(const model::ModelConfig& m, WeightKind kind) {
   const int64_t e = m.d_model, f = m.d_ff, qw = m.n_heads * m.d_head, kvw = m.n_kv_heads * m.d_head;
-  const double in_e = 1.0 / static_cast<double>(e);
+  const bool serial = m.block_type == model::BlockType::kSerial;
   Weights w;
   w.kind = kind;
-  uint64_t stream = 0;
-  GenerateMatrix(w.embedding, m.vocab_size, e, kind, DeriveSeed(seed, stream++), in_e);
-  if (!m.shared_embedding) {
-    GenerateMatrix(w.unembedding, m.vocab_size, e, kind, DeriveSeed(seed, stream), in_e);
+  auto shape = [](Matrix& mat, int64_t rows, int64_t cols) {
+    mat.rows = rows;
+    mat.cols = cols;
+  };
+  shape(w.embedding, m.vocab_size, e);
+  if (!m.shared_embedding) shape(w.unembedding, m.vocab_size, e);
+  w.final_norm.assign(e, 1.0f);
+  w.layers.resize(m.n_layers);
+  for (LayerWeights& l : w.layers) {
+    l.attn_norm.assign(e, 1.0f);
+    if (serial) l.ffn_norm.assign(e, 1.0f);
+    shape(l.wq, qw, e);
+    shape(l.wk, kvw, e);
+    shape(l.wv, kvw, e);
+    shape(l.wo, e, qw);
+    shape(l.w_gate, f, e);
+    shape(l.w_up, f, e);
+    shape(l.w_down, e, f);
   }
+  const std::vector<Matrix*> order = MatricesInReadOrder(m, w);
+  if (kind == WeightKind::kFp32) {
+    for (Matrix* mat : order) mat->f32.assign(mat->Elements(), 0.0f);
+    return w;
+  }
+  constexpr int64_t kLine = sizeof(Weights::Line);
+  auto lines = [](int64_t bytes) { return (bytes + kLine - 1) / kLine; };
+  int64_t total = 0;
+  for (const Matrix* mat : order) total += lines(mat->Elements()) + lines(mat->rows * 4);
+  w.arena.resize(total);  // zero-filled; sizes bounded by PlanMemory
+  int8_t* at = w.arena.data()->bytes;
+  for (Matrix* mat : order) {
+    mat->q = {at, static_cast<size_t>(mat->Elements())};
+    at += lines(mat->Elements()) * kLine;
+    mat->scale = {reinterpret_cast<float*>(at), static_cast<size_t>(mat->rows)};
+    at += lines(mat->rows * 4) * kLine;
+  }
+  return w;
+}
+
+Weights GenerateWeights(const model::ModelConfig& m, WeightKind kind, uint64_t seed) {
+  const int64_t e = m.d_model, f = m.d_ff, qw = m.n_heads * m.d_head;
+  const double in_e = 1.0 / static_cast<double>(e);
+  Weights w = AllocateWeights(m, kind);
+  uint64_t stream = 0;
+  GenerateMatrix(w.embedding, kind, DeriveSeed(seed, stream++), in_e);
+  if (!m.shared_embedding) GenerateMatrix(w.unembedding, kind, DeriveSeed(seed, stream), in_e);
   ++stream;
   w.final_norm = GenerateGain(e, DeriveSeed(seed, stream++));
-  w.layers.resize(m.n_layers);
   for (LayerWeights& l : w.layers) {
     l.attn_norm = GenerateGain(e, DeriveSeed(seed, stream++));
     if (m.block_type == model::BlockType::kSerial) l.ffn_norm = GenerateGain(e, DeriveSeed(seed, stream));
     ++stream;
-    GenerateMatrix(l.wq, qw, e, kind, DeriveSeed(seed, stream++), in_e);
-    GenerateMatrix(l.wk, kvw, e, kind, DeriveSeed(seed, stream++), in_e);
-    GenerateMatrix(l.wv, kvw, e, kind, DeriveSeed(seed, stream++), in_e);
-    GenerateMatrix(l.wo, e, qw, kind, DeriveSeed(seed, stream++), 1.0 / static_cast<double>(qw));
-    GenerateMatrix(l.w_gate, f, e, kind, DeriveSeed(seed, stream++), in_e);
-    GenerateMatrix(l.w_up, f, e, kind, DeriveSeed(seed, stream++), in_e);
-    GenerateMatrix(l.w_down, e, f, kind, DeriveSeed(seed, stream++), 1.0 / static_cast<double>(f));
+    GenerateMatrix(l.wq, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.wk, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.wv, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.wo, kind, DeriveSeed(seed, stream++), 1.0 / static_cast<double>(qw));
+    GenerateMatrix(l.w_gate, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.w_up, kind, DeriveSeed(seed, stream++), in_e);
+    GenerateMatrix(l.w_down, kind, DeriveSeed(seed, stream++), 1.0 / static_cast<double>(f));
   }
   return w;
 }
@@ -184,14 +226,13 @@ class TensorSource {
     return &t;
   }
 
-  bool Matrix(const std::string& name, int64_t rows, int64_t cols, WeightKind kind, decoder::Matrix& mat,
-              Error* err) {
-    const NamedTensor* t = Take(name, {rows, cols}, err);
+  // Fills `mat` (shaped by AllocateWeights) from tensor `name`.
+  bool Matrix(const std::string& name, WeightKind kind, decoder::Matrix& mat, Error* err) {
+    const NamedTensor* t = Take(name, {mat.rows, mat.cols}, err);
     if (t == nullptr) return false;
-    InitMatrix(mat, rows, cols, kind);
-    std::vector<float> row(cols);  // [cols]
-    for (int64_t r = 0; r < rows; ++r) {
-      for (int64_t c = 0; c < cols; ++c) row[c] = Element(*t, r * cols + c);
+    std::vector<float> row(mat.cols);  // [cols]
+    for (int64_t r = 0; r < mat.rows; ++r) {
+      for (int64_t c = 0; c < mat.cols; ++c) row[c] = Element(*t, r * mat.cols + c);
       StoreRow(mat, kind, r, row.data());
     }
     return true;
@@ -224,29 +265,26 @@ class TensorSource {
 
 Result<Weights> WeightsFromTensors(const model::ModelConfig& m, WeightKind kind,
                                    const std::vector<NamedTensor>& tensors) {
-  const int64_t e = m.d_model, f = m.d_ff, qw = m.n_heads * m.d_head, kvw = m.n_kv_heads * m.d_head;
+  const int64_t e = m.d_model;
   TensorSource src(tensors);
   Error err;
-  Weights w;
-  w.kind = kind;
-  bool ok = src.Matrix("model.embed_tokens.weight", m.vocab_size, e, kind, w.embedding, &err) &&
-            (m.shared_embedding ||
-             src.Matrix("lm_head.weight", m.vocab_size, e, kind, w.unembedding, &err)) &&
+  Weights w = AllocateWeights(m, kind);
+  bool ok = src.Matrix("model.embed_tokens.weight", kind, w.embedding, &err) &&
+            (m.shared_embedding || src.Matrix("lm_head.weight", kind, w.unembedding, &err)) &&
             src.Vector("model.norm.weight", e, w.final_norm, &err);
-  w.layers.resize(m.n_layers);
   for (int64_t i = 0; ok && i < m.n_layers; ++i) {
     LayerWeights& l = w.layers[i];
     const std::string p = "model.layers." + std::to_string(i) + ".";
     ok = src.Vector(p + "input_layernorm.weight", e, l.attn_norm, &err) &&
          (m.block_type == model::BlockType::kParallel ||
           src.Vector(p + "post_attention_layernorm.weight", e, l.ffn_norm, &err)) &&
-         src.Matrix(p + "self_attn.q_proj.weight", qw, e, kind, l.wq, &err) &&
-         src.Matrix(p + "self_attn.k_proj.weight", kvw, e, kind, l.wk, &err) &&
-         src.Matrix(p + "self_attn.v_proj.weight", kvw, e, kind, l.wv, &err) &&
-         src.Matrix(p + "self_attn.o_proj.weight", e, qw, kind, l.wo, &err) &&
-         src.Matrix(p + "mlp.gate_proj.weight", f, e, kind, l.w_gate, &err) &&
-         src.Matrix(p + "mlp.up_proj.weight", f, e, kind, l.w_up, &err) &&
-         src.Matrix(p + "mlp.down_proj.weight", e, f, kind, l.w_down, &err);
+         src.Matrix(p + "self_attn.q_proj.weight", kind, l.wq, &err) &&
+         src.Matrix(p + "self_attn.k_proj.weight", kind, l.wk, &err) &&
+         src.Matrix(p + "self_attn.v_proj.weight", kind, l.wv, &err) &&
+         src.Matrix(p + "self_attn.o_proj.weight", kind, l.wo, &err) &&
+         src.Matrix(p + "mlp.gate_proj.weight", kind, l.w_gate, &err) &&
+         src.Matrix(p + "mlp.up_proj.weight", kind, l.w_up, &err) &&
+         src.Matrix(p + "mlp.down_proj.weight", kind, l.w_down, &err);
   }
   if (ok) ok = src.Finish(&err);
   if (!ok) return err;
