@@ -280,12 +280,9 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
           scores_[p] = Dot(qh, kp, dh) * inv_sqrt_dh;
           max_s = std::max(max_s, scores_[p]);
         }
-        double sum = 0;
-        for (int64_t p = 0; p < len; ++p) {
-          const double ex = DetExp(static_cast<double>(scores_[p]) - max_s);
-          scores_[p] = static_cast<float>(ex);
-          sum += ex;
-        }
+        DetExpShiftedInPlace(scores_.data(), len, max_s);
+        double sum = 0;  // sequential double sum: the same in both builds
+        for (int64_t p = 0; p < len; ++p) sum += scores_[p];
         const float inv_sum = static_cast<float>(1.0 / sum);
         float* out = att_.data() + v * qw + hd * dh;
         std::fill(out, out + dh, 0.0f);
@@ -312,7 +309,7 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
       project(lw.w_gate, gate_.data());
       project(lw.w_up, up_.data());
     }
-    for (int64_t i = 0; i < n * f; ++i) gate_[i] = DetSilu(gate_[i]) * up_[i];  // SwiGLU
+    DetSwiGluInPlace(gate_.data(), up_.data(), n * f);
     MatMul(lw.w_down, gate_.data(), n, ffn_.data(), slot);
     if (serial) {
       for (int64_t i = 0; i < n * e; ++i) x_[i] += ffn_[i];
