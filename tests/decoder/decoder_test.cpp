@@ -99,7 +99,9 @@ TEST(Weights, Int8MatricesLieInOneArenaInReadOrder) {
     ASSERT_EQ(order.size(), static_cast<size_t>(7 * m.n_layers + (m.shared_embedding ? 1 : 2)));
     // The output embedding is read last; a separate input embedding first.
     EXPECT_EQ(order.back(), m.shared_embedding ? &w.embedding : &w.unembedding);
-    if (!m.shared_embedding) EXPECT_EQ(order.front(), &w.embedding);
+    if (!m.shared_embedding) {
+      EXPECT_EQ(order.front(), &w.embedding);
+    }
     const size_t first = m.shared_embedding ? 0 : 1;
     EXPECT_EQ(order[first + 3], m.block_type == model::BlockType::kSerial ? &w.layers[0].wo : &w.layers[0].w_gate);
     const int8_t* begin = w.arena.data()->bytes;
