@@ -11,8 +11,10 @@ const wasmBinary = await readFile(new URL('build/wasm/wasm/esti_core.wasm', root
 const core = await createEstiCore({ wasmBinary });
 
 function cpuMs(fn, iterations) {
-  // Node optimises wasm functions that are called repeatedly: warm up before timing.
-  for (let i = 0; i < 5; ++i) fn();
+  // Node optimises wasm functions that are called repeatedly, compiling the optimised code on
+  // background threads: warm up before timing. After 5 calls the full frontier still ran the
+  // baseline code in some runs on this busy 2-core machine (18 vs 28 ms, bimodal); 30 suffice.
+  for (let i = 0; i < 30; ++i) fn();
   const times = [];
   for (let i = 0; i < iterations; ++i) {
     const t0 = process.cpuUsage();
