@@ -1,4 +1,5 @@
 #include <cmath>
+#include <utility>
 
 #include "esti/cost/evaluate.h"
 #include "esti/hardware/topology.h"
@@ -138,13 +139,13 @@ std::string Frontier(std::string_view request) {
       for (const search::Candidate& c : front) {
         points.push_back(opt.summary ? SummaryJson(in, c) : CandidateJson(in, c));
       }
-      out[name] = points;
+      out[name] = std::move(points);
       if (opt.include_dominated) {
         io::Json d = io::Json::array();
         for (const search::Candidate& c : dominated) {
           d.push_back(opt.summary ? SummaryJson(in, c) : CandidateJson(in, c));
         }
-        out[std::string(name) + "_dominated"] = d;
+        out[std::string(name) + "_dominated"] = std::move(d);
       }
       stats[name] = StatsJson(st);
     }

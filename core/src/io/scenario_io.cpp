@@ -287,8 +287,8 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const co
       splits[d.dim] = cost::RolesToString(d.roles);
       ways[d.dim] = w;
     }
-    sharding.push_back({{"tensor", ts.tensor}, {"notation", cost::Notation(ts)}, {"splits", splits},
-                        {"ways", ways}});
+    sharding.push_back({{"tensor", ts.tensor}, {"notation", cost::Notation(ts)},
+                        {"splits", std::move(splits)}, {"ways", std::move(ways)}});
   }
   Json out = {
       {"scenario", ConcreteScenarioJson(in, s)},
@@ -309,7 +309,7 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const co
       {"attention_sharding", cost::ToString(s.plan.attention)},
       {"attention_batch_ways", ev.attention_split.batch_ways},
       {"attention_head_ways", ev.attention_split.head_ways},
-      {"sharding", sharding},
+      {"sharding", std::move(sharding)},
       {"latency_s", ev.latency_s},
       {"latency_per_token_s", ev.latency_per_token_s},
       {"tokens", ev.tokens},
@@ -323,7 +323,7 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const co
                   {"total_bytes", ev.memory.total_bytes},
                   {"hbm_capacity_bytes", ev.memory.hbm_capacity_bytes}}},
       {"fits", ev.fits},
-      {"does_not_fit", does_not_fit},
+      {"does_not_fit", std::move(does_not_fit)},
       {"breakdown", {{"compute_s", tot.compute_s},
                      {"weight_load_s", tot.weight_load_s},
                      {"kv_load_s", tot.kv_load_s},
@@ -338,8 +338,8 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const co
                      {"attention_flops_per_chip", tot.attention_flops},
                      {"weight_bytes_per_chip", tot.weight_bytes},
                      {"kv_bytes_per_chip", tot.kv_bytes},
-                     {"collectives", collectives},
-                     {"terms", terms}}}};
+                     {"collectives", std::move(collectives)},
+                     {"terms", std::move(terms)}}}};
   return out;
 }
 
