@@ -3,6 +3,7 @@
 // so an exported SVG/PNG looks like the page.
 import { s } from './dom.ts';
 import { format, type Unit } from './format.ts';
+import { logTicks } from './ticks.ts';
 
 export interface Point {
   x: number;
@@ -29,16 +30,6 @@ const M = { l: 88, r: 30, t: 26, b: 44 };
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
-}
-
-function logTicks(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
-    const v = 10 ** e;
-    if (v >= lo / 1.0001 && v <= hi * 1.0001) out.push(v);
-  }
-  if (out.length < 2) return [lo, hi];
-  return out;
 }
 
 export function scatter(spec: ChartSpec): SVGSVGElement {
