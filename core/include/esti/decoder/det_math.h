@@ -119,8 +119,8 @@ inline void ForEachF4(float* x, const float* y, int64_t n, Fn f) {
 }
 }  // namespace detail
 
-// e^x per lane, relative error < 2^-21 (tested against std::exp). 0 below ln(2^-126) (no
-// subnormal results), +inf above ln(FLT_MAX), NaN propagates.
+// e^x per lane, relative error < 2^-21 over the normal range (tested against std::exp). 0 below
+// ln(2^-126), +inf above ln(FLT_MAX), NaN propagates.
 inline detail::F4 DetExpF4(detail::F4 x) {
   using detail::F4;
   using detail::I4;
