@@ -168,12 +168,19 @@ async function recomputeFromForm(): Promise<void> {
   await writeHash();
 }
 
-async function writeHash(): Promise<void> {
+// encodeLink is asynchronous (it compresses), so two writes can finish out of order: only the
+// latest may touch the fragment, or a late write of an older state (a recompute that started
+// before a tab switch, say) would put that state back in the address bar and in Copy link.
+let hashSeq = 0;
+/** Writes the current state's link into the fragment; returns that fragment. */
+async function writeHash(): Promise<string> {
+  const mine = ++hashSeq;
   const st: LinkState = { s: accepted };
   if (pinned !== undefined) st.b = pinned;
   if (view !== 'answer') st.view = view;
   const hash = await encodeLink(st);
-  if (location.hash !== hash) history.replaceState(null, '', hash);
+  if (mine === hashSeq && location.hash !== hash) history.replaceState(null, '', hash);
+  return hash;
 }
 
 let linkSeq = 0;
@@ -501,9 +508,10 @@ function buildToolbar(): void {
   const copied = h('span', { class: 'muted', role: 'status', id: 'copy-status' });
   copy.addEventListener('click', async () => {
     try {
-      // The fragment is written asynchronously after each change: bring it up to date first.
-      await writeHash();
-      await navigator.clipboard.writeText(location.href);
+      // The fragment is written asynchronously after each change: bring it up to date first, and
+      // copy the link of the state at the click (a write started later may still be running).
+      const hash = await writeHash();
+      await navigator.clipboard.writeText(new URL(hash, location.href).href);
       copied.textContent = 'Link copied';
     } catch {
       copied.textContent = 'Copy the address bar: the browser refused clipboard access';
