@@ -548,3 +548,27 @@ test('keyboard: tabs switch with arrow keys, views are reachable', async () => {
   p.assertClean();
   await p.close();
 });
+
+// Results arrive asynchronously and re-render the panel. A click on a tab must land even when a
+// re-render happens between its mousedown and mouseup: leaving an edited input fires "change",
+// which recomputes at exactly that moment (this once dropped the click in the Copy link test).
+test('tabs: a click survives a re-render between mousedown and mouseup', async () => {
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  const box = await page.locator('#tab-layout').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.evaluate(() => {
+    const batch = document.getElementById('batch');
+    batch.value = '32';
+    batch.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => document.querySelector('#results [data-testid="config"]')?.textContent?.includes('batch 32'));
+  await page.mouse.up();
+  assert.equal(await page.getAttribute('#tab-layout', 'aria-selected'), 'true', 'the held tab is selected on release');
+  await page.waitForFunction(() => location.hash.endsWith('&view=layout'));
+  p.assertClean();
+  await p.close();
+});

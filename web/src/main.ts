@@ -223,12 +223,22 @@ async function applyHashUnsequenced(): Promise<void> {
 
 // ---- rendering -------------------------------------------------------------------------------
 
+// The tab buttons are created once and only their state changes afterwards: replacing them on
+// every render (results arrive asynchronously) could swap a button between the mousedown and the
+// mouseup of a click, and the browser then drops the click.
 function renderTabs(): void {
-  tabs.replaceChildren(...VIEWS.map(([id, label]) => {
-    const b = h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-selected': String(id === view), 'aria-controls': 'results', tabindex: id === view ? 0 : -1, 'data-view': id }, label);
-    b.addEventListener('click', () => selectView(id));
-    return b;
-  }));
+  if (tabs.childElementCount === 0) {
+    tabs.replaceChildren(...VIEWS.map(([id, label]) => {
+      const b = h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': 'results', 'data-view': id }, label);
+      b.addEventListener('click', () => selectView(id));
+      return b;
+    }));
+  }
+  for (const [id] of VIEWS) {
+    const b = byId(`tab-${id}`, tabs);
+    b.setAttribute('aria-selected', String(id === view));
+    b.tabIndex = id === view ? 0 : -1;
+  }
 }
 
 tabs.addEventListener('keydown', (e) => {
