@@ -132,7 +132,13 @@ export class ScenarioForm {
     );
     this.element.addEventListener('submit', (e) => e.preventDefault());
     this.element.addEventListener('input', (e) => this.changed(e.target));
-    this.element.addEventListener('change', (e) => this.changed(e.target));
+    this.element.addEventListener('change', (e) => {
+      // A text field's "change" (fired when it loses focus) repeats what its "input" events
+      // already sent: recomputing again would re-render the results under the click that moved
+      // the focus, and a button replaced between mousedown and mouseup never gets the click.
+      if (e.target instanceof HTMLInputElement && e.target.type !== 'checkbox' && e.target.type !== 'radio') return;
+      this.changed(e.target);
+    });
   }
 
   setHardwarePreset(id: string, preset: Record<string, unknown>): void {
