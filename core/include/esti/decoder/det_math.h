@@ -77,12 +77,7 @@ inline void DetSinCos(double x, double* s, double* c) {
   }
 }
 
-// SiLU(x) = x * sigmoid(x) (the gate of SwiGLU, Shazeer 2020), in double: for one value.
-inline float DetSilu(float x) {
-  return static_cast<float>(static_cast<double>(x) / (1.0 + DetExp(-static_cast<double>(x))));
-}
-
-// Four-lane float versions for the decoder's per-element loops (SwiGLU over d_ff, softmax over the
+// Four-lane float exp for the decoder's per-element loops (SwiGLU over d_ff, softmax over the
 // context: ~10^5 values per token of the benchmark model, where the scalar double DetExp above cost
 // ~5% of a decode step). GCC/Clang vector extensions: SSE2 natively, SIMD128 in wasm, the same
 // IEEE operation per lane in both, so results stay bit-identical.
@@ -152,7 +147,8 @@ inline detail::F4 DetExpF4(detail::F4 x) {
   return detail::Select(in_range, y, out_of_range);
 }
 
-// gate[i] = SiLU(gate[i]) * up[i] for i < n (SwiGLU's elementwise step).
+// gate[i] = SiLU(gate[i]) * up[i] for i < n (SwiGLU's elementwise step; SiLU(x) = x * sigmoid(x),
+// Shazeer 2020).
 inline void DetSwiGluInPlace(float* gate, const float* up, int64_t n) {
   using detail::F4;
   detail::ForEachF4(gate, up, n, [](F4 g, F4 u) { return (g / (1.0f + DetExpF4(-g))) * u; });
