@@ -10,8 +10,9 @@
 namespace esti::cli {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;   // the tool failed (cannot read a file, internal error)
-inline constexpr int kExitBadInput = 2;  // the input was rejected: one line on stderr names the field
+inline constexpr int kExitFailure = 1;  // the tool failed (cannot read a file, internal error)
+inline constexpr int kExitBadInput =
+    2;  // the input was rejected: one line on stderr names the field
 
 using Args = std::vector<std::string>;
 
@@ -46,6 +47,11 @@ void PrintCsv(const std::vector<std::string>& header,
 std::string Si(double v, const std::string& unit, int digits = 4);
 std::string Seconds(double s);
 std::string Percent(double fraction);
+// A calibrated latency with its error band: "30.2 ms, 27.1-34 ms" (`key` is "latency_s" or
+// "latency_per_token_s" of a result that may carry "latency_band").
+std::string LatencyWithBand(const io::Json& result, const std::string& key);
+// Prints each distinct "calibration_warnings" entry of `results` once, as "warning: ...".
+void PrintCalibrationWarnings(const std::vector<const io::Json*>& results);
 
 int RunPresets(Args args);
 int RunModel(Args args);

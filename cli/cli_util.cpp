@@ -37,9 +37,12 @@ std::optional<Format> TakeFormat(Args& args, const std::vector<Format>& allowed)
     } else {
       continue;
     }
-    if (v == "json") f = Format::kJson;
-    else if (v == "table") f = Format::kTable;
-    else if (v == "csv") f = Format::kCsv;
+    if (v == "json")
+      f = Format::kJson;
+    else if (v == "table")
+      f = Format::kTable;
+    else if (v == "csv")
+      f = Format::kCsv;
     else {
       std::cerr << "esti: invalid_value at --format: \"" << v << "\" is not json, table or csv\n";
       return std::nullopt;
@@ -86,7 +89,8 @@ std::optional<io::Json> ReadJsonArg(const std::string& arg) {
   if (!text) return std::nullopt;
   Result<io::Json> parsed = io::ParseJson(*text);
   if (!parsed.ok()) {
-    std::cerr << "esti: " << parsed.error().code << " at " << arg << ": " << parsed.error().message << "\n";
+    std::cerr << "esti: " << parsed.error().code << " at " << arg << ": " << parsed.error().message
+              << "\n";
     return std::nullopt;
   }
   return parsed.value();
@@ -144,9 +148,12 @@ std::string Si(double v, const std::string& unit, int digits) {
 
 std::string Seconds(double s) {
   char buf[64];
-  if (s >= 1) std::snprintf(buf, sizeof buf, "%.4g s", s);
-  else if (s >= 1e-3) std::snprintf(buf, sizeof buf, "%.4g ms", s * 1e3);
-  else std::snprintf(buf, sizeof buf, "%.4g us", s * 1e6);
+  if (s >= 1)
+    std::snprintf(buf, sizeof buf, "%.4g s", s);
+  else if (s >= 1e-3)
+    std::snprintf(buf, sizeof buf, "%.4g ms", s * 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.4g us", s * 1e6);
   return buf;
 }
 
@@ -154,6 +161,32 @@ std::string Percent(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
   return buf;
+}
+
+}  // namespace esti::cli
+
+namespace esti::cli {
+
+std::string LatencyWithBand(const io::Json& result, const std::string& key) {
+  std::string out = Seconds(result[key]);
+  if (!result.contains("latency_band")) return out;
+  const io::Json& b = result["latency_band"];
+  const bool per_token = key == "latency_per_token_s";
+  return out + ", " + Seconds(b[per_token ? "low_per_token_s" : "low_s"]) + "-" +
+         Seconds(b[per_token ? "high_per_token_s" : "high_s"]);
+}
+
+void PrintCalibrationWarnings(const std::vector<const io::Json*>& results) {
+  std::vector<std::string> seen;
+  for (const io::Json* r : results) {
+    if (!r->contains("calibration_warnings")) continue;
+    for (const auto& w : (*r)["calibration_warnings"]) {
+      const std::string text = w.get<std::string>();
+      if (std::find(seen.begin(), seen.end(), text) != seen.end()) continue;
+      seen.push_back(text);
+      std::cout << "warning: " << text << "\n";
+    }
+  }
 }
 
 }  // namespace esti::cli

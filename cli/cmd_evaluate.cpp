@@ -14,8 +14,8 @@ void PrintEvaluationTable(const io::Json& r) {
             << " + attention over " << r["attention_sharding"].get<std::string>() << ", "
             << r["mode"].get<std::string>() << "\n";
   PrintTable({"quantity", "value"},
-             {{"latency", Seconds(r["latency_s"])},
-              {"latency per token", Seconds(r["latency_per_token_s"])},
+             {{"latency", LatencyWithBand(r, "latency_s")},
+              {"latency per token", LatencyWithBand(r, "latency_per_token_s")},
               {"MFU", Percent(r["mfu"])},
               {"cost", Si(r["cost_chip_s_per_token"].get<double>() * 1e3, "chip-ms/token")},
               {"throughput", Si(r["throughput_tokens_per_s"], "tokens/s")},
@@ -23,10 +23,12 @@ void PrintEvaluationTable(const io::Json& r) {
                                       Si(r["memory"]["hbm_capacity_bytes"], "B")},
               {"fits", r["fits"].get<bool>() ? "yes" : "NO"}});
   for (const auto& why : r["does_not_fit"]) std::cout << "  " << why.get<std::string>() << "\n";
+  PrintCalibrationWarnings({&r});
   const auto& b = r["breakdown"];
   std::cout << "\nbreakdown over " << b["passes"] << " pass(es), per chip:\n";
   std::vector<std::vector<std::string>> rows;
-  for (const auto& term : b["terms"]) rows.push_back({term["name"], Seconds(term["time_s"]), term["formula"]});
+  for (const auto& term : b["terms"])
+    rows.push_back({term["name"], Seconds(term["time_s"]), term["formula"]});
   PrintTable({"term", "time", "formula"}, rows);
   rows.clear();
   for (const auto& c : b["collectives"]) {

@@ -7,25 +7,45 @@ namespace esti::cli {
 
 namespace {
 
-const std::vector<std::string> kPointHeader = {"phase", "chips", "topology", "batch", "weights",
-                                               "ffn_layout", "attention", "latency_s",
-                                               "latency_per_token_s", "cost_chip_s_per_token",
-                                               "mfu", "memory_per_chip_bytes", "fits"};
+const std::vector<std::string> kPointHeader = {"phase",
+                                               "chips",
+                                               "topology",
+                                               "batch",
+                                               "weights",
+                                               "ffn_layout",
+                                               "attention",
+                                               "latency_s",
+                                               "latency_per_token_s",
+                                               "cost_chip_s_per_token",
+                                               "mfu",
+                                               "memory_per_chip_bytes",
+                                               "fits",
+                                               "latency_band_low_s",
+                                               "latency_band_high_s"};
 
 std::vector<std::string> PointRow(const io::Json& p, bool human) {
   const auto& t = p["topology"];
-  std::string topo = std::to_string(t[0].get<int64_t>()) + "x" + std::to_string(t[1].get<int64_t>()) +
-                     "x" + std::to_string(t[2].get<int64_t>());
+  std::string topo = std::to_string(t[0].get<int64_t>()) + "x" +
+                     std::to_string(t[1].get<int64_t>()) + "x" +
+                     std::to_string(t[2].get<int64_t>());
   auto num = [&](const char* k) { return human ? std::string() : p[k].dump(); };
-  return {p["phase"], std::to_string(p["chips"].get<int64_t>()), topo,
-          std::to_string(p["batch"].get<int64_t>()), p["weights"], p["ffn_layout"],
+  const bool band = p.contains("latency_band");
+  return {p["phase"],
+          std::to_string(p["chips"].get<int64_t>()),
+          topo,
+          std::to_string(p["batch"].get<int64_t>()),
+          p["weights"],
+          p["ffn_layout"],
           p["attention_sharding"],
-          human ? Seconds(p["latency_s"]) : num("latency_s"),
-          human ? Seconds(p["latency_per_token_s"]) : num("latency_per_token_s"),
-          human ? Si(p["cost_chip_s_per_token"].get<double>() * 1e3, "chip-ms") : num("cost_chip_s_per_token"),
+          human ? LatencyWithBand(p, "latency_s") : num("latency_s"),
+          human ? LatencyWithBand(p, "latency_per_token_s") : num("latency_per_token_s"),
+          human ? Si(p["cost_chip_s_per_token"].get<double>() * 1e3, "chip-ms")
+                : num("cost_chip_s_per_token"),
           human ? Percent(p["mfu"]) : num("mfu"),
           human ? Si(p["memory_per_chip_bytes"], "B") : num("memory_per_chip_bytes"),
-          p["fits"].get<bool>() ? "yes" : "no"};
+          p["fits"].get<bool>() ? "yes" : "no",
+          band ? p["latency_band"]["low_s"].dump() : "",
+          band ? p["latency_band"]["high_s"].dump() : ""};
 }
 
 int RunPoints(Args args, std::string (*call)(std::string_view), const char* name,
@@ -43,17 +63,30 @@ int RunPoints(Args args, std::string (*call)(std::string_view), const char* name
   std::optional<io::Json> j = EmitResponse(response, *format, &code);
   if (!j) return code;
   std::vector<std::vector<std::string>> rows;
+  std::vector<const io::Json*> points;
   for (const char* list : lists) {
-    for (const auto& p : (*j)[list]) rows.push_back(PointRow(p, *format == Format::kTable));
+    for (const auto& p : (*j)[list]) {
+      rows.push_back(PointRow(p, *format == Format::kTable));
+      points.push_back(&p);
+    }
   }
-  if (*format == Format::kCsv) PrintCsv(kPointHeader, rows);
-  else PrintTable(kPointHeader, rows);
+  if (*format == Format::kCsv) {
+    PrintCsv(kPointHeader, rows);
+    return 0;
+  }
+  // The band columns are for CSV; the table shows the band beside each latency.
+  std::vector<std::string> header(kPointHeader.begin(), kPointHeader.end() - 2);
+  for (auto& r : rows) r.resize(header.size());
+  PrintTable(header, rows);
+  PrintCalibrationWarnings(points);
   return 0;
 }
 
 }  // namespace
 
-int RunSearch(Args args) { return RunPoints(std::move(args), api::Search, "search", {"candidates"}); }
+int RunSearch(Args args) {
+  return RunPoints(std::move(args), api::Search, "search", {"candidates"});
+}
 int RunFrontier(Args args) {
   return RunPoints(std::move(args), api::Frontier, "frontier", {"prefill", "decode"});
 }

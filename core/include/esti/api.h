@@ -44,11 +44,15 @@ std::string Frontier(std::string_view request);
 // "kv_memory_fraction"?} -> longest context per attention sharding (ESTI Table 1).
 std::string MaxContext(std::string_view request);
 
-// Request {"data": <calibration preset id or document>, "fit": true|false} -> the calibrated-mode
-// parameters fitted to the measurements (fit: true) or the residuals of the hardware preset's
-// current calibration (fit: false), with per-point predicted vs measured latency;
-// "hold_out_prefix": measurements whose id starts with it are left out of the fit and reported
-// as "held_out" predictions.
+// Request {"data": <measurement file | calibration preset id | list of them>, "fit": true|false,
+// "cross_validate": "model"|"group"|"none", "fixed": {parameter: value, ...}} -> with fit
+// (default): the calibrated-mode parameters fitted to every point, their standard errors and
+// confounded pairs, per-point predicted vs measured latency, and the cross-validation ("model" when
+// the data has two models or more, else "group"; default): each fold's fit without one model
+// (group) and its predictions of it. The returned "calibration" block, with "validity" (the data's
+// range and the cross-validated residuals behind every error band), goes into a hardware JSON as it
+// is. "fixed" replaces the default set of fixed parameters (README). fit: false -> the residuals of
+// the named hardware's current calibration.
 std::string Calibrate(std::string_view request);
 
 // Runs the reference int8/fp32 decoder (esti/decoder). Request {"model": <preset id or object>,

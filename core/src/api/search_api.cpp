@@ -42,7 +42,8 @@ OutputOptions TakeOutputOptions(io::Json& req) {
   for (auto [key, flag] : {std::pair{"include_dominated", &o.include_dominated},
                            std::pair{"include_infeasible", &o.include_infeasible}}) {
     if (auto it = req.find(key); it != req.end()) {
-      if (!it->is_boolean()) io::Fail(codes::kTypeError, std::string("/") + key, "expected true or false");
+      if (!it->is_boolean())
+        io::Fail(codes::kTypeError, std::string("/") + key, "expected true or false");
       *flag = it->get<bool>();
       req.erase(it);
     }
@@ -62,26 +63,32 @@ io::Json SummaryJson(const io::ScenarioInput& in, const search::Candidate& c) {
   const cost::Scenario& s = c.scenario;
   const auto& t = s.plan.topology;
   const bool decode = s.workload.phase == cost::Phase::kDecode;
-  return {{"scenario", io::ConcreteScenarioJson(in, s)},
-          {"phase", cost::ToString(s.workload.phase)},
-          {"chips", t.chips()},
-          {"topology", {t.dims[0], t.dims[1], t.dims[2]}},
-          {"batch", s.workload.batch},
-          {"weights", model::ToString(s.plan.weights)},
-          {"ffn_layout", cost::ToString(s.plan.ffn_layout)},
-          {"attention_sharding", cost::ToString(s.plan.attention)},
-          {"latency_s", c.quick.latency_s},
-          {"latency_per_token_s",
-           decode ? c.quick.latency_s / static_cast<double>(s.workload.generate_tokens) : c.quick.latency_s},
-          {"cost_chip_s_per_token", c.cost_chip_s_per_token},
-          {"mfu", c.mfu},
-          {"memory_per_chip_bytes", c.quick.memory_bytes},
-          {"fits", c.quick.fits}};
+  const double per_token = decode
+                               ? c.quick.latency_s / static_cast<double>(s.workload.generate_tokens)
+                               : c.quick.latency_s;
+  io::Json j = {{"scenario", io::ConcreteScenarioJson(in, s)},
+                {"phase", cost::ToString(s.workload.phase)},
+                {"chips", t.chips()},
+                {"topology", {t.dims[0], t.dims[1], t.dims[2]}},
+                {"batch", s.workload.batch},
+                {"weights", model::ToString(s.plan.weights)},
+                {"ffn_layout", cost::ToString(s.plan.ffn_layout)},
+                {"attention_sharding", cost::ToString(s.plan.attention)},
+                {"latency_s", c.quick.latency_s},
+                {"latency_per_token_s", per_token},
+                {"cost_chip_s_per_token", c.cost_chip_s_per_token},
+                {"mfu", c.mfu},
+                {"memory_per_chip_bytes", c.quick.memory_bytes},
+                {"fits", c.quick.fits}};
+  io::AddLatencyBand(s, c.quick.latency_s, per_token, &j);
+  return j;
 }
 
 io::Json StatsJson(const search::SearchStats& s) {
-  return {{"combinations", s.combinations}, {"plans_scored", s.plans_scored},
-          {"infeasible", s.infeasible},     {"over_latency_bound", s.over_latency_bound},
+  return {{"combinations", s.combinations},
+          {"plans_scored", s.plans_scored},
+          {"infeasible", s.infeasible},
+          {"over_latency_bound", s.over_latency_bound},
           {"dominated", s.dominated}};
 }
 
@@ -168,7 +175,8 @@ std::string MaxContext(std::string_view request) {
     s.plan.topology = t.value();
     s.workload.batch = r.Int("batch", 1, io::kMaxBatch);
     s.plan.weights = r.Has("weights") && r.Enum("weights", {"bf16", "int8"}) == 1
-                         ? model::WeightFormat::kInt8 : model::WeightFormat::kBf16;
+                         ? model::WeightFormat::kInt8
+                         : model::WeightFormat::kBf16;
     // Table 1 reserves a fraction of HBM for the KV cache; by default, all HBM the weights leave.
     const std::optional<double> fraction = r.OptNumber("kv_memory_fraction", 1e-6, 1.0);
     r.Finish();
@@ -176,7 +184,8 @@ std::string MaxContext(std::string_view request) {
     const double budget = fraction ? *fraction * s.chip.hbm_capacity_bytes
                                    : std::max(0.0, s.chip.hbm_capacity_bytes - weights);
     io::Json layouts = io::Json::array();
-    for (cost::AttentionSharding a : {cost::AttentionSharding::kHeads, cost::AttentionSharding::kBatch}) {
+    for (cost::AttentionSharding a :
+         {cost::AttentionSharding::kHeads, cost::AttentionSharding::kBatch}) {
       s.plan.attention = a;
       s.plan.ffn_layout = cost::FfnLayout::kWs2d;
       layouts.push_back({{"attention_sharding", cost::ToString(a)},

@@ -22,10 +22,18 @@ int64_t LayoutBatchWays(const Plan& plan, uint8_t* roles) {
   uint8_t mask = 0;
   switch (plan.ffn_layout) {
     case FfnLayout::kWs1d:
-    case FfnLayout::kWs2d: mask = 0; break;
-    case FfnLayout::kWgX: mask = kRoleX; break;
-    case FfnLayout::kWgXy: mask = kRolesXy; break;
-    case FfnLayout::kWgXyz: mask = kRolesXyz; break;
+    case FfnLayout::kWs2d:
+      mask = 0;
+      break;
+    case FfnLayout::kWgX:
+      mask = kRoleX;
+      break;
+    case FfnLayout::kWgXy:
+      mask = kRolesXy;
+      break;
+    case FfnLayout::kWgXyz:
+      mask = kRolesXyz;
+      break;
   }
   if (roles) *roles = mask;
   const std::array<int64_t, 3> sizes = RoleSizes(plan);
@@ -55,6 +63,11 @@ void PlanModel::Add(const char* name, CollectiveKind kind, uint8_t roles, double
   c.unit = TimeCollective(links_, kind, roles, 1.0,
                           calibrated ? s_.chip.calibration.ici_efficiency : 1.0,
                           calibrated ? s_.chip.ici_hop_latency_s : 0.0);
+  // Calibrated: every collective that runs also pays a fixed start-up (synchronisation, DMA
+  // set-up), so a layout with more collectives per layer pays more.
+  if (calibrated && c.unit.group_size > 1) {
+    c.unit.latency_s += s_.chip.calibration.per_collective_overhead_s;
+  }
   comm_per_token_s_ += per_token * c.unit.transfer_s;
   comm_fixed_s_ += fixed * c.unit.transfer_s + (per_token > 0 || fixed > 0 ? c.unit.latency_s : 0);
 }
@@ -87,6 +100,9 @@ PlanModel::PlanModel(const Scenario& s) : s_(s) {
   weight_bytes_ = (layer_params_ * layers + vocab * e) * w / n;
   stored_weight_bytes_ = model::WeightBytes(m, plan.weights) / n;
 
+  // Per-chip weight dimensions of the fused first FFN matmul (model side, hidden side): what the
+  // small-matmul efficiency and the matrix unit's padding see.
+  double model_dim = e, hidden_dim = w1 / n;
   // Volumes per token of the pass (T = tokens x this).
   const double rs = a * blocks;  // in/out activation collectives run once per block
   switch (plan.ffn_layout) {
@@ -101,6 +117,8 @@ PlanModel::PlanModel(const Scenario& s) : s_(s) {
       Add("hidden_all_gather", CollectiveKind::kAllGather, kRoleX, w2 / (y * z) * a, 0);
       Add("layer_out_reduce_scatter", CollectiveKind::kReduceScatter, kRolesYz, e / x * rs, 0);
       activation_per_token_ = a * (e / x + w1 / (y * z));
+      model_dim = e / x;
+      hidden_dim = w1 / (y * z);
       break;
     case FfnLayout::kWgX:
     case FfnLayout::kWgXy:
@@ -115,6 +133,7 @@ PlanModel::PlanModel(const Scenario& s) : s_(s) {
       }
       // Per token of this chip's batch shard (see PassModel).
       activation_per_token_ = a * (e + w1 * layout_batch_ways / n);
+      hidden_dim = w1 * layout_batch_ways / n;
       break;
   }
   // Attention over batch: reshard Q/K/V from heads to batch and the output back over the axes
@@ -127,6 +146,15 @@ PlanModel::PlanModel(const Scenario& s) : s_(s) {
   flops_rate_ = s.chip.peak_flops_per_s_bf16 * (calibrated ? cal.matmul_efficiency : 1.0);
   hbm_rate_ = s.chip.hbm_bandwidth_bytes_per_s * (calibrated ? cal.hbm_efficiency : 1.0);
   overhead_s_ = calibrated ? layers * cal.per_layer_overhead_s + cal.per_step_overhead_s : 0;
+  if (calibrated) {
+    // Small matmuls (calibrated mode only): each per-chip weight dimension d is padded to the
+    // matrix unit's tile (TPU v4: 128x128 MXU, ESTI §4) and runs at d / (d + half_dim) of the
+    // large-matmul rate. Applied to every dense matmul of the pass via the FFN's dimensions.
+    const double unit = D(s.chip.matmul_unit_dim);
+    auto pad = [&](double d) { return unit > 0 ? std::ceil(d / unit) * unit / d : 1.0; };
+    auto slow = [&](double d) { return 1 + cal.matmul_half_dim / d; };
+    matmul_time_scale_ = pad(model_dim) * pad(hidden_dim) * slow(model_dim) * slow(hidden_dim);
+  }
 }
 
 PassModel::PassModel(const Scenario& s, int64_t new_tokens_per_sequence)
@@ -152,9 +180,18 @@ void PassModel::Init(int64_t batch, int64_t new_tokens_per_sequence) {
   const double tokens_per_batch_shard = CeilDiv(batch, plan_.gather_ways_) * new_per_seq_;
   const double matmul_token_share = tokens_per_batch_shard * ways / n;
   // Logits: only the last token of each sequence needs them (generation), vocab-sharded.
-  fixed_compute_flops_ = layers * 2 * plan_.layer_params_ * matmul_token_share +
-                         2 * D(s.model.vocab_size) * D(s.model.d_model) * b / n;
+  const double layer_flops = layers * 2 * plan_.layer_params_ * matmul_token_share;
+  const double logits_flops = 2 * D(s.model.vocab_size) * D(s.model.d_model) * b / n;
+  fixed_compute_flops_ = layer_flops + logits_flops;
   activation_bytes_ = plan_.activation_per_token_ * (ways > 1 ? tokens_per_batch_shard : tokens_);
+  // A weight-stationary matrix unit needs as many rows as its side to amortise loading a weight
+  // tile (128 cycles on a 128x128 MXU): fewer tokens per chip take as long as that many. The
+  // logits (last token of each sequence only) keep the plan's scale: their cost does not grow
+  // with the pass's tokens.
+  const double matmul_tokens = ways > 1 ? tokens_per_batch_shard : tokens_;
+  const double unit = s.mode == Mode::kCalibrated ? D(s.chip.matmul_unit_dim) : 0;
+  const double token_pad = matmul_tokens < unit ? unit / matmul_tokens : 1.0;
+  matmul_time_flops_ = plan_.matmul_time_scale_ * (layer_flops * token_pad + logits_flops);
   // Equal to summing collective(i).time over the layer (tokens > 0), without building the terms.
   comm_s_ = layers * (plan_.comm_per_token_s_ * tokens_ + plan_.comm_fixed_s_);
 }
@@ -188,7 +225,8 @@ PassTerms PassModel::At(double context_before) const {
   p.attention_flops = layers * 4 * plan_.q_heads_per_chip_ * dh * attended * seqs_per_chip_;
   p.weight_bytes = plan_.weight_bytes_;
   p.kv_bytes = KvCacheBytes(context_before + new_per_seq_);
-  p.compute_s = (p.matmul_flops + p.attention_flops) / plan_.flops_rate_;
+  p.matmul_time_scale = matmul_time_flops_ / p.matmul_flops;
+  p.compute_s = (matmul_time_flops_ + p.attention_flops) / plan_.flops_rate_;
   p.weight_load_s = p.weight_bytes / plan_.hbm_rate_;
   p.kv_load_s = p.kv_bytes / plan_.hbm_rate_;
   p.comm_s = comm_s_;

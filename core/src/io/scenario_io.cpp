@@ -3,6 +3,7 @@
 #include <cmath>
 #include <functional>
 
+#include "esti/calibrate/band.h"
 #include "esti/cost/sharding.h"
 #include "esti/hardware/topology.h"
 #include "esti/io/object_reader.h"
@@ -35,10 +36,12 @@ std::vector<T> ReadChoice(ObjectReader& r, const std::string& key, bool allow_ma
     if (!allow_many) Fail(codes::kTypeError, path, "expected a single value here, not a list");
     if (v->empty()) Fail(codes::kInvalidValue, path, "the list is empty");
     if (v->size() > kMaxListLength) {
-      Fail(codes::kTooLarge, path, "lists hold at most " + std::to_string(kMaxListLength) + " values");
+      Fail(codes::kTooLarge, path,
+           "lists hold at most " + std::to_string(kMaxListLength) + " values");
     }
     std::vector<T> out;
-    for (size_t i = 0; i < v->size(); ++i) out.push_back(one((*v)[i], path + "/" + std::to_string(i)));
+    for (size_t i = 0; i < v->size(); ++i)
+      out.push_back(one((*v)[i], path + "/" + std::to_string(i)));
     return out;
   }
   return {one(*v, path)};
@@ -47,7 +50,8 @@ std::vector<T> ReadChoice(ObjectReader& r, const std::string& key, bool allow_ma
 template <class E>
 OneReader<E> EnumReader(std::vector<std::pair<const char*, E>> names) {
   return [names](const Json& v, const std::string& path) {
-    if (!v.is_string()) Fail(codes::kTypeError, path, std::string("expected a string, got ") + v.type_name());
+    if (!v.is_string())
+      Fail(codes::kTypeError, path, std::string("expected a string, got ") + v.type_name());
     const std::string& s = v.get_ref<const std::string&>();
     std::string list;
     for (const auto& [name, value] : names) {
@@ -90,7 +94,8 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
   // Slice: an explicit topology, or chip counts.
   const Json* topology = r.Find("topology");
   if (topology != nullptr) {
-    if (r.Has("chips")) Fail(codes::kInvalidValue, "/chips", "give either chips or topology, not both");
+    if (r.Has("chips"))
+      Fail(codes::kInvalidValue, "/chips", "give either chips or topology, not both");
     if (!topology->is_array() || topology->size() != 3) {
       Fail(codes::kTypeError, "/topology", "expected [X, Y, Z]: three chip counts");
     }
@@ -118,13 +123,17 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
 
   if (const Json* roles = r.Find("axis_roles")) {
     if (!roles->is_array() || roles->size() != 3) {
-      Fail(codes::kTypeError, "/axis_roles", "expected [px, py, pz]: the physical axes playing x, y, z");
+      Fail(codes::kTypeError, "/axis_roles",
+           "expected [px, py, pz]: the physical axes playing x, y, z");
     }
     cost::AxisRoles ar;
     std::array<bool, 3> used{};
     for (int i = 0; i < 3; ++i) {
-      ar.physical[i] = static_cast<int>(ToInt((*roles)[i], "/axis_roles/" + std::to_string(i), 0, 2));
-      if (used[ar.physical[i]]) Fail(codes::kInvalidValue, "/axis_roles/" + std::to_string(i), "each physical axis may play only one role");
+      ar.physical[i] =
+          static_cast<int>(ToInt((*roles)[i], "/axis_roles/" + std::to_string(i), 0, 2));
+      if (used[ar.physical[i]])
+        Fail(codes::kInvalidValue, "/axis_roles/" + std::to_string(i),
+             "each physical axis may play only one role");
       used[ar.physical[i]] = true;
     }
     sp.roles = ar;
@@ -133,19 +142,21 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
 
   // Workload.
   if (r.Has("phase") || use != ScenarioUse::kFrontier) {
-    s.workload.phase = r.Enum("phase", {"prefill", "decode"}) == 0 ? cost::Phase::kPrefill
-                                                                    : cost::Phase::kDecode;
+    s.workload.phase =
+        r.Enum("phase", {"prefill", "decode"}) == 0 ? cost::Phase::kPrefill : cost::Phase::kDecode;
   } else {
     in.phase_given = false;
   }
-  OneReader<int64_t> batch = [](const Json& v, const std::string& path) { return ToInt(v, path, 1, kMaxBatch); };
-  sp.batches = ReadChoice<int64_t>(r, "batch", many, batch, PowersOfTwo(kAutoBatchMax),
-                                   use == ScenarioUse::kFrontier ? PowersOfTwo(kAutoBatchMax)
-                                                                 : std::vector<int64_t>{},
-                                   many);
+  OneReader<int64_t> batch = [](const Json& v, const std::string& path) {
+    return ToInt(v, path, 1, kMaxBatch);
+  };
+  sp.batches = ReadChoice<int64_t>(
+      r, "batch", many, batch, PowersOfTwo(kAutoBatchMax),
+      use == ScenarioUse::kFrontier ? PowersOfTwo(kAutoBatchMax) : std::vector<int64_t>{}, many);
   s.workload.batch = sp.batches.front();
   const bool prefill_only = in.phase_given && s.workload.phase == cost::Phase::kPrefill;
-  s.workload.input_tokens = r.Int("input_tokens", prefill_only || !in.phase_given ? 1 : 0, kMaxInputTokens);
+  s.workload.input_tokens =
+      r.Int("input_tokens", prefill_only || !in.phase_given ? 1 : 0, kMaxInputTokens);
   const bool needs_generate = !in.phase_given || s.workload.phase == cost::Phase::kDecode;
   if (needs_generate) {
     s.workload.generate_tokens = r.Int("generate_tokens", 1, kMaxGenerateTokens);
@@ -155,32 +166,39 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
 
   // Plan choices.
   sp.weights = ReadChoice<WeightFormat>(
-      r, "weights", many, EnumReader<WeightFormat>({{"bf16", WeightFormat::kBf16}, {"int8", WeightFormat::kInt8}}),
+      r, "weights", many,
+      EnumReader<WeightFormat>({{"bf16", WeightFormat::kBf16}, {"int8", WeightFormat::kInt8}}),
       {WeightFormat::kBf16, WeightFormat::kInt8},
-      use == ScenarioUse::kFrontier ? std::vector<WeightFormat>{WeightFormat::kBf16, WeightFormat::kInt8}
-                                    : std::vector<WeightFormat>{WeightFormat::kBf16},
+      use == ScenarioUse::kFrontier
+          ? std::vector<WeightFormat>{WeightFormat::kBf16, WeightFormat::kInt8}
+          : std::vector<WeightFormat>{WeightFormat::kBf16},
       many);
   s.plan.weights = sp.weights.front();
   std::vector<FfnLayout> all_layouts(cost::kAllFfnLayouts.begin(), cost::kAllFfnLayouts.end());
-  sp.ffn_layouts = ReadChoice<FfnLayout>(
-      r, "ffn_layout", true,
-      EnumReader<FfnLayout>({{"ws1d", FfnLayout::kWs1d}, {"ws2d", FfnLayout::kWs2d},
-                             {"wg_x", FfnLayout::kWgX}, {"wg_xy", FfnLayout::kWgXy},
-                             {"wg_xyz", FfnLayout::kWgXyz}}),
-      all_layouts, all_layouts, true);
+  sp.ffn_layouts = ReadChoice<FfnLayout>(r, "ffn_layout", true,
+                                         EnumReader<FfnLayout>({{"ws1d", FfnLayout::kWs1d},
+                                                                {"ws2d", FfnLayout::kWs2d},
+                                                                {"wg_x", FfnLayout::kWgX},
+                                                                {"wg_xy", FfnLayout::kWgXy},
+                                                                {"wg_xyz", FfnLayout::kWgXyz}}),
+                                         all_layouts, all_layouts, true);
   s.plan.ffn_layout = sp.ffn_layouts.front();
-  std::vector<AttentionSharding> all_attention{AttentionSharding::kHeads, AttentionSharding::kBatch};
+  std::vector<AttentionSharding> all_attention{AttentionSharding::kHeads,
+                                               AttentionSharding::kBatch};
   sp.attentions = ReadChoice<AttentionSharding>(
       r, "attention_sharding", true,
-      EnumReader<AttentionSharding>({{"heads", AttentionSharding::kHeads}, {"batch", AttentionSharding::kBatch}}),
+      EnumReader<AttentionSharding>(
+          {{"heads", AttentionSharding::kHeads}, {"batch", AttentionSharding::kBatch}}),
       all_attention, all_attention, true);
   s.plan.attention = sp.attentions.front();
-  s.mode = r.Has("mode") && r.Enum("mode", {"calibrated", "roofline"}) == 1 ? cost::Mode::kRoofline
-                                                                           : cost::Mode::kCalibrated;
+  s.mode = r.Has("mode") && r.Enum("mode", {"calibrated", "roofline"}) == 1
+               ? cost::Mode::kRoofline
+               : cost::Mode::kCalibrated;
 
   if (use == ScenarioUse::kSearch) {
     if (r.Has("objective")) {
-      sp.objective = static_cast<search::Objective>(r.Enum("objective", {"min_latency", "min_cost", "max_mfu"}));
+      sp.objective = static_cast<search::Objective>(
+          r.Enum("objective", {"min_latency", "min_cost", "max_mfu"}));
     }
     sp.max_latency_s = r.OptNumber("max_latency_s", 1e-9, 1e9);
     sp.max_latency_per_token_s = r.OptNumber("max_latency_per_token_s", 1e-9, 1e9);
@@ -195,7 +213,8 @@ Json ConcreteScenarioJson(const ScenarioInput& in, const cost::Scenario& s) {
             {"model", in.model_json},
             {"hardware", in.hardware_json},
             {"topology", {t.dims[0], t.dims[1], t.dims[2]}},
-            {"axis_roles", {s.plan.roles.physical[0], s.plan.roles.physical[1], s.plan.roles.physical[2]}},
+            {"axis_roles",
+             {s.plan.roles.physical[0], s.plan.roles.physical[1], s.plan.roles.physical[2]}},
             {"phase", cost::ToString(s.workload.phase)},
             {"batch", s.workload.batch},
             {"input_tokens", s.workload.input_tokens},
@@ -205,6 +224,20 @@ Json ConcreteScenarioJson(const ScenarioInput& in, const cost::Scenario& s) {
             {"mode", cost::ToString(s.mode)}};
   if (s.workload.phase == cost::Phase::kDecode) j["generate_tokens"] = s.workload.generate_tokens;
   return j;
+}
+
+void AddLatencyBand(const cost::Scenario& s, double latency_s, double latency_per_token_s,
+                    Json* out) {
+  if (s.mode != cost::Mode::kCalibrated) return;
+  const calibrate::LatencyBand band = calibrate::BandFor(s);
+  if (band.available) {
+    (*out)["latency_band"] = {{"low_s", latency_s * band.low_factor},
+                              {"high_s", latency_s * band.high_factor},
+                              {"low_per_token_s", latency_per_token_s * band.low_factor},
+                              {"high_per_token_s", latency_per_token_s * band.high_factor},
+                              {"neighbours", band.neighbours}};
+  }
+  (*out)["calibration_warnings"] = band.warnings;
 }
 
 namespace {
@@ -223,7 +256,8 @@ Json CollectiveJson(const cost::CollectiveTerm& c, double layers, double passes)
 
 }  // namespace
 
-Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const cost::Evaluation& ev) {
+Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
+                      const cost::Evaluation& ev) {
   const auto& t = s.plan.topology;
   const std::array<int64_t, 3> roles = cost::RoleSizes(s.plan);
   const double layers = static_cast<double>(s.model.n_layers);
@@ -241,37 +275,57 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const co
   Json terms = Json::array();
   terms.push_back({{"name", "compute"},
                    {"time_s", tot.compute_s},
-                   {"formula", "(matmul_flops + attention_flops) / (peak_flops_per_s_bf16 x matmul_efficiency)"},
-                   {"inputs", {{"matmul_flops", tot.matmul_flops},
-                               {"attention_flops", tot.attention_flops},
-                               {"peak_flops_per_s_bf16", s.chip.peak_flops_per_s_bf16},
-                               {"matmul_efficiency", matmul_eff}}}});
-  terms.push_back({{"name", "weight_load"},
-                   {"time_s", tot.weight_load_s},
-                   {"formula", "weight_bytes / (hbm_bandwidth_bytes_per_s x hbm_efficiency), once per pass"},
-                   {"inputs", {{"weight_bytes", tot.weight_bytes},
-                               {"hbm_bandwidth_bytes_per_s", s.chip.hbm_bandwidth_bytes_per_s},
-                               {"hbm_efficiency", hbm_eff}}}});
-  terms.push_back({{"name", "kv_load"},
-                   {"time_s", tot.kv_load_s},
-                   {"formula", "kv_bytes / (hbm_bandwidth_bytes_per_s x hbm_efficiency)"},
-                   {"inputs", {{"kv_bytes", tot.kv_bytes},
-                               {"sequences_per_chip", std::ceil(static_cast<double>(s.workload.batch) /
-                                                                static_cast<double>(ev.attention_split.batch_ways))},
-                               {"kv_heads_per_chip", std::ceil(static_cast<double>(s.model.n_kv_heads) /
-                                                               static_cast<double>(ev.attention_split.head_ways))}}}});
-  terms.push_back({{"name", "communication"},
-                   {"time_s", tot.comm_s},
-                   {"formula", "n_layers x sum over collectives of (bytes_per_chip x (K-1)/K / bandwidth + hops x hop latency)"},
-                   {"inputs", {{"n_layers", s.model.n_layers},
-                               {"ici_link_bandwidth_bytes_per_s", s.chip.ici_link_bandwidth_bytes_per_s},
-                               {"ici_efficiency", calibrated ? cal.ici_efficiency : 1.0},
-                               {"ici_hop_latency_s", calibrated ? s.chip.ici_hop_latency_s : 0.0}}}});
-  terms.push_back({{"name", "overhead"},
-                   {"time_s", tot.overhead_s},
-                   {"formula", "n_layers x per_layer_overhead_s + per_step_overhead_s, per pass (calibrated only)"},
-                   {"inputs", {{"per_layer_overhead_s", calibrated ? cal.per_layer_overhead_s : 0.0},
-                               {"per_step_overhead_s", calibrated ? cal.per_step_overhead_s : 0.0}}}});
+                   {"formula",
+                    "(matmul_flops x matmul_time_scale + attention_flops) / (peak_flops_per_s_bf16 "
+                    "x matmul_efficiency); matmul_time_scale (calibrated): weight dims padded to "
+                    "matmul_unit_dim, tokens to at least it, x (1 + matmul_half_dim / d) per "
+                    "per-chip weight dim d"},
+                   {"inputs",
+                    {{"matmul_flops", tot.matmul_flops},
+                     {"matmul_time_scale", ev.first_pass.matmul_time_scale},
+                     {"matmul_unit_dim", s.chip.matmul_unit_dim},
+                     {"matmul_half_dim", calibrated ? cal.matmul_half_dim : 0.0},
+                     {"attention_flops", tot.attention_flops},
+                     {"peak_flops_per_s_bf16", s.chip.peak_flops_per_s_bf16},
+                     {"matmul_efficiency", matmul_eff}}}});
+  terms.push_back(
+      {{"name", "weight_load"},
+       {"time_s", tot.weight_load_s},
+       {"formula", "weight_bytes / (hbm_bandwidth_bytes_per_s x hbm_efficiency), once per pass"},
+       {"inputs",
+        {{"weight_bytes", tot.weight_bytes},
+         {"hbm_bandwidth_bytes_per_s", s.chip.hbm_bandwidth_bytes_per_s},
+         {"hbm_efficiency", hbm_eff}}}});
+  terms.push_back(
+      {{"name", "kv_load"},
+       {"time_s", tot.kv_load_s},
+       {"formula", "kv_bytes / (hbm_bandwidth_bytes_per_s x hbm_efficiency)"},
+       {"inputs",
+        {{"kv_bytes", tot.kv_bytes},
+         {"sequences_per_chip", std::ceil(static_cast<double>(s.workload.batch) /
+                                          static_cast<double>(ev.attention_split.batch_ways))},
+         {"kv_heads_per_chip", std::ceil(static_cast<double>(s.model.n_kv_heads) /
+                                         static_cast<double>(ev.attention_split.head_ways))}}}});
+  terms.push_back(
+      {{"name", "communication"},
+       {"time_s", tot.comm_s},
+       {"formula",
+        "n_layers x sum over collectives of (bytes_per_chip x (K-1)/K / bandwidth + hops x hop "
+        "latency + per_collective_overhead_s)"},
+       {"inputs",
+        {{"n_layers", s.model.n_layers},
+         {"ici_link_bandwidth_bytes_per_s", s.chip.ici_link_bandwidth_bytes_per_s},
+         {"ici_efficiency", calibrated ? cal.ici_efficiency : 1.0},
+         {"ici_hop_latency_s", calibrated ? s.chip.ici_hop_latency_s : 0.0},
+         {"per_collective_overhead_s", calibrated ? cal.per_collective_overhead_s : 0.0}}}});
+  terms.push_back(
+      {{"name", "overhead"},
+       {"time_s", tot.overhead_s},
+       {"formula",
+        "n_layers x per_layer_overhead_s + per_step_overhead_s, per pass (calibrated only)"},
+       {"inputs",
+        {{"per_layer_overhead_s", calibrated ? cal.per_layer_overhead_s : 0.0},
+         {"per_step_overhead_s", calibrated ? cal.per_step_overhead_s : 0.0}}}});
 
   Json does_not_fit = ev.does_not_fit;
   // Each tensor's split over the roles, with the number of ways per dimension (heads and batch
@@ -287,59 +341,66 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const co
       splits[d.dim] = cost::RolesToString(d.roles);
       ways[d.dim] = w;
     }
-    sharding.push_back({{"tensor", ts.tensor}, {"notation", cost::Notation(ts)},
-                        {"splits", std::move(splits)}, {"ways", std::move(ways)}});
+    sharding.push_back({{"tensor", ts.tensor},
+                        {"notation", cost::Notation(ts)},
+                        {"splits", std::move(splits)},
+                        {"ways", std::move(ways)}});
   }
-  Json out = {
-      {"scenario", ConcreteScenarioJson(in, s)},
-      {"model_id", s.model.id},
-      {"hardware_id", s.chip.id},
-      {"phase", cost::ToString(s.workload.phase)},
-      {"mode", cost::ToString(s.mode)},
-      {"chips", t.chips()},
-      {"topology", {t.dims[0], t.dims[1], t.dims[2]}},
-      {"wraparound", t.wraparound[0]},
-      {"axis_roles", {s.plan.roles.physical[0], s.plan.roles.physical[1], s.plan.roles.physical[2]}},
-      {"role_sizes", {{"x", roles[0]}, {"y", roles[1]}, {"z", roles[2]}}},
-      {"batch", s.workload.batch},
-      {"input_tokens", s.workload.input_tokens},
-      {"generate_tokens", s.workload.phase == cost::Phase::kDecode ? s.workload.generate_tokens : 0},
-      {"weights", model::ToString(s.plan.weights)},
-      {"ffn_layout", cost::ToString(s.plan.ffn_layout)},
-      {"attention_sharding", cost::ToString(s.plan.attention)},
-      {"attention_batch_ways", ev.attention_split.batch_ways},
-      {"attention_head_ways", ev.attention_split.head_ways},
-      {"sharding", std::move(sharding)},
-      {"latency_s", ev.latency_s},
-      {"latency_per_token_s", ev.latency_per_token_s},
-      {"tokens", ev.tokens},
-      {"mfu", ev.mfu},
-      {"cost_chip_s_per_token", ev.cost_chip_s_per_token},
-      {"throughput_tokens_per_s", ev.throughput_tokens_per_s},
-      {"memory_per_chip_bytes", ev.memory.total_bytes},
-      {"memory", {{"weights_bytes", ev.memory.weights_bytes},
-                  {"kv_cache_bytes", ev.memory.kv_cache_bytes},
-                  {"working_bytes", ev.memory.working_bytes},
-                  {"total_bytes", ev.memory.total_bytes},
-                  {"hbm_capacity_bytes", ev.memory.hbm_capacity_bytes}}},
-      {"fits", ev.fits},
-      {"does_not_fit", std::move(does_not_fit)},
-      {"breakdown", {{"compute_s", tot.compute_s},
-                     {"weight_load_s", tot.weight_load_s},
-                     {"kv_load_s", tot.kv_load_s},
-                     {"comm_s", tot.comm_s},
-                     {"overhead_s", tot.overhead_s},
-                     {"passes", ev.passes},
-                     {"step_time_formula", calibrated
-                          ? "max(compute, weight_load + kv_load) + comm - comm_overlap x min(comm, max(compute, weight_load + kv_load)) + overhead"
-                          : "max(compute, weight_load + kv_load, comm)"},
-                     {"comm_overlap", calibrated ? cal.comm_overlap : 1.0},
-                     {"matmul_flops_per_chip", tot.matmul_flops},
-                     {"attention_flops_per_chip", tot.attention_flops},
-                     {"weight_bytes_per_chip", tot.weight_bytes},
-                     {"kv_bytes_per_chip", tot.kv_bytes},
-                     {"collectives", std::move(collectives)},
-                     {"terms", std::move(terms)}}}};
+  Json out = {{"scenario", ConcreteScenarioJson(in, s)},
+              {"model_id", s.model.id},
+              {"hardware_id", s.chip.id},
+              {"phase", cost::ToString(s.workload.phase)},
+              {"mode", cost::ToString(s.mode)},
+              {"chips", t.chips()},
+              {"topology", {t.dims[0], t.dims[1], t.dims[2]}},
+              {"wraparound", t.wraparound[0]},
+              {"axis_roles",
+               {s.plan.roles.physical[0], s.plan.roles.physical[1], s.plan.roles.physical[2]}},
+              {"role_sizes", {{"x", roles[0]}, {"y", roles[1]}, {"z", roles[2]}}},
+              {"batch", s.workload.batch},
+              {"input_tokens", s.workload.input_tokens},
+              {"generate_tokens",
+               s.workload.phase == cost::Phase::kDecode ? s.workload.generate_tokens : 0},
+              {"weights", model::ToString(s.plan.weights)},
+              {"ffn_layout", cost::ToString(s.plan.ffn_layout)},
+              {"attention_sharding", cost::ToString(s.plan.attention)},
+              {"attention_batch_ways", ev.attention_split.batch_ways},
+              {"attention_head_ways", ev.attention_split.head_ways},
+              {"sharding", std::move(sharding)},
+              {"latency_s", ev.latency_s},
+              {"latency_per_token_s", ev.latency_per_token_s},
+              {"tokens", ev.tokens},
+              {"mfu", ev.mfu},
+              {"cost_chip_s_per_token", ev.cost_chip_s_per_token},
+              {"throughput_tokens_per_s", ev.throughput_tokens_per_s},
+              {"memory_per_chip_bytes", ev.memory.total_bytes},
+              {"memory",
+               {{"weights_bytes", ev.memory.weights_bytes},
+                {"kv_cache_bytes", ev.memory.kv_cache_bytes},
+                {"working_bytes", ev.memory.working_bytes},
+                {"total_bytes", ev.memory.total_bytes},
+                {"hbm_capacity_bytes", ev.memory.hbm_capacity_bytes}}},
+              {"fits", ev.fits},
+              {"does_not_fit", std::move(does_not_fit)},
+              {"breakdown",
+               {{"compute_s", tot.compute_s},
+                {"weight_load_s", tot.weight_load_s},
+                {"kv_load_s", tot.kv_load_s},
+                {"comm_s", tot.comm_s},
+                {"overhead_s", tot.overhead_s},
+                {"passes", ev.passes},
+                {"step_time_formula",
+                 calibrated ? "max(compute, weight_load + kv_load) + comm - comm_overlap x "
+                              "min(comm, max(compute, weight_load + kv_load)) + overhead"
+                            : "max(compute, weight_load + kv_load, comm)"},
+                {"comm_overlap", calibrated ? cal.comm_overlap : 1.0},
+                {"matmul_flops_per_chip", tot.matmul_flops},
+                {"attention_flops_per_chip", tot.attention_flops},
+                {"weight_bytes_per_chip", tot.weight_bytes},
+                {"kv_bytes_per_chip", tot.kv_bytes},
+                {"collectives", std::move(collectives)},
+                {"terms", std::move(terms)}}}};
+  AddLatencyBand(s, ev.latency_s, ev.latency_per_token_s, &out);
   return out;
 }
 

@@ -15,14 +15,17 @@ Json Resolve(const Json& v, const std::string& path, const char* kind) {
     if (p == nullptr) {
       std::string known;
       for (const std::string& k : PresetIds(kind)) known += (known.empty() ? "" : ", ") + k;
-      Fail(codes::kUnknownPreset, path, "no " + std::string(kind) + " preset \"" + id + "\" (known: " + known + ")");
+      Fail(codes::kUnknownPreset, path,
+           "no " + std::string(kind) + " preset \"" + id + "\" (known: " + known + ")");
     }
     Result<Json> parsed = ParseJson(p->json);
-    if (!parsed.ok()) Fail(codes::kInternal, path, "preset " + id + " is corrupt: " + parsed.error().message);
+    if (!parsed.ok())
+      Fail(codes::kInternal, path, "preset " + id + " is corrupt: " + parsed.error().message);
     return parsed.value();
   }
   if (!v.is_object()) {
-    Fail(codes::kTypeError, path, std::string("expected a preset id or an object, got ") + v.type_name());
+    Fail(codes::kTypeError, path,
+         std::string("expected a preset id or an object, got ") + v.type_name());
   }
   return v;
 }
@@ -31,9 +34,11 @@ void ReadSource(ObjectReader& r) {
   // Citations: a string or an object of strings. Kept in the files for people; not used.
   const Json* s = r.Find("source");
   if (s == nullptr || s->is_string()) return;
-  if (!s->is_object()) Fail(codes::kTypeError, r.PathOf("source"), "expected a string or an object of strings");
+  if (!s->is_object())
+    Fail(codes::kTypeError, r.PathOf("source"), "expected a string or an object of strings");
   for (auto it = s->begin(); it != s->end(); ++it) {
-    if (!it->is_string()) Fail(codes::kTypeError, PointerAppend(r.PathOf("source"), it.key()), "expected a string");
+    if (!it->is_string())
+      Fail(codes::kTypeError, PointerAppend(r.PathOf("source"), it.key()), "expected a string");
   }
 }
 
@@ -53,8 +58,9 @@ model::ModelConfig ReadModel(const Json& v, const std::string& path) {
   m.n_kv_heads = r.OptInt("n_kv_heads", 1, kMaxHeads).value_or(m.n_heads);
   m.d_head = r.Int("d_head", 1, kMaxDHead);
   m.vocab_size = r.Int("vocab_size", 1, kMaxVocab);
-  m.ffn_type = r.Has("ffn_type") && r.Enum("ffn_type", {"swiglu", "gelu"}) == 1 ? model::FfnType::kGelu
-                                                                               : model::FfnType::kSwiglu;
+  m.ffn_type = r.Has("ffn_type") && r.Enum("ffn_type", {"swiglu", "gelu"}) == 1
+                   ? model::FfnType::kGelu
+                   : model::FfnType::kSwiglu;
   m.block_type = r.Has("block_type") && r.Enum("block_type", {"parallel", "serial"}) == 1
                      ? model::BlockType::kSerial
                      : model::BlockType::kParallel;
@@ -84,25 +90,17 @@ hardware::ChipSpec ReadHardware(const Json& v, const std::string& path) {
   c.ici_link_bandwidth_bytes_per_s = r.Number("ici_link_bandwidth_bytes_per_s", 1e3, 1e15);
   c.ici_links_per_chip = r.Int("ici_links_per_chip", 2, 6);
   c.ici_hop_latency_s = r.Number("ici_hop_latency_s", 0, 1);
-  if (r.Has("collective_bandwidth") && r.Enum("collective_bandwidth", {"all_links", "per_axis"}) == 1) {
+  if (r.Has("collective_bandwidth") &&
+      r.Enum("collective_bandwidth", {"all_links", "per_axis"}) == 1) {
     c.collective_bandwidth = hardware::CollectiveBandwidth::kPerAxis;
   }
   c.max_axis_chips = r.Int("max_axis_chips", 1, 64);
   c.max_chips = r.Int("max_chips", 1, 65536);
   c.torus_axis_multiple = r.Int("torus_axis_multiple", 1, 64);
   c.cost_per_chip_hour_usd = r.OptNumber("cost_per_chip_hour_usd", 0, 1e6).value_or(0);
-  if (const Json* cal = r.Find("calibration")) {
-    ObjectReader cr(*cal, r.PathOf("calibration"));
-    auto& k = c.calibration;
-    k.matmul_efficiency = cr.Number("matmul_efficiency", 0.01, 1);
-    k.hbm_efficiency = cr.Number("hbm_efficiency", 0.01, 1);
-    k.ici_efficiency = cr.Number("ici_efficiency", 0.01, 1);
-    k.comm_overlap = cr.Number("comm_overlap", 0, 1);
-    k.per_layer_overhead_s = cr.Number("per_layer_overhead_s", 0, 1);
-    k.per_step_overhead_s = cr.Number("per_step_overhead_s", 0, 10);
-    ReadSource(cr);
-    cr.Finish();
-  }
+  c.matmul_unit_dim = r.OptInt("matmul_unit_dim", 0, 4096).value_or(0);
+  if (const Json* cal = r.Find("calibration"))
+    c.calibration = ReadCalibration(*cal, r.PathOf("calibration"));
   ReadSource(r);
   r.Finish();
   return c;
@@ -135,7 +133,6 @@ Json ModelToJson(const model::ModelConfig& m) {
 }
 
 Json HardwareToJson(const hardware::ChipSpec& c) {
-  const auto& k = c.calibration;
   return {{"schema_version", kSpecSchemaVersion},
           {"id", c.id},
           {"name", c.name},
@@ -147,25 +144,25 @@ Json HardwareToJson(const hardware::ChipSpec& c) {
           {"ici_links_per_chip", c.ici_links_per_chip},
           {"ici_hop_latency_s", c.ici_hop_latency_s},
           {"collective_bandwidth", c.collective_bandwidth == hardware::CollectiveBandwidth::kPerAxis
-                                       ? "per_axis" : "all_links"},
+                                       ? "per_axis"
+                                       : "all_links"},
           {"max_axis_chips", c.max_axis_chips},
           {"max_chips", c.max_chips},
           {"torus_axis_multiple", c.torus_axis_multiple},
           {"cost_per_chip_hour_usd", c.cost_per_chip_hour_usd},
-          {"calibration",
-           {{"matmul_efficiency", k.matmul_efficiency},
-            {"hbm_efficiency", k.hbm_efficiency},
-            {"ici_efficiency", k.ici_efficiency},
-            {"comm_overlap", k.comm_overlap},
-            {"per_layer_overhead_s", k.per_layer_overhead_s},
-            {"per_step_overhead_s", k.per_step_overhead_s}}}};
+          {"matmul_unit_dim", c.matmul_unit_dim},
+          {"calibration", CalibrationToJson(c.calibration)}};
 }
 
 Json ParamsToJson(const model::ParamBreakdown& p) {
-  return {{"attention_q", p.attention_q}, {"attention_kv", p.attention_kv},
-          {"attention_o", p.attention_o}, {"attention", p.attention()},
-          {"ffn", p.ffn},                 {"norm_scales", p.norm_scales},
-          {"embedding", p.embedding},     {"non_embedding", p.non_embedding},
+  return {{"attention_q", p.attention_q},
+          {"attention_kv", p.attention_kv},
+          {"attention_o", p.attention_o},
+          {"attention", p.attention()},
+          {"ffn", p.ffn},
+          {"norm_scales", p.norm_scales},
+          {"embedding", p.embedding},
+          {"non_embedding", p.non_embedding},
           {"total_params", p.total}};
 }
 
@@ -175,8 +172,9 @@ Json DescribeModel(const model::ModelConfig& m) {
           {"params", ParamsToJson(model::CountParams(m))},
           {"nominal_params", model::NominalParams(m)},
           {"kv_bytes_per_token", model::KvBytesPerToken(m)},
-          {"weight_bytes", {{"bf16", model::WeightBytes(m, WeightFormat::kBf16)},
-                            {"int8", model::WeightBytes(m, WeightFormat::kInt8)}}}};
+          {"weight_bytes",
+           {{"bf16", model::WeightBytes(m, WeightFormat::kBf16)},
+            {"int8", model::WeightBytes(m, WeightFormat::kInt8)}}}};
 }
 
 }  // namespace esti::io

@@ -34,8 +34,8 @@ struct CollectiveTerm {
   const char* name = "";
   CollectiveKind kind = CollectiveKind::kAllGather;
   uint8_t roles = 0;
-  double bytes_per_chip = 0;    // per layer (paper's D; serial blocks count both blocks)
-  CollectiveTime time;          // per layer
+  double bytes_per_chip = 0;  // per layer (paper's D; serial blocks count both blocks)
+  CollectiveTime time;        // per layer
 };
 
 struct PassTerms {
@@ -44,18 +44,21 @@ struct PassTerms {
   double attention_flops = 0;
   double weight_bytes = 0;
   double kv_bytes = 0;
+  // Calibrated: matmul time relative to its FLOPs at the large-matmul rate (matrix-unit padding x
+  // small-matmul slowdown, pass.cpp); 1 in roofline mode.
+  double matmul_time_scale = 1;
   double compute_s = 0;
   double weight_load_s = 0;
   double kv_load_s = 0;
-  double comm_s = 0;       // all collectives of all layers, before any overlap
-  double overhead_s = 0;   // calibrated fixed costs
-  double time_s = 0;       // the combined step time (see Combine)
+  double comm_s = 0;      // all collectives of all layers, before any overlap
+  double overhead_s = 0;  // calibrated fixed costs
+  double time_s = 0;      // the combined step time (see Combine)
 };
 
 // How a plan splits the batch and heads for attention and the KV cache.
 struct AttentionSplit {
-  int64_t batch_ways = 1;    // chips the batch is split over
-  int64_t head_ways = 1;     // chips the heads are split over (batch_ways x head_ways = chips)
+  int64_t batch_ways = 1;  // chips the batch is split over
+  int64_t head_ways = 1;   // chips the heads are split over (batch_ways x head_ways = chips)
 };
 
 // The batch/head split of attention and the KV cache for a plan (batch over every chip for
@@ -93,15 +96,16 @@ class PlanModel {
   AttentionSplit split_;
   int64_t gather_ways_ = 1;
   double q_heads_per_chip_ = 0, kv_heads_per_chip_ = 0;
-  double layer_params_ = 0;         // matmul weights of one layer
-  double activation_per_token_ = 0; // one layer's activation bytes per token on a chip
-  double weight_bytes_ = 0;         // per chip, read once per pass
-  double stored_weight_bytes_ = 0;  // per chip, all weights (embedding included) held in HBM
+  double layer_params_ = 0;          // matmul weights of one layer
+  double activation_per_token_ = 0;  // one layer's activation bytes per token on a chip
+  double weight_bytes_ = 0;          // per chip, read once per pass
+  double stored_weight_bytes_ = 0;   // per chip, all weights (embedding included) held in HBM
   // One layer's communication time is linear in the pass's tokens: per_token x T + fixed.
   double comm_per_token_s_ = 0, comm_fixed_s_ = 0;
   double gathered_weight_bytes_ = 0;
   double flops_rate_ = 0, hbm_rate_ = 0;
   double overhead_s_ = 0;
+  double matmul_time_scale_ = 1;  // calibrated: weight-tile padding x small-matmul slowdown
   int n_collectives_ = 0;
   std::array<CollectiveSpec, kMaxCollectives> collectives_{};
 
@@ -137,12 +141,13 @@ class PassModel {
 
   std::unique_ptr<PlanModel> owned_;  // only for the convenience constructor
   const PlanModel& plan_;
-  double tokens_ = 0;            // new tokens in the pass over the whole batch
+  double tokens_ = 0;  // new tokens in the pass over the whole batch
   double new_per_seq_ = 0;
-  double seqs_per_chip_ = 0;     // ceil(B / batch_ways)
+  double seqs_per_chip_ = 0;        // ceil(B / batch_ways)
   double fixed_compute_flops_ = 0;  // matmuls (context independent)
   double activation_bytes_ = 0;
   double comm_s_ = 0;
+  double matmul_time_flops_ = 0;  // matmul FLOPs scaled by padding and small-matmul slowdown
 };
 
 // Combines per-pass components into the step time.

@@ -1,8 +1,10 @@
-// The measurement files the calibrated mode is fitted to (presets/calibration/*.json):
-//   {"schema_version":1, "id", "name", "source", "model", "hardware", "input_tokens",
-//    "generate_tokens", "measurements": [{"id", "source", "phase", "chips", "batch", "weights",
-//    "ffn_layout", "attention_sharding", "latency_s" (prefill) | "latency_per_token_s" (decode),
-//    "note"?}]}
+// Measurement files (presets/calibration/*.json, or a user's own), README "Bring your own
+// measurements":
+//   {"schema_version": 1, "id"?, "name"?, "source"?, "hardware": id | {inline chip},
+//    "points": [{"id", "group"?, "source"?, "note"?, "scenario": {scenario without "hardware"},
+//                "chips_per_batch"?: C/B (then "chips" lists candidate chip counts, no "batch"),
+//                "measured_latency_s" (the whole phase) | "measured_latency_per_token_s"
+//                (decode)}]}
 #pragma once
 
 #include <vector>
@@ -12,12 +14,13 @@
 
 namespace esti::io {
 
-inline constexpr size_t kMaxMeasurements = 256;
+inline constexpr size_t kMaxMeasurements = 512;  // points over all files of one request
 
-// A preset id (kind "calibration") or an inline document. Throws InputError.
+// A preset id (kind "calibration"), an inline document, or a list of up to 16 of them (one
+// hardware for all). Throws InputError naming the file, point and field.
 std::vector<calibrate::Measurement> ReadMeasurements(const Json& v, const std::string& path);
 
-Json CalibrationToJson(const hardware::Calibration& c);
 Json FitResultToJson(const calibrate::FitResult& r);
+Json CrossValidationToJson(const calibrate::CrossValidation& cv);
 
 }  // namespace esti::io

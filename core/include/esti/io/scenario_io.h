@@ -17,17 +17,17 @@
 #include "esti/common/result.h"
 #include "esti/cost/evaluate.h"
 #include "esti/cost/plan.h"
-#include "esti/search/space.h"
 #include "esti/io/json_input.h"
+#include "esti/search/space.h"
 
 namespace esti::io {
 
 inline constexpr int64_t kScenarioSchemaVersion = 1;
-inline constexpr int64_t kMaxBatch = 1 << 20;          // sequences in one batch
-inline constexpr int64_t kMaxInputTokens = 1 << 24;    // context tokens per sequence
-inline constexpr int64_t kMaxGenerateTokens = 1 << 20; // decode steps
-inline constexpr int64_t kAutoBatchMax = 4096;         // "batch": "auto" = 1, 2, 4 ... 4096
-inline constexpr size_t kMaxListLength = 64;           // entries in any list-valued field
+inline constexpr int64_t kMaxBatch = 1 << 20;           // sequences in one batch
+inline constexpr int64_t kMaxInputTokens = 1 << 24;     // context tokens per sequence
+inline constexpr int64_t kMaxGenerateTokens = 1 << 20;  // decode steps
+inline constexpr int64_t kAutoBatchMax = 4096;          // "batch": "auto" = 1, 2, 4 ... 4096
+inline constexpr size_t kMaxListLength = 64;            // entries in any list-valued field
 
 struct ScenarioInput {
   search::Space space;  // every field but the echoed model/hardware documents
@@ -43,6 +43,12 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use);  // throws InputErro
 
 // The evaluate-shaped result document of one evaluated scenario.
 Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const cost::Evaluation& ev);
+
+// Calibrated mode: "latency_band" {"low_s", "high_s", "low_per_token_s", "high_per_token_s",
+// "neighbours"} from the calibration's cross-validated residuals (calibrate/band.h), when it has
+// them, and "calibration_warnings" (a list, empty when the configuration is inside the data).
+void AddLatencyBand(const cost::Scenario& s, double latency_s, double latency_per_token_s,
+                    Json* out);
 
 // Scenario fields of a concrete plan, in the input document's own keys (a link or a CLI file can
 // feed them back to evaluate).
