@@ -58,6 +58,7 @@ int RunModel(Args args);
 int RunEvaluate(Args args);
 int RunDecode(Args args);
 int RunCalibrate(Args args);
+int RunReproduce(Args args);
 int RunSearch(Args args);
 int RunFrontier(Args args);
 void PrintEvaluationTable(const io::Json& result);

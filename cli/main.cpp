@@ -27,6 +27,7 @@ const Command kCommands[] = {
      "esti calibrate [DATA...] [--check] [--cross-validate[=model|group] | --no-cross-validate] "
      "[--fit-all] [--format table|json]",
      esti::cli::RunCalibrate},
+    {"reproduce", "esti reproduce [--format table|csv|json]", esti::cli::RunReproduce},
 };
 
 int Usage(std::ostream& out, int code) {

@@ -15,6 +15,7 @@ std::string Search(std::string r) { return esti::api::Search(r); }
 std::string Frontier(std::string r) { return esti::api::Frontier(r); }
 std::string MaxContext(std::string r) { return esti::api::MaxContext(r); }
 std::string Calibrate(std::string r) { return esti::api::Calibrate(r); }
+std::string Reproduce(std::string r) { return esti::api::Reproduce(r); }
 std::string Decode(std::string r) { return esti::api::Decode(r); }
 }  // namespace
 
@@ -28,5 +29,6 @@ EMSCRIPTEN_BINDINGS(esti) {
   emscripten::function("frontier", &Frontier);
   emscripten::function("maxContext", &MaxContext);
   emscripten::function("calibrate", &Calibrate);
+  emscripten::function("reproduce", &Reproduce);
   emscripten::function("decode", &Decode);
 }

@@ -12,6 +12,8 @@ export const CORE_FUNCTIONS = [
   'search',
   'frontier',
   'maxContext',
+  'calibrate',
+  'reproduce',
 ] as const;
 export type CoreFunction = (typeof CORE_FUNCTIONS)[number];
 

@@ -55,6 +55,13 @@ std::string MaxContext(std::string_view request);
 // the named hardware's current calibration.
 std::string Calibrate(std::string_view request);
 
+// Request {} -> {"rows": [...]}: every paper point the project has data for (ESTI Table 1's
+// context lengths, Table 2 and the Figure 1 / C.1 latencies of PaLM 540B, 62B and 8B, Figure 3's
+// communication volumes), each {"id", "source", "what", "quantity", "paper", "roofline",
+// "calibrated", "error" (calibrated / paper - 1), "roofline_error", "used_in_fit"}; measured
+// latencies add "chips", "batch" and the concrete "scenario" whose evaluate gives "calibrated".
+std::string Reproduce(std::string_view request);
+
 // Runs the reference int8/fp32 decoder (esti/decoder). Request {"model": <preset id or object>,
 // "prompt": [token ids], "tokens": N new tokens per sequence, "weights": "int8"|"fp32" (int8),
 // "seed": S (0; seeds the synthetic weights and, derived per sequence, the sampler), "batch": B (1;

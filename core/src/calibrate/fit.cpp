@@ -68,13 +68,14 @@ struct Chosen {
   double latency = 0;  // per token for decode
 };
 
-Chosen Choose(const Measurement& m, const hardware::Calibration& cal) {
+Chosen Choose(const Measurement& m, const hardware::Calibration& cal,
+              cost::Mode mode = cost::Mode::kCalibrated) {
   Chosen best;
   bool have = false;
   for (const search::Space& candidate : m.candidates) {
     search::Space space = candidate;
     space.base.chip.calibration = cal;
-    space.base.mode = cost::Mode::kCalibrated;
+    space.base.mode = mode;
     search::ScoredPlan p = search::BestPlanFor(space);
     const bool better =
         !have || (p.quick.fits && !best.plan.quick.fits) ||
@@ -317,8 +318,8 @@ void Summarise(const std::vector<PointResult>& points, double* rms_log, double* 
   *max_abs = worst;
 }
 
-PointResult Predict(const Measurement& m, const hardware::Calibration& cal) {
-  const Chosen c = Choose(m, cal);
+PointResult Predict(const Measurement& m, const hardware::Calibration& cal, cost::Mode mode) {
+  const Chosen c = Choose(m, cal, mode);
   const cost::Scenario& s = c.plan.scenario;
   PointResult p;
   p.id = m.id;
@@ -332,6 +333,7 @@ PointResult Predict(const Measurement& m, const hardware::Calibration& cal) {
   p.batch = s.workload.batch;
   p.ffn_layout = cost::ToString(s.plan.ffn_layout);
   p.attention_sharding = cost::ToString(s.plan.attention);
+  p.scenario = s;
   return p;
 }
 

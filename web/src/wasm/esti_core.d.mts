@@ -13,8 +13,10 @@ export interface EstiCoreModule {
   frontier(request: string): string;
   /** {model, hardware?, chips, batch, weights?, kv_memory_fraction?} -> {layouts: [{attention_sharding, max_context_tokens, ...}]}. */
   maxContext(request: string): string;
-  /** {data: calibration preset id | document, fit?} -> fitted calibration and residuals. */
+  /** {data: measurement file | preset id | list, fit?, cross_validate?, fixed?} -> fitted calibration, residuals, cross-validation. */
   calibrate(request: string): string;
+  /** {} -> {rows: [...]}: every paper point with esti's roofline and calibrated numbers (api.h Reproduce). */
+  reproduce(request: string): string;
   /** Runs the reference int8/fp32 decoder (api.h Decode): {model, prompt, tokens, weights, seed, batch, temperature, top_k, top_p, step_times}. */
   decode(request: string): string;
 }

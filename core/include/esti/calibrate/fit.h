@@ -44,6 +44,7 @@ struct PointResult {
   int64_t batch = 0;
   std::string ffn_layout;
   std::string attention_sharding;
+  cost::Scenario scenario;  // the chosen candidate as evaluated (concrete plan, batch, mode)
 };
 
 // The fitted parameters, in this order.
@@ -80,8 +81,10 @@ struct FitOptions {
 // The options esti uses for TPU v4: which parameters the data can identify (README).
 FitOptions DefaultFitOptions();
 
-// Latency the calibrated model predicts for one measurement with `cal` (per token for decode).
-PointResult Predict(const Measurement& m, const hardware::Calibration& cal);
+// Latency the model predicts for one measurement with `cal` (per token for decode); calibrated
+// mode unless `mode` says roofline (then `cal` is unused and candidates are chosen by roofline).
+PointResult Predict(const Measurement& m, const hardware::Calibration& cal,
+                    cost::Mode mode = cost::Mode::kCalibrated);
 
 // Predictions of every measurement with `cal` and their error statistics.
 FitResult Score(const std::vector<Measurement>& measurements, const hardware::Calibration& cal);
