@@ -25,10 +25,10 @@ TEST(Reproduce, ListsEveryPaperPointOnce) {
     EXPECT_GT(r["paper"].get<double>(), 0) << r["id"];
     EXPECT_TRUE(std::isfinite(r["error"].get<double>())) << r["id"];
   }
-  EXPECT_EQ(per_source["ESTI Table 1"], 6);   // 3 attention variants x batch 128, 512
-  EXPECT_EQ(per_source["ESTI Table 2"], 4);   // its four configurations
+  EXPECT_EQ(per_source["ESTI Table 1"], 6);          // 3 attention variants x batch 128, 512
+  EXPECT_EQ(per_source["ESTI Table 2"], 4);          // its four configurations
   EXPECT_EQ(per_source["ESTI Figure 1 / C.1"], 79);  // 540B 23 + 62B 28 + 8B 28 frontier points
-  EXPECT_EQ(per_source["ESTI Figure 3"], 40);  // 10 token counts x 4 layouts
+  EXPECT_EQ(per_source["ESTI Figure 3"], 40);        // 10 token counts x 4 layouts
   EXPECT_EQ(Rows().size(), 129u);
 }
 

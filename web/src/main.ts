@@ -5,6 +5,7 @@ import { byId, h, numberEl } from './dom.ts';
 import { arr, field, isObject, optStr, readAnswer, type CoreError } from './json.ts';
 import { decodeLink, encodeLink, type LinkState } from './link.ts';
 import { renderModel } from './model-view.ts';
+import { renderCalibrateBox, renderPaper } from './paper-view.ts';
 import { ScenarioForm, type PresetRef } from './scenario-form.ts';
 import { renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderSearch, type R } from './views.ts';
 import { download, scatter, svgText, svgToPng, torusPicture } from './chart.ts';
@@ -23,6 +24,7 @@ const VIEWS = [
   ['layout', 'Layout'],
   ['compare', 'Compare'],
   ['context', 'Max context'],
+  ['paper', 'Paper'],
 ] as const;
 type View = (typeof VIEWS)[number][0];
 const isView = (v: string | undefined): v is View => VIEWS.some(([id]) => id === v);
@@ -53,6 +55,12 @@ let frontier: R | null = null;
 let frontierFor = '';
 let context: R | null = null;
 let contextFor = '';
+/** The paper view: reproduce()'s rows (computed once), and the user's measurement file and fit. */
+let paper: R | null = null;
+let paperStarted = false;
+let measurementsText = '';
+let fitResult: R | null = null;
+let fitError = '';
 
 const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
 const panel = h('div', { id: 'results', class: 'results', role: 'tabpanel', tabindex: -1 });
@@ -312,7 +320,56 @@ function renderView(): HTMLElement {
       return renderFrontierView();
     case 'context':
       return renderContextView();
+    case 'paper':
+      return renderPaperView();
   }
+}
+
+// ---- paper view: reproduce() once, calibrate() on the user's file ---------------------------------
+
+function maybeStartPaper(): void {
+  if (!has('reproduce') || paperStarted) return;
+  paperStarted = true;
+  void client.call('reproduce', '{}').then((text) => {
+    const a = readAnswer(text);
+    paper = a.ok ? a.value : null;
+    if (!a.ok) setStatus(`Paper view: ${a.error.message}`, 'error');
+    if (view === 'paper') render();
+  });
+}
+
+function renderPaperView(): HTMLElement {
+  const parts: HTMLElement[] = [];
+  if (!has('reproduce')) parts.push(missing('reproduce'));
+  else if (!paper) parts.push(h('section', { class: 'card', 'data-view': 'paper' }, h('h2', {}, 'The paper, reproduced'), h('p', { class: 'muted' }, 'Computing…')));
+  else parts.push(renderPaper(paper, loadScenario));
+  if (has('calibrate')) parts.push(renderCalibrateBox(measurementsText, fitResult, fitError, fitMeasurements));
+  return h('div', { class: 'results', 'data-view': 'paper' }, ...parts);
+}
+
+async function fitMeasurements(text: string): Promise<void> {
+  measurementsText = text;
+  fitResult = null;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    fitError = text.trim() ? 'The measurement file is not valid JSON.' : 'Paste or load a measurement file first.';
+    render();
+    return;
+  }
+  fitError = '';
+  setStatus('Fitting…', 'busy');
+  // The sweep worker: a fit of a large file does not hold up the per-keystroke evaluations.
+  const answer = readAnswer(await sweeper.call('calibrate', JSON.stringify({ data })).catch((e: unknown) => JSON.stringify({ ok: false, error: { code: 'internal', path: '', message: e instanceof Error ? e.message : String(e) } })));
+  if (answer.ok) {
+    fitResult = answer.value;
+    setStatus('Fitted.', 'ok');
+  } else {
+    fitError = `${answer.error.message}${answer.error.path ? ` (at ${answer.error.path})` : ''}`;
+    setStatus('The measurement file was rejected.', 'error');
+  }
+  if (view === 'paper') render();
 }
 
 /** Loads a concrete scenario the core produced (a frontier point, a search candidate) into the form. */
@@ -343,6 +400,7 @@ function render(): void {
   panel.replaceChildren(content);
   panel.dataset.view = view;
   if (view === 'context') maybeStartContext();
+  if (view === 'paper') maybeStartPaper();
 }
 
 // ---- frontier (a sweep, cancellable) --------------------------------------------------------

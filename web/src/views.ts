@@ -64,6 +64,23 @@ function fitsEl(r: R): HTMLElement {
   );
 }
 
+/** The calibrated number's error band and where the configuration lies outside the data. */
+export function bandEl(r: R): HTMLElement | null {
+  const band = optObj(r, 'latency_band');
+  const warnings = arr(r, 'calibration_warnings').filter((w): w is string => typeof w === 'string');
+  if (!band && warnings.length === 0) return null;
+  const decode = str(r, 'phase') === 'decode';
+  const [lo, hi] = decode ? ['low_per_token_s', 'high_per_token_s'] : ['low_s', 'high_s'];
+  return h('div', { class: 'band', 'data-testid': 'latency-band' },
+    band ? h('p', {},
+      decode ? 'Per token ' : 'Latency ',
+      numberEl(num(r, decode ? 'latency_per_token_s' : 'latency_s'), 's', 'band-value'), ', error band ',
+      numberEl(num(band, lo), 's', `latency_band-${lo}`), '–', numberEl(num(band, hi), 's', `latency_band-${hi}`),
+      h('span', { class: 'muted' }, ` (measured ÷ predicted for the ${num(band, 'neighbours')} most similar paper measurements, predicted by fits that never saw their model)`)) : null,
+    warnings.length ? h('ul', { class: 'reasons', 'data-testid': 'calibration-warnings' }, ...warnings.map((w) => h('li', {}, `Outside the calibration data: ${w}`))) : null,
+  );
+}
+
 /** View 1: the answer. */
 export function renderAnswer(r: R, note: string): HTMLElement {
   const decode = str(r, 'phase') === 'decode';
@@ -77,6 +94,7 @@ export function renderAnswer(r: R, note: string): HTMLElement {
       metric('Cost per token', num(r, 'cost_chip_s_per_token'), 'chip_s', 'cost_chip_s_per_token'),
       metric('Throughput', num(r, 'throughput_tokens_per_s'), 'tokens_per_s', 'throughput_tokens_per_s'),
     ),
+    bandEl(r),
     h('h3', {}, 'Memory per chip'),
     memoryBar(r),
     fitsEl(r),
@@ -360,6 +378,13 @@ const OBJECTIVE_NAMES: Record<string, string> = {
   max_mfu: 'highest MFU',
 };
 
+function bandRange(c: R, i: number): HTMLElement | null {
+  const band = optObj(c, 'latency_band');
+  if (!band) return null;
+  return h('span', { class: 'muted band-range' }, ' (', numberEl(num(band, 'low_per_token_s'), 's', `cand-${i}-band-low`), '–',
+    numberEl(num(band, 'high_per_token_s'), 's', `cand-${i}-band-high`), ')');
+}
+
 /** The search behind the answer: the objective, what was scored, and the ranked candidates. */
 export function renderSearch(a: R, load: (scenario: unknown) => void): HTMLElement {
   const objective = optStr(a, 'objective') ?? '';
@@ -384,7 +409,7 @@ export function renderSearch(a: R, load: (scenario: unknown) => void): HTMLEleme
             h('td', {}, String(i + 1)),
             h('td', {}, b),
             h('td', {}, numberEl(num(c, 'latency_s'), 's', `cand-${i}-latency_s`)),
-            h('td', {}, numberEl(num(c, 'latency_per_token_s'), 's', `cand-${i}-latency_per_token_s`)),
+            h('td', {}, numberEl(num(c, 'latency_per_token_s'), 's', `cand-${i}-latency_per_token_s`), bandRange(c, i)),
             h('td', {}, numberEl(num(c, 'cost_chip_s_per_token'), 'chip_s', `cand-${i}-cost_chip_s_per_token`)),
             h('td', {}, numberEl(num(c, 'mfu'), 'fraction', `cand-${i}-mfu`)),
             h('td', {}, numberEl(num(c, 'memory_per_chip_bytes'), 'bytes', `cand-${i}-memory_per_chip_bytes`)),

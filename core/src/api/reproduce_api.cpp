@@ -72,10 +72,14 @@ void Table1Rows(io::Json* rows) {
   const Paper paper[] = {
       {"palm-540b-multihead", cost::AttentionSharding::kHeads, "mha", "multihead", 128, 1320},
       {"palm-540b-multihead", cost::AttentionSharding::kHeads, "mha", "multihead", 512, 330},
-      {"palm-540b-padded", cost::AttentionSharding::kHeads, "mq-heads", "multiquery over heads", 128, 660},
-      {"palm-540b-padded", cost::AttentionSharding::kHeads, "mq-heads", "multiquery over heads", 512, 165},
-      {"palm-540b-padded", cost::AttentionSharding::kBatch, "mq-batch", "multiquery over batch", 128, 43000},
-      {"palm-540b-padded", cost::AttentionSharding::kBatch, "mq-batch", "multiquery over batch", 512, 10700}};
+      {"palm-540b-padded", cost::AttentionSharding::kHeads, "mq-heads", "multiquery over heads",
+       128, 660},
+      {"palm-540b-padded", cost::AttentionSharding::kHeads, "mq-heads", "multiquery over heads",
+       512, 165},
+      {"palm-540b-padded", cost::AttentionSharding::kBatch, "mq-batch", "multiquery over batch",
+       128, 43000},
+      {"palm-540b-padded", cost::AttentionSharding::kBatch, "mq-batch", "multiquery over batch",
+       512, 10700}};
   for (const Paper& p : paper) {
     cost::Scenario s;
     s.model = io::ReadModel(io::Json(p.model), "");
@@ -102,11 +106,11 @@ void Figure3Rows(io::Json* rows) {
     double ws2d, wg_x, wg_xy, wg_xyz;
   };
   const Point points[] = {
-      {2048, 0.06711, 0.3020, 1.082, 4.295},   {8192, 0.2684, 0.4027, 1.107, 4.295},
-      {16384, 0.5369, 0.5369, 1.141, 4.295},   {32768, 1.074, 0.8053, 1.208, 4.295},
-      {65536, 2.147, 1.342, 1.342, 4.295},     {131072, 4.295, 2.416, 1.611, 4.295},
-      {262144, 8.590, 4.563, 2.147, 4.295},    {524288, 17.18, 8.858, 3.221, 4.295},
-      {1048576, 34.36, 17.45, 5.369, 4.295},   {16777216, 549.8, 275.1, 69.79, 4.295}};
+      {2048, 0.06711, 0.3020, 1.082, 4.295}, {8192, 0.2684, 0.4027, 1.107, 4.295},
+      {16384, 0.5369, 0.5369, 1.141, 4.295}, {32768, 1.074, 0.8053, 1.208, 4.295},
+      {65536, 2.147, 1.342, 1.342, 4.295},   {131072, 4.295, 2.416, 1.611, 4.295},
+      {262144, 8.590, 4.563, 2.147, 4.295},  {524288, 17.18, 8.858, 3.221, 4.295},
+      {1048576, 34.36, 17.45, 5.369, 4.295}, {16777216, 549.8, 275.1, 69.79, 4.295}};
   cost::Scenario s;
   s.model.id = "ffn-only";
   s.model.n_layers = 1;
@@ -129,12 +133,11 @@ void Figure3Rows(io::Json* rows) {
       const cost::PassModel pm(s, p.tokens);
       double bytes = 0;
       for (int i = 0; i < pm.n_collectives(); ++i) bytes += pm.collective(i).bytes_per_chip;
-      rows->push_back(Row("figure3-" + std::string(cost::ToString(layout)) + "-t" +
-                              std::to_string(p.tokens),
-                          "ESTI Figure 3",
-                          std::string(cost::ToString(layout)) + ", " + std::to_string(p.tokens) +
-                              " tokens",
-                          "comm_bytes_per_chip_per_layer", gb * 1e9, bytes, bytes, false));
+      rows->push_back(
+          Row("figure3-" + std::string(cost::ToString(layout)) + "-t" + std::to_string(p.tokens),
+              "ESTI Figure 3",
+              std::string(cost::ToString(layout)) + ", " + std::to_string(p.tokens) + " tokens",
+              "comm_bytes_per_chip_per_layer", gb * 1e9, bytes, bytes, false));
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "esti/common/det_math.h"
 #include "esti/model/model.h"
 
 namespace esti::calibrate {
@@ -57,7 +58,7 @@ hardware::CalibrationValidity BuildValidity(const std::vector<Measurement>& meas
   if (!same_ffn) v.ffn_type.clear();
   for (const PointResult& p : cv.held_out) {
     v.residuals.push_back({p.decode, static_cast<double>(p.chips), static_cast<double>(p.batch),
-                           std::log(p.predicted_s / p.measured_s)});
+                           DetLog(p.predicted_s / p.measured_s)});
   }
   return v;
 }
@@ -82,7 +83,7 @@ LatencyBand BandAt(const hardware::ChipSpec& chip, const model::ModelConfig& m, 
   std::vector<std::pair<double, double>> near;  // (distance, log error)
   for (const hardware::CalibrationResidual& r : v.residuals) {
     if (r.decode != decode) continue;
-    const double d = std::fabs(std::log2(chips / r.chips)) + std::fabs(std::log2(batch / r.batch));
+    const double d = std::fabs(DetLog(chips / r.chips)) + std::fabs(DetLog(batch / r.batch));
     near.push_back({d, r.log_error});
   }
   std::stable_sort(near.begin(), near.end(),
@@ -96,8 +97,8 @@ LatencyBand BandAt(const hardware::ChipSpec& chip, const model::ModelConfig& m, 
     }
     // measured = predicted x exp(-log_error)
     band.available = true;
-    band.low_factor = std::exp(-hi);
-    band.high_factor = std::exp(-lo);
+    band.low_factor = DetExp(-hi);
+    band.high_factor = DetExp(-lo);
     band.neighbours = static_cast<int>(near.size());
   }
   if (chip.id != v.hardware_id) {

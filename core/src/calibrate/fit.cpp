@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "esti/common/det_math.h"
 #include "esti/cost/evaluate.h"
 #include "esti/search/best_plan.h"
 
@@ -99,7 +100,7 @@ double LogResidual(const Measurement& m, const cost::Scenario& plan,
   const cost::PlanModel pm(s);
   double t = cost::EvaluateQuick(pm, s.workload.batch).latency_s;
   if (m.per_token) t /= static_cast<double>(s.workload.generate_tokens);
-  return std::log(t / m.measured_s);
+  return DetLog(t / m.measured_s);
 }
 
 // Solves A x = b (n <= kParams) by Gaussian elimination with partial pivoting; false if singular.
@@ -308,7 +309,7 @@ void Summarise(const std::vector<PointResult>& points, double* rms_log, double* 
   double sum = 0, worst = 0;
   std::vector<double> abs_errors;
   for (const PointResult& p : points) {
-    const double r = std::log(p.predicted_s / p.measured_s);
+    const double r = DetLog(p.predicted_s / p.measured_s);
     sum += r * r;
     worst = std::max(worst, std::fabs(p.relative_error));
     abs_errors.push_back(std::fabs(p.relative_error));

@@ -107,3 +107,21 @@ test('search, frontier and maxContext: shapes the page reads, points reproducibl
   assert.equal(m.ok, true, JSON.stringify(m.error));
   assert.deepEqual(m.layouts.map((l) => [l.attention_sharding, l.max_context_tokens]), [['heads', 166], ['batch', 10663]]);
 });
+
+// The fit is deterministic across builds: the wasm module fits the paper's data to exactly the
+// calibration the TPU v4 preset stores (which the native suite checks equals the native fit).
+test('calibrate in wasm reproduces the stored TPU v4 calibration bit for bit', () => {
+  const fit = call('calibrate', JSON.stringify({ data: ['palm-540b-tpu-v4', 'palm-62b-tpu-v4', 'palm-8b-tpu-v4'] }));
+  assert.equal(fit.ok, true);
+  const stored = call('getPreset', JSON.stringify({ kind: 'hardware', id: 'tpu-v4' })).preset.calibration;
+  delete stored.source;
+  assert.deepEqual(fit.calibration, stored);
+  assert.ok(fit.cross_validation.median_abs_relative_error <= 0.12);
+});
+
+test('reproduce lists every paper point with finite numbers', () => {
+  const r = call('reproduce', '{}');
+  assert.equal(r.ok, true);
+  assert.equal(r.rows.length, 129);
+  for (const row of r.rows) assert.ok(Number.isFinite(row.calibrated) && Number.isFinite(row.paper), row.id);
+});

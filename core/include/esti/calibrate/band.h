@@ -28,9 +28,9 @@ struct LatencyBand {
 };
 
 // The band of a scenario's calibrated latency: among the residuals of the same phase, the
-// kBandNeighbours nearest in log2(chips) + log2(batch) (ties: first listed), measured / predicted
-// from its smallest to its largest. Warnings for another chip, another model family, and chips,
-// batch or model size beyond the measured range.
+// kBandNeighbours nearest in |ln(chips ratio)| + |ln(batch ratio)| (ties: first listed), measured /
+// predicted from its smallest to its largest. Warnings for another chip, another model family, and
+// chips, batch or model size beyond the measured range.
 LatencyBand BandFor(const cost::Scenario& s);
 // The same for a calibrated configuration given by its parts.
 LatencyBand BandAt(const hardware::ChipSpec& chip, const model::ModelConfig& m, bool decode,
