@@ -98,6 +98,7 @@ int RunCalibrate(Args args) {
     }
     std::cout << "\n";
     PrintTable({"parameter", "value", "standard error"}, rows);
+    for (const auto& w : (*j)["warnings"]) std::cout << "warning: " << w.get<std::string>() << "\n";
     for (const auto& c : (*j)["confounded"]) {
       std::cout << "confounded: " << c["pair"].get<std::string>() << " (correlation "
                 << Si(c["correlation"], "", 3) << ")\n";

@@ -76,9 +76,12 @@ TEST(Calibration, ReportsParametersAndBandCoverage) {
   for (const auto& p : fit["parameters"]) {
     if (p["fitted"].get<bool>() && !p["at_bound"].get<bool>()) {
       EXPECT_GT(p["std_error"].get<double>(), 0) << p["name"];
+    } else {
+      EXPECT_FALSE(p.contains("std_error")) << p["name"];
     }
     if (p["name"] == "per_collective_overhead_s") EXPECT_FALSE(p["fitted"].get<bool>());
   }
+  EXPECT_TRUE(fit["warnings"].empty()) << fit["warnings"].dump();
   EXPECT_GE(fit["band_coverage"].get<double>(), 0.8);
   EXPECT_LE(fit["median_abs_relative_error"].get<double>(), 0.10);
 }
@@ -115,6 +118,11 @@ TEST(Calibration, OwnMeasurementFileFitsAndBadFilesAreCodedErrors) {
   io::Json r = Call(api::Calibrate, R"({"data": )" + file + "}");
   EXPECT_EQ(r["points"].size(), 3u);
   EXPECT_EQ(r["cross_validation"]["by"], "group");  // one model: leave one group out
+  // Three points cannot identify seven parameters: the fit says so and gives no standard errors.
+  ASSERT_EQ(r["warnings"].size(), 1u);
+  EXPECT_NE(r["warnings"][0].get<std::string>().find("3 points for 7 fitted parameters"),
+            std::string::npos);
+  for (const auto& p : r["parameters"]) EXPECT_FALSE(p.contains("std_error")) << p["name"];
   EXPECT_TRUE(r["calibration"].contains("validity"));
   // Point b: the fastest candidate with chips / batch = 1/16.
   const auto& b = r["points"][1];

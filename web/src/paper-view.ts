@@ -100,11 +100,12 @@ function renderFit(r: R): HTMLElement {
       ', max ', numberEl(num(r, 'max_abs_relative_error'), 'fraction', 'fit-max'),
       cv ? h('span', {}, '. Cross-validated by ', str(cv, 'by'), ' (predicting what each fit never saw): median ',
         numberEl(num(cv, 'median_abs_relative_error'), 'fraction', 'cv-median'), ', max ', numberEl(num(cv, 'max_abs_relative_error'), 'fraction', 'cv-max')) : ' (one model and one group: no cross-validation, so no error band)'),
+    ...arr(r, 'warnings').filter((w): w is string => typeof w === 'string').map((w) => h('p', { class: 'field-error', 'data-testid': 'fit-warning' }, w)),
     h('table', { class: 'grid', 'data-testid': 'fit-parameters' },
       h('thead', {}, h('tr', {}, ...['Parameter', 'Value', 'Standard error'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...params.map((p) => {
         const se = optNum(p, 'std_error');
-        const how = !optBool(p, 'fitted') ? 'fixed' : optBool(p, 'at_bound') ? 'at its bound' : se !== undefined ? `± ${se.toPrecision(2)}` : '';
+        const how = !optBool(p, 'fitted') ? 'fixed' : optBool(p, 'at_bound') ? 'at its bound' : se !== undefined ? `± ${se.toPrecision(2)}` : 'not identifiable';
         return h('tr', {}, h('th', { scope: 'row' }, str(p, 'name')), h('td', {}, numberEl(num(p, 'value'), 'count', `param-${str(p, 'name')}`)), h('td', {}, how));
       }))),
     h('div', { class: 'scroll' }, h('table', { class: 'grid', 'data-testid': 'fit-points' },

@@ -237,6 +237,11 @@ class InnerFit {
       out->parameters.push_back(p);
     }
     const size_t n = r.size(), p = inner.size();
+    if (n <= free_.size()) {
+      out->warnings.push_back(std::to_string(n) + " points for " + std::to_string(free_.size()) +
+                              " fitted parameters: the parameters are not identifiable; fix some "
+                              "(\"fixed\") or measure more configurations");
+    }
     if (p == 0 || n <= p) return;
     // Jacobian over the interior parameters only.
     std::vector<std::vector<double>> j(n, std::vector<double>(p));
@@ -260,7 +265,11 @@ class InnerFit {
     for (size_t c = 0; c < p; ++c) {
       std::vector<double> e(p, 0), col;
       e[c] = 1;
-      if (!Solve(jtj, e, &col)) return;
+      if (!Solve(jtj, e, &col)) {
+        out->warnings.push_back(
+            "the fit's Jacobian is singular: some parameters are not identifiable");
+        return;
+      }
       for (size_t a = 0; a < p; ++a) cov[a][c] = sigma2 * col[a];
     }
     for (size_t a = 0; a < p; ++a) {

@@ -173,7 +173,7 @@ Json FitResultToJson(const calibrate::FitResult& r) {
     for (const calibrate::ParameterReport& p : r.parameters) {
       Json e = {{"name", p.name}, {"value", p.value}, {"fitted", p.fitted}};
       if (p.fitted) e["at_bound"] = p.at_bound;
-      if (p.fitted && !p.at_bound) e["std_error"] = p.std_error;
+      if (p.std_error) e["std_error"] = *p.std_error;
       params.push_back(std::move(e));
     }
     j["parameters"] = std::move(params);
@@ -181,6 +181,7 @@ Json FitResultToJson(const calibrate::FitResult& r) {
     for (const auto& [pair, rho] : r.confounded)
       confounded.push_back({{"pair", pair}, {"correlation", rho}});
     j["confounded"] = std::move(confounded);
+    j["warnings"] = r.warnings;
   }
   return j;
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,9 @@ struct ParameterReport {
   double value = 0;
   bool fitted = true;     // false: fixed (FitOptions), not estimated from the data
   bool at_bound = false;  // the fit ended on a bound: no standard error
-  double std_error = 0;   // from the Jacobian at the optimum (0 when fixed or at a bound)
+  // From the Jacobian at the optimum; absent when fixed, at a bound, or not identifiable (fewer
+  // points than free parameters, or a singular Jacobian).
+  std::optional<double> std_error;
 };
 
 struct FitResult {
@@ -70,6 +73,8 @@ struct FitResult {
   // Pairs of fitted parameters whose estimates are correlated beyond 0.95: the data cannot tell
   // them apart (names, correlation).
   std::vector<std::pair<std::string, double>> confounded;
+  // Plain-language limits of this fit (e.g. fewer points than fitted parameters).
+  std::vector<std::string> warnings;
 };
 
 struct FitOptions {
