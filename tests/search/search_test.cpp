@@ -27,7 +27,8 @@ TEST(Search, ChoosesThePapersLayoutsFor540B) {
   std::string wg = Call(api::Search, Scenario540("prefill", 512, "bf16"))["best"]["ffn_layout"];
   EXPECT_EQ(wg.rfind("wg_", 0), 0u) << wg;
   // Decode shards multiquery attention over batch (ESTI §3.3).
-  EXPECT_EQ(Call(api::Search, Scenario540("decode", 64, "int8"))["best"]["attention_sharding"], "batch");
+  EXPECT_EQ(Call(api::Search, Scenario540("decode", 64, "int8"))["best"]["attention_sharding"],
+            "batch");
 }
 
 io::Json Frontier540() {
@@ -65,8 +66,10 @@ TEST(Frontier, PointsAreNonDominatedAndReproducible) {
 }
 
 TEST(Frontier, SummaryPointsCarryTheSameNumbers) {
-  io::Json full = Call(api::Frontier, R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64})");
-  io::Json summary = Call(api::Frontier, R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64,
+  io::Json full =
+      Call(api::Frontier, R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64})");
+  io::Json summary =
+      Call(api::Frontier, R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64,
       "detail":"summary"})");
   for (const char* phase : {"prefill", "decode"}) {
     ASSERT_EQ(full[phase].size(), summary[phase].size());
@@ -92,7 +95,8 @@ TEST(Search, CountsEveryCombination) {
   const io::Json& c = r["candidates"];
   for (size_t i = 1; i < c.size(); ++i) {
     if (!c[i]["fits"].get<bool>()) break;
-    EXPECT_LE(c[i - 1]["cost_chip_s_per_token"].get<double>(), c[i]["cost_chip_s_per_token"].get<double>());
+    EXPECT_LE(c[i - 1]["cost_chip_s_per_token"].get<double>(),
+              c[i]["cost_chip_s_per_token"].get<double>());
   }
 }
 
@@ -105,6 +109,45 @@ TEST(Search, LatencyBoundAndInfeasibility) {
       "batch":1,"input_tokens":2048,"generate_tokens":64,"weights":"bf16"})"));
   ASSERT_FALSE(none["ok"].get<bool>());
   EXPECT_EQ(none["error"]["code"], "infeasible");
+  // The message says what does not fit, without a latency budget nobody set.
+  const std::string why = none["error"]["message"];
+  EXPECT_NE(why.find("no plan fits in memory"), std::string::npos) << why;
+  EXPECT_EQ(why.find("latency"), std::string::npos) << why;
+  EXPECT_NE(why.find("the weights alone need 135 GB per chip on 8 chips"), std::string::npos)
+      << why;
+  // Memory that cannot hold the weights: the smallest plan's shortfall is named.
+  io::Json small = io::Json::parse(api::Search(R"({"model":"palm-540b","chips":64,"phase":"decode",
+      "batch":1024,"input_tokens":2048,"generate_tokens":64,"weights":"int8",
+      "hardware":{"schema_version":1,"id":"small","name":"small","peak_flops_per_s_bf16":2.75e14,
+      "peak_flops_per_s_int8":2.75e14,"hbm_capacity_bytes":10e9,"hbm_bandwidth_bytes_per_s":1.2e12,
+      "ici_link_bandwidth_bytes_per_s":4.5e10,"ici_links_per_chip":6,"ici_hop_latency_s":1e-6,
+      "max_axis_chips":16,"max_chips":4096,"torus_axis_multiple":4}})"));
+  ASSERT_FALSE(small["ok"].get<bool>());
+  EXPECT_NE(small["error"]["message"].get<std::string>().find("per chip, HBM holds 10 GB"),
+            std::string::npos)
+      << small["error"]["message"];
+  // A budget that nothing meets: the message names it and the fastest plan that fits.
+  io::Json fast = io::Json::parse(api::Search(R"({"model":"palm-540b","chips":64,"phase":"decode",
+      "batch":64,"input_tokens":2048,"generate_tokens":64,"weights":"int8",
+      "max_latency_per_token_s":0.001})"));
+  ASSERT_FALSE(fast["ok"].get<bool>());
+  const std::string slow = fast["error"]["message"];
+  EXPECT_NE(slow.find("none meets the latency budget of 1 ms per token"), std::string::npos)
+      << slow;
+  EXPECT_NE(slow.find("the fastest that fits takes"), std::string::npos) << slow;
+}
+
+// Prefill honours a budget on the whole prompt (time to first token).
+TEST(Search, PrefillBudgetIsTimeToFirstToken) {
+  io::Json r = io::Json::parse(api::Search(R"({"model":"palm-62b","chips":"auto","phase":"prefill",
+      "batch":1,"input_tokens":2048,"weights":"bf16","max_latency_s":0.01})"));
+  ASSERT_FALSE(r["ok"].get<bool>());
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("latency budget of 10 ms"),
+            std::string::npos)
+      << r["error"]["message"];
+  io::Json ok = Call(api::Search, R"({"model":"palm-62b","chips":"auto","phase":"prefill",
+      "batch":1,"input_tokens":2048,"weights":"bf16","max_latency_s":0.5})");
+  EXPECT_LE(ok["best"]["latency_s"].get<double>(), 0.5);
 }
 
 // Table 1 through the api: 540B padded on 64 chips, 30% of HBM for the KV cache.

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <utility>
 
 #include "esti/cost/evaluate.h"
@@ -92,6 +94,69 @@ io::Json StatsJson(const search::SearchStats& s) {
           {"dominated", s.dominated}};
 }
 
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g %s", s < 1 ? s * 1e3 : s, s < 1 ? "ms" : "s");
+  return buf;
+}
+
+// Why a search has no answer, in the user's terms: what does not fit and by how much, or which
+// bound fails and what the fastest plan that fits would take.
+std::string WhyNoAnswer(const search::Space& space, const std::vector<search::Candidate>& ranked,
+                        const search::SearchStats& stats) {
+  const std::string counts =
+      std::to_string(stats.combinations) + " combinations of chips, batch " + "and weight format";
+  const search::Candidate* fastest_fitting = nullptr;
+  const search::Candidate* smallest = nullptr;
+  for (const search::Candidate& c : ranked) {
+    if (c.quick.fits &&
+        (!fastest_fitting || c.quick.latency_s < fastest_fitting->quick.latency_s)) {
+      fastest_fitting = &c;
+    }
+    if (!smallest || c.quick.memory_bytes < smallest->quick.memory_bytes) smallest = &c;
+  }
+  if (fastest_fitting == nullptr) {
+    std::string why = "no plan fits in memory (" + counts + ")";
+    if (smallest != nullptr) {
+      const cost::Evaluation ev = cost::Evaluate(smallest->scenario);
+      why += "; the smallest, " + std::to_string(smallest->scenario.plan.topology.chips()) +
+             " chips at batch " + std::to_string(smallest->scenario.workload.batch) + ",";
+      for (size_t i = 0; i < ev.does_not_fit.size(); ++i) {
+        why += (i == 0 ? " " : "; ") + ev.does_not_fit[i];
+      }
+    } else {
+      // Every combination was skipped before scoring: the weights alone overflow HBM.
+      const int64_t most =
+          space.topology ? space.topology->chips()
+                         : *std::max_element(space.chip_counts.begin(), space.chip_counts.end());
+      double least_bytes = 1e300;
+      for (model::WeightFormat w : space.weights) {
+        least_bytes = std::min(least_bytes, model::WeightBytes(space.base.model, w));
+      }
+      char buf[160];
+      std::snprintf(buf, sizeof buf,
+                    ": the weights alone need %.3g GB per chip on %lld chips (the most tried), "
+                    "HBM holds %.3g GB",
+                    least_bytes / static_cast<double>(most) / 1e9, static_cast<long long>(most),
+                    space.base.chip.hbm_capacity_bytes / 1e9);
+      why += buf;
+    }
+    return why;
+  }
+  const cost::Workload& wl = fastest_fitting->scenario.workload;
+  const bool per_token = space.max_latency_per_token_s && wl.phase == cost::Phase::kDecode;
+  const double fastest =
+      per_token ? fastest_fitting->quick.latency_s / static_cast<double>(wl.generate_tokens)
+                : fastest_fitting->quick.latency_s;
+  const double bound = per_token ? *space.max_latency_per_token_s : space.max_latency_s.value_or(0);
+  return std::to_string(stats.combinations - stats.infeasible) + " of " + counts +
+         " fit in memory, but none meets the latency budget of " + Seconds(bound) +
+         (per_token ? " per token" : "") + ": the fastest that fits takes " + Seconds(fastest) +
+         (per_token ? " per token" : "") + " (" +
+         std::to_string(fastest_fitting->scenario.plan.topology.chips()) + " chips, batch " +
+         std::to_string(wl.batch) + ")";
+}
+
 }  // namespace
 
 std::string Search(std::string_view request) {
@@ -102,11 +167,7 @@ std::string Search(std::string_view request) {
     search::SearchStats stats;
     std::vector<search::Candidate> ranked = search::Search(in.space, &stats);
     if (ranked.empty() || !ranked.front().quick.fits || !ranked.front().within_latency_bound) {
-      io::Fail(codes::kInfeasible, "",
-               "no plan fits in memory and meets the latency bound: " +
-                   std::to_string(stats.combinations) + " combinations, " +
-                   std::to_string(stats.infeasible) + " do not fit, " +
-                   std::to_string(stats.over_latency_bound) + " exceed the latency bound");
+      io::Fail(codes::kInfeasible, "", WhyNoAnswer(in.space, ranked, stats));
     }
     io::Json candidates = io::Json::array();
     int64_t listed = 0;
