@@ -7,6 +7,10 @@
 #include <string>
 #include <string_view>
 
+namespace esti::mesh {
+class Transport;
+}
+
 namespace esti::api {
 
 // Version of the result documents' shape; bumped when a field changes meaning or disappears.
@@ -63,5 +67,15 @@ std::string Calibrate(std::string_view request);
 std::string Decode(std::string_view request);
 // The same with weights from a safetensors checkpoint (raw file bytes) instead of the seed.
 std::string Decode(std::string_view request, std::string_view checkpoint);
+// Sharded (esti/mesh): with "mesh": "XxYxZ", "ffn_layout" (ws2d), "attention_sharding" (heads),
+// "transport": "local" (default, the in-process mesh) or "mpi" (only through the overload below)
+// the decoder runs partitioned over the mesh -> {"tokens", "mesh", "ffn_layout",
+// "attention_sharding", "transport", "memory_per_chip": [{chip, weight_elements, weight_bytes,
+// kv_cache_elements, ..., *_model}], "notes", "collectives": [{phase, name, kind, axes, group,
+// calls, bytes_measured, bytes_sent, elements_measured, in_cost_model, bytes_model,
+// elements_model, match, seconds}]}. Errors name the field (/mesh, /ffn_layout, /batch, ...).
+// `transport` (may be null: in-process) runs the collectives, e.g. one MPI rank per chip.
+std::string Decode(std::string_view request, std::string_view checkpoint,
+                   mesh::Transport* transport);
 
 }  // namespace esti::api

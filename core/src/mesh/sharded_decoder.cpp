@@ -797,6 +797,13 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           add_out(i, &o, &fo, v, c);
         }
   }
+  // Weight-gathered: the gathered weights are dropped once the layer's last block used them.
+  if (wg && (parallel || ffn_part)) {
+    for (Chip& c : chips) {
+      std::vector<int8_t>().swap(c.layers[layer].used_q);
+      std::vector<float>().swap(c.layers[layer].used_f);
+    }
+  }
 }
 
 void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tokens) {
