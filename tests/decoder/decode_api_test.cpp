@@ -148,7 +148,7 @@ TEST(DecodeApiMesh, BadMeshesAndLayoutsAreCodedErrorsNamingTheField) {
            {R"(, "ffn_layout": "ws2d"})", "/ffn_layout"},
            {R"(, "mesh": "2x2x2", "attention_sharding": "heads", "ffn_layout": "ws1d"})",
             "/attention_sharding"},                                    // 4 heads over 8 chips
-           {R"(, "mesh": "2x1x1", "ffn_layout": "wg_x"})", "/batch"},  // batch 1 over 2 chips
+           {R"(, "mesh": "2x1x1", "transport": "pigeon"})", "/transport"},
        }) {
     const io::Json j = io::Json::parse(Decode(base + c.extra));
     ASSERT_FALSE(j["ok"].get<bool>()) << c.extra;

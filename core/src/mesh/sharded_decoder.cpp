@@ -106,7 +106,8 @@ struct ShardedDecoder::State {
   uint8_t rest = 0;                                       // e_in | hidden
   int64_t qp = 0, kp = 0, fp = 0;  // per-chip widths of the Q, K (= V) and gate (= up) parts
   bool kv_replicated = false;
-  int64_t seqs_per_shard = 0;  // B / nb
+  int64_t batch = 0;           // padded: nb x seqs_per_shard (sequences >= B are padding)
+  int64_t seqs_per_shard = 0;  // ceil(B / nb)
   int64_t attn_seqs = 0;       // sequences whose attention and KV cache a chip holds
   std::vector<Chip> chips;     // local chips
   std::vector<ChipMemory> memory;
@@ -218,7 +219,7 @@ void ShardedDecoder::State::Build(const decoder::Weights& w) {
     const int64_t kv = m.n_layers * attn_seqs * limits.max_seq_len * c.kv_n * dh;
     c.k_cache.assign(kv, 0.0f);
     c.v_cache.assign(kv, 0.0f);
-    c.logits.assign(limits.batch * m.vocab_size, 0.0f);
+    c.logits.assign(batch * m.vocab_size, 0.0f);
 
     ChipMemory mem;
     for (const ChipLayer& cl : c.layers) {
@@ -284,11 +285,17 @@ Result<ShardedDecoder> ShardedDecoder::Create(const model::ModelConfig& m,
     err = need(
         (m.n_heads * dh) % s->nh == 0 && (m.n_kv_heads * dh) % s->nh == 0, "/ffn_layout",
         "Q and K/V widths must divide over the " + std::to_string(s->nh) + " chips splitting them");
-  if (!err)
-    err = need(limits.batch % s->nb == 0, "/batch",
-               "batch " + std::to_string(limits.batch) + " must divide over the " +
-                   std::to_string(s->nb) + " chips splitting it (no padding yet)");
-  s->seqs_per_shard = limits.batch / std::max<int64_t>(s->nb, 1);
+  // A batch that does not divide over the chips splitting it is padded with idle sequences
+  // (ESTI §3.3: chips idle when B < N); the padding computes but nothing reads its results.
+  s->seqs_per_shard = (limits.batch + s->nb - 1) / s->nb;
+  s->batch = s->seqs_per_shard * s->nb;
+  if (s->batch != limits.batch) {
+    s->notes.push_back("padded: batch " + std::to_string(limits.batch) + " over " +
+                       std::to_string(s->nb) + " chips splitting it runs " +
+                       std::to_string(s->seqs_per_shard) + " sequence slots per chip (" +
+                       std::to_string(s->batch - limits.batch) +
+                       " idle); per-chip bytes then exceed the cost model's average");
+  }
   if (layout.attention == AttentionSharding::kHeads) {
     if (!err)
       err = need(m.n_heads % s->nh == 0, "/attention_sharding",
@@ -307,17 +314,19 @@ Result<ShardedDecoder> ShardedDecoder::Create(const model::ModelConfig& m,
                          "its query heads (ESTI §3.3)");
     }
   } else {
-    if (!err)
-      err = need(s->seqs_per_shard % s->nh == 0, "/batch",
-                 "batch " + std::to_string(limits.batch) + " must divide over the " +
-                     std::to_string(s->n) + " chips of attention over batch (no padding yet)");
-    s->attn_seqs = s->seqs_per_shard / s->nh;
+    s->attn_seqs = (s->seqs_per_shard + s->nh - 1) / s->nh;
+    if (s->attn_seqs * s->nh != s->seqs_per_shard) {
+      s->notes.push_back("padded: attention over batch gives each chip " +
+                         std::to_string(s->attn_seqs) + " sequence slots of " +
+                         std::to_string(s->seqs_per_shard) + " over " + std::to_string(s->nh) +
+                         " chips; the all-to-alls carry zero rows for the idle ones");
+    }
   }
   if (err) return *err;
   s->qp = m.n_heads * dh / s->nh;
   s->kp = m.n_kv_heads * dh / s->nh;
   s->fp = f / s->nh;
-  s->positions.assign(limits.batch, 0);
+  s->positions.assign(s->batch, 0);
   s->Build(full);
   return ShardedDecoder(std::move(s));
 }
@@ -632,8 +641,8 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
     } else {
       // Attention over batch: all-to-all over the rest group from a feature split (part hp of
       // Q|K|V for all tb tokens) to a sequence split (all features of tb / K tokens).
-      const int64_t kk = nh, sub = tb / kk, w3 = qp + 2 * kp;
-      PerChip<float> in(nl, std::vector<float>(tb * w3)), got;
+      const int64_t kk = nh, sub = attn_seqs * t, w3 = qp + 2 * kp;
+      PerChip<float> in(nl, std::vector<float>(kk * sub * w3, 0.0f)), got;
       for (int64_t i = 0; i < nl; ++i)
         for (int64_t v = 0; v < tb; ++v) {
           std::memcpy(&in[i][v * w3], &hid[i][v * w1 + off[kQ]], 4 * qp);
@@ -641,11 +650,12 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           std::memcpy(&in[i][v * w3 + qp + kp], &hid[i][v * w1 + off[kV]], 4 * kp);
         }
       Check(col->AllToAll(kQkvA2a, rest, in, &got));
-      PerChip<float> back(nl, std::vector<float>(tb * qp));
+      PerChip<float> back(nl, std::vector<float>(kk * sub * qp, 0.0f));
       for (int64_t i = 0; i < nl; ++i) {
         Chip& c = chips[i];
         const std::vector<int64_t> members = GroupMembers(shape, rest, c.id);
         const int64_t me = GroupRank(shape, rest, c.id);
+        const int64_t real = std::clamp<int64_t>(tb - me * sub, 0, sub);  // tokens, not padding
         std::vector<float> q(sub * qw), k(sub * kvw), vv(sub * kvw), out(sub * qw);
         std::vector<int64_t> hpj(kk);
         for (int64_t j = 0; j < kk; ++j) {
@@ -658,12 +668,13 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
             std::memcpy(&vv[v * kvw + hpj[j] * kp], src + qp + kp, 4 * kp);
           }
         }
-        attend(c, 0, q.data(), k.data(), vv.data(), sub, c.rb * tb + me * sub, out.data());
+        attend(c, 0, q.data(), k.data(), vv.data(), real, c.rb * tb + me * sub, out.data());
         for (int64_t j = 0; j < kk; ++j)
           for (int64_t v = 0; v < sub; ++v)
             std::memcpy(&back[i][(j * sub + v) * qp], &out[v * qw + hpj[j] * qp], 4 * qp);
       }
       Check(col->AllToAll(kOutA2a, rest, back, &att));
+      for (std::vector<float>& a : att) a.resize(tb * qp);  // drop the padding rows
     }
   }
 
@@ -807,7 +818,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
 }
 
 void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tokens) {
-  const int64_t e = m.d_model, b_all = limits.batch, vocab = m.vocab_size;
+  const int64_t e = m.d_model, b_all = batch, vocab = m.vocab_size;
   const int64_t t = static_cast<int64_t>(tokens[0].size());
   const int64_t nl = static_cast<int64_t>(chips.size());
   const int64_t tb = seqs_per_shard * t, fine = e / n, er = e / nr;
@@ -952,7 +963,9 @@ Result<int64_t> ShardedDecoder::Forward(const std::vector<std::vector<int32_t>>&
   }
   if (t == 0) return int64_t{0};
   try {
-    s_->Forward(tokens);
+    std::vector<std::vector<int32_t>> padded = tokens;
+    padded.resize(s.batch, std::vector<int32_t>(t, 0));  // idle sequence slots (see Create)
+    s_->Forward(padded);
   } catch (const Error& e) {
     return e;
   }
