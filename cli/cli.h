@@ -51,6 +51,7 @@ int RunPresets(Args args);
 int RunModel(Args args);
 int RunEvaluate(Args args);
 int RunDecode(Args args);
+int RunLink(Args args);
 int RunCalibrate(Args args);
 int RunSearch(Args args);
 int RunFrontier(Args args);

@@ -34,7 +34,8 @@ const char* kUsage =
     "            [--batch B] [--temperature T] [--top-k K] [--top-p P] [--checkpoint "
     "FILE.safetensors]\n"
     "            [--mesh XxYxZ [--ffn-layout ws1d|ws2d|wg_x|wg_xy|wg_xyz]\n"
-    "             [--attention-sharding heads|batch] [--transport local|mpi]]\n"
+    "             [--attention-sharding heads|batch] [--transport local|mpi]\n"
+    "             [--link-latency-s S --link-bandwidth B_PER_S]]\n"
     "            [--format json|table]\n"
     "  --mesh runs the decoder partitioned over X*Y*Z chips and lists every collective with its\n"
     "  bytes next to the cost model's. --transport mpi: one rank per chip, under\n"
@@ -68,10 +69,11 @@ int PrintSharded(const io::Json& j) {
                     Si(c["bytes_measured"].get<double>(), "B"),
                     in_model ? Si(c["bytes_model"].get<double>(), "B") : "-",
                     in_model ? (c["match"].get<bool>() ? "yes" : "NO") : "extra",
-                    Seconds(c["seconds"].get<double>())});
+                    Seconds(c["seconds"].get<double>()),
+                    c.contains("seconds_model") ? Seconds(c["seconds_model"].get<double>()) : "-"});
   }
   PrintTable({"phase", "collective", "axes", "group", "calls", "bytes measured", "bytes model",
-              "elements equal", "seconds"},
+              "elements equal", "seconds", "seconds model"},
              cols);
   const io::Json& m0 = j["memory_per_chip"][0];
   std::cout << "\nchip " << m0["chip"].get<int64_t>() << " holds "
@@ -138,6 +140,9 @@ int RunDecode(Args args) {
       for (char& c : key)
         if (c == '-') c = '_';
       req[key] = v;  // checked by the api, which names the field in its errors
+    } else if (flag == "--link-latency-s" || flag == "--link-bandwidth") {
+      if (!ParseDouble(v, &d)) return Bad(flag, "expected a number, got \"" + v + "\"");
+      req["link"][flag == "--link-latency-s" ? "latency_s" : "bandwidth_bytes_per_s"] = d;
     } else if (flag == "--checkpoint") {
       checkpoint_path = v;
     } else if (flag == "--tokens" || flag == "--seed" || flag == "--batch" || flag == "--top-k") {

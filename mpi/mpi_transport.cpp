@@ -92,6 +92,8 @@ MPI_Datatype TypeOf(mesh::Elem e) {
 }
 }  // namespace
 
+void MpiTransport::Barrier(uint8_t axes) { MPI_Barrier(comms_->by_axes[axes & 7]); }
+
 void MpiTransport::Run(mesh::Kind kind, uint8_t axes, mesh::Elem elem, mesh::ReduceOp op,
                        std::span<const mesh::ChipBuffers> bufs) {
   MPI_Comm comm = comms_->by_axes[axes & 7];

@@ -33,6 +33,7 @@ class MpiTransport final : public mesh::Transport {
   const std::vector<int64_t>& local_chips() const override { return chips_; }
   void Run(mesh::Kind kind, uint8_t axes, mesh::Elem elem, mesh::ReduceOp op,
            std::span<const mesh::ChipBuffers> bufs) override;
+  void Barrier(uint8_t axes) override;
 
  private:
   MpiTransport() = default;

@@ -133,6 +133,25 @@ TEST(DecodeApiMesh, ShardedRunEqualsUnshardedAndListsCollectives) {
   }
 }
 
+TEST(DecodeApiMesh, LinkFitPredictsEachCollectivesSeconds) {
+  const io::Json link = io::Json::parse(MeasureLink(
+      R"({"mesh": "2x1x1", "min_bytes_log2": 10, "max_bytes_log2": 14, "repeats": 3})"));
+  ASSERT_TRUE(link["ok"].get<bool>()) << link.dump();
+  EXPECT_EQ(link["samples"].size(), 4u * 5u);  // 4 kinds x 5 sizes over x
+  const io::Json j = io::Json::parse(Decode(
+      R"({"model": "tiny", "prompt": [1, 2], "tokens": 2, "mesh": "2x1x1", "ffn_layout": "ws1d",
+          "link": {"latency_s": 1e-6, "bandwidth_bytes_per_s": 1e9}})"));
+  ASSERT_TRUE(j["ok"].get<bool>()) << j.dump();
+  for (const io::Json& c : j["collectives"]) {
+    EXPECT_DOUBLE_EQ(c["seconds_model"].get<double>(),
+                     c["calls"].get<double>() * 1e-6 + c["bytes_sent"].get<double>() / 1e9);
+  }
+  const io::Json bad = io::Json::parse(Decode(
+      R"({"model": "tiny", "prompt": [1], "tokens": 1, "mesh": "2x1x1", "link": {"latency_s": 1}})"));
+  EXPECT_EQ(bad["error"]["path"], "/link/bandwidth_bytes_per_s");
+  EXPECT_EQ(io::Json::parse(MeasureLink(R"({"mesh": "2x1"})"))["error"]["path"], "/mesh");
+}
+
 TEST(DecodeApiMesh, BadMeshesAndLayoutsAreCodedErrorsNamingTheField) {
   const std::string base = R"({"model": "tiny", "prompt": [1], "tokens": 2)";
   struct Case {

@@ -77,5 +77,14 @@ std::string Decode(std::string_view request, std::string_view checkpoint);
 // `transport` (may be null: in-process) runs the collectives, e.g. one MPI rank per chip.
 std::string Decode(std::string_view request, std::string_view checkpoint,
                    mesh::Transport* transport);
+// With "link": {"latency_s", "bandwidth_bytes_per_s"} (from MeasureLink) each collective also
+// gets "seconds_model" = calls x latency + bytes_sent / bandwidth.
+
+// Times every collective kind over every axis group of the mesh through `transport` (null: the
+// in-process mesh) and fits this machine's link. Request {"mesh": "XxYxZ", "min_bytes_log2" (10),
+// "max_bytes_log2" (20), "repeats" (10)} -> {"samples": [{kind, axes, group, bytes, bytes_sent,
+// seconds (median), seconds_model}], "fit": {latency_s, bandwidth_bytes_per_s,
+// rms_relative_error, samples}}. Under MPI every rank must make the same call.
+std::string MeasureLink(std::string_view request, mesh::Transport* transport = nullptr);
 
 }  // namespace esti::api

@@ -13,6 +13,7 @@
 #include "esti/io/safetensors.h"
 #include "esti/io/spec_io.h"
 #include "esti/mesh/accounting.h"
+#include "esti/mesh/link_fit.h"
 #include "esti/mesh/sharded_decoder.h"
 #include "esti/mesh/transport.h"
 #include "respond.h"
@@ -55,7 +56,8 @@ io::Json RunSharded(const model::ModelConfig& m, const decoder::Weights& weights
                     const decoder::RunLimits& limits, const mesh::MeshShape& shape,
                     const mesh::Layout& layout, mesh::Transport* external,
                     const std::vector<int32_t>& prompt, int64_t n_new, WeightKind kind,
-                    uint64_t seed, const decoder::SamplingOptions& so) {
+                    uint64_t seed, const decoder::SamplingOptions& so,
+                    const std::optional<mesh::LinkFit>& link) {
   std::optional<mesh::LocalMesh> local;
   mesh::Transport* t = external;
   if (t == nullptr) {
@@ -91,6 +93,10 @@ io::Json RunSharded(const model::ModelConfig& m, const decoder::Weights& weights
                     {"elements_measured", c.elements_measured},
                     {"in_cost_model", c.in_cost_model},
                     {"seconds", c.seconds}};
+      if (link) {
+        j["seconds_model"] =
+            mesh::PredictSeconds(*link, static_cast<double>(c.calls), c.bytes_sent);
+      }
       if (c.in_cost_model) {
         j["bytes_model"] = c.bytes_model;
         j["elements_model"] = c.elements_model;
@@ -182,6 +188,7 @@ io::Json Run(const io::Json& req, std::string_view checkpoint, mesh::Transport* 
   // Sharded run (esti/mesh): a mesh and a layout; the transport is the in-process mesh unless
   // the caller passes one (the CLI under mpirun).
   std::optional<mesh::MeshShape> mesh_shape;
+  std::optional<mesh::LinkFit> link;
   mesh::Layout layout;
   if (r.Has("mesh")) {
     Result<mesh::MeshShape> ms = mesh::ParseMesh(r.String("mesh", 32), "/mesh");
@@ -202,8 +209,16 @@ io::Json Run(const io::Json& req, std::string_view checkpoint, mesh::Transport* 
                "--transport mpi); this front end has the in-process mesh (\"local\")");
     }
     if (t == 0) transport = nullptr;
+    if (r.Has("link")) {
+      io::ObjectReader lr(r.Required("link"), "/link");
+      mesh::LinkFit f;
+      f.latency_s = lr.Number("latency_s", 0, 1);
+      f.bandwidth_bytes_per_s = lr.Number("bandwidth_bytes_per_s", 1, 1e15);
+      lr.Finish();
+      link = f;
+    }
   } else {
-    for (const char* key : {"ffn_layout", "attention_sharding", "transport"}) {
+    for (const char* key : {"ffn_layout", "attention_sharding", "transport", "link"}) {
       if (r.Has(key)) io::Fail(codes::kInvalidValue, "/" + std::string(key), "needs \"mesh\"");
     }
   }
@@ -247,7 +262,7 @@ io::Json Run(const io::Json& req, std::string_view checkpoint, mesh::Transport* 
   }
   if (mesh_shape) {
     return RunSharded(m, weights, limits, *mesh_shape, layout, transport, prompt, n_new, kind, seed,
-                      so);
+                      so, link);
   }
   Result<decoder::Decoder> created = decoder::Decoder::Create(m, std::move(weights), limits);
   if (!created.ok()) throw io::InputError{created.error()};

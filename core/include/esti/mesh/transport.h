@@ -68,6 +68,10 @@ class Transport {
   // bufs[i] belongs to local_chips()[i]; sizes already checked by Collectives.
   virtual void Run(Kind kind, uint8_t axes, Elem elem, ReduceOp op,
                    std::span<const ChipBuffers> bufs) = 0;
+  // Waits until every chip of the axis group has arrived (no-op in one process). Collectives
+  // calls it before starting the clock, so `seconds` is the transfer, not the wait for the
+  // slowest chip's compute.
+  virtual void Barrier(uint8_t axes) { (void)axes; }
 };
 
 // Every chip in this process; collectives are copies and reductions between their buffers.
@@ -100,7 +104,7 @@ struct CollectiveRecord {
   double bytes = 0;
   double elements = 0;  // bytes / ElemBytes(elem)
   double bytes_sent = 0;
-  double seconds = 0;  // wall time of the transport calls
+  double seconds = 0;  // wall time of the transport calls, once the whole group has arrived
   bool uneven = false;
 };
 
@@ -189,6 +193,7 @@ class Collectives {
     }
     Result<bool> ok = CheckGroups(name, axes, in_bytes);
     if (!ok.ok()) return ok;
+    t_->Barrier(axes);
     const auto t0 = std::chrono::steady_clock::now();
     t_->Run(kind, axes, ElemOf<T>(), op, bufs);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
