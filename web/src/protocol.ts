@@ -12,6 +12,7 @@ export const CORE_FUNCTIONS = [
   'search',
   'frontier',
   'maxContext',
+  'decode',
 ] as const;
 export type CoreFunction = (typeof CORE_FUNCTIONS)[number];
 

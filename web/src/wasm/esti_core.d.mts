@@ -15,7 +15,7 @@ export interface EstiCoreModule {
   maxContext(request: string): string;
   /** {data: calibration preset id | document, fit?} -> fitted calibration and residuals. */
   calibrate(request: string): string;
-  /** Runs the reference int8/fp32 decoder (api.h Decode): {model, prompt, tokens, weights, seed, batch, temperature, top_k, top_p, step_times}. */
+  /** Runs the reference int8/fp32 decoder (api.h Decode): {model, prompt, tokens, weights, seed, batch, temperature, top_k, top_p, step_times}; with "mesh": "XxYxZ", "ffn_layout", "attention_sharding" partitioned over an in-process mesh, adding memory_per_chip, notes and collectives. */
   decode(request: string): string;
 }
 
