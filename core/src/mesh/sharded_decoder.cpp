@@ -889,8 +889,6 @@ void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tok
     Check(col->AllGather(kFinalAg, ax.batch, full_shard, &g2));
   else
     g2 = std::move(full_shard);  // [B][E]
-  const Matrix* dummy = nullptr;
-  (void)dummy;
   PerChip<float> logit_f(nl);
   PerChip<int32_t> logit_q(nl);
   std::vector<float> a_scale(b_all);
