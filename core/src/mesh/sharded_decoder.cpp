@@ -42,7 +42,7 @@ constexpr const char* kLayerOut = "layer_out_reduce_scatter";
 constexpr const char* kWeightAg = "weight_all_gather";
 constexpr const char* kQkvA2a = "attention_qkv_all_to_all";
 constexpr const char* kOutA2a = "attention_out_all_to_all";
-constexpr const char* kNormAr = "norm_sum_of_squares_all_reduce";
+constexpr const char* kNormAg = "norm_sum_of_squares_all_gather";
 constexpr const char* kScaleAr = "activation_scale_all_reduce";
 constexpr const char* kKvAg = "kv_heads_all_gather";
 constexpr const char* kEmbedA2a = "embedding_all_to_all";
@@ -128,7 +128,7 @@ ShardedDecoder& ShardedDecoder::operator=(ShardedDecoder&&) noexcept = default;
 ShardedDecoder::~ShardedDecoder() = default;
 
 bool IsExtraCollective(const std::string& name) {
-  for (const char* e : {kNormAr, kScaleAr, kKvAg, kEmbedA2a, kFinalAg, kLogitsAr}) {
+  for (const char* e : {kNormAg, kScaleAr, kKvAg, kEmbedA2a, kFinalAg, kLogitsAr}) {
     if (name == e) return true;
   }
   return false;
@@ -441,15 +441,25 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
     for (int64_t i = 0; i < nl; ++i) xg[i] = chips[i].x;
   }
 
-  // 2. RMSNorm: the sum of squares spans the e_in chips (ws2d).
-  PerChip<double> ss(nl, std::vector<double>(tb, 0.0));
-  for (int64_t i = 0; i < nl; ++i)
-    for (int64_t v = 0; v < tb; ++v)
-      for (int64_t c = 0; c < ec; ++c) {
-        const double a = xg[i][v * ec + c];
-        ss[i][v] += a * a;
-      }
-  if (ax.e_in != 0) Check(col->AllReduce(kNormAr, ax.e_in, ReduceOp::kSum, ss, &ss));
+  // 2. RMSNorm. The unsharded decoder sums the squares sequentially in double over E; when E is
+  // split over the e_in chips (ws2d) the sum is carried from chunk to chunk in that same order
+  // (chip j continues from chip j-1's partial, passed by an all-gather of one double per token),
+  // so the rounding, and every bit after it, is the unsharded decoder's.
+  PerChip<double> ss(nl, std::vector<double>(tb, 0.0)), carried;
+  for (int64_t step = 0; step < ne; ++step) {
+    for (int64_t i = 0; i < nl; ++i) {
+      if (chips[i].re != step) continue;
+      for (int64_t v = 0; v < tb; ++v)
+        for (int64_t c = 0; c < ec; ++c) {
+          const double a = xg[i][v * ec + c];
+          ss[i][v] += a * a;
+        }
+    }
+    if (ax.e_in == 0) break;
+    Check(col->AllGather(kNormAg, ax.e_in, ss, &carried));  // [ne][tb]
+    for (int64_t i = 0; i < nl; ++i)
+      ss[i].assign(carried[i].begin() + step * tb, carried[i].begin() + (step + 1) * tb);
+  }
   PerChip<float> h(nl, std::vector<float>(tb * ec));
   for (int64_t i = 0; i < nl; ++i) {
     const float* gain =

@@ -20,9 +20,9 @@
 // chips in rank order, so logits differ from the unsharded decoder by float rounding.
 //
 // The parts that the paper's per-layer model does not contain are run as extra, separately named
-// collectives (CollectiveRecord names, see ExtraCollective): the RMSNorm sum of squares over a
-// split E (ws2d), the int8 activation scales, K/V heads replicated over chips, the embedding
-// lookup's all-to-all (wg), and the final norm and logits.
+// collectives (CollectiveRecord names, see IsExtraCollective): the RMSNorm partial sums of squares
+// carried along a split E (ws2d, in the unsharded order), the int8 activation scales, K/V heads
+// replicated over chips, the embedding lookup's all-to-all (wg), and the final norm and logits.
 #pragma once
 
 #include <cstdint>
