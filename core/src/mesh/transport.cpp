@@ -212,11 +212,11 @@ void LocalMesh::Run(Kind kind, uint8_t axes, Elem elem, ReduceOp op,
 Result<bool> Collectives::CheckGroups(const char* name, uint8_t axes,
                                       const std::vector<int64_t>& in_bytes) {
   const std::vector<int64_t>& chips = local_chips();
+  std::vector<int64_t> leader(chips.size());  // rank 0 of each chip's group
+  for (size_t i = 0; i < chips.size(); ++i) leader[i] = GroupMembers(shape(), axes, chips[i])[0];
   for (size_t i = 0; i < chips.size(); ++i) {
     for (size_t j = i + 1; j < chips.size(); ++j) {
-      const bool same_group =
-          GroupMembers(shape(), axes, chips[i])[0] == GroupMembers(shape(), axes, chips[j])[0];
-      if (same_group && in_bytes[i] != in_bytes[j]) {
+      if (leader[i] == leader[j] && in_bytes[i] != in_bytes[j]) {
         return MakeError(
             codes::kInternal, "",
             std::string(name) + ": members of a group hold buffers of different sizes");
