@@ -2,7 +2,7 @@
 # Debian 12 machine as root: `setup` installs what is missing first.
 .PHONY: setup native wasm web build test test-native test-wasm test-web serve bench clean
 
-APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ nodejs
+APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ nodejs openmpi-bin libopenmpi-dev
 export NODE_PATH := /usr/share/nodejs
 
 setup:

@@ -57,6 +57,7 @@ int RunPresets(Args args);
 int RunModel(Args args);
 int RunEvaluate(Args args);
 int RunDecode(Args args);
+int RunLink(Args args);
 int RunCalibrate(Args args);
 int RunReproduce(Args args);
 int RunSearch(Args args);

@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "esti/api.h"
 #include "esti/io/presets.h"
+#include "esti/mesh/transport.h"
+#include "mpi_transport.h"
 
 namespace esti::cli {
 
@@ -29,8 +31,60 @@ bool ParseDouble(const std::string& s, double* out) {
 
 const char* kUsage =
     "esti decode --model <preset|FILE> --prompt 1,2,3 --tokens N [--weights int8|fp32] [--seed S]\n"
-    "            [--batch B] [--temperature T] [--top-k K] [--top-p P] [--checkpoint FILE.safetensors]\n"
-    "            [--format json|table]";
+    "            [--batch B] [--temperature T] [--top-k K] [--top-p P] [--checkpoint "
+    "FILE.safetensors]\n"
+    "            [--mesh XxYxZ [--ffn-layout ws1d|ws2d|wg_x|wg_xy|wg_xyz]\n"
+    "             [--attention-sharding heads|batch] [--transport local|mpi]\n"
+    "             [--link-latency-s S --link-bandwidth B_PER_S]]\n"
+    "            [--format json|table]\n"
+    "  --mesh runs the decoder partitioned over X*Y*Z chips and lists every collective with its\n"
+    "  bytes next to the cost model's. --transport mpi: one rank per chip, under\n"
+    "  mpirun -np X*Y*Z (only rank 0 prints).";
+
+int PrintSharded(const io::Json& j) {
+  std::vector<std::vector<std::string>> rows;
+  const io::Json& tokens = j["tokens"];
+  for (size_t b = 0; b < tokens.size(); ++b) {
+    std::string ids;
+    for (const auto& t : tokens[b]) {
+      if (!ids.empty()) ids += ',';
+      ids += std::to_string(t.get<int64_t>());
+    }
+    rows.push_back({std::to_string(b), ids});
+  }
+  PrintTable({"sequence", "generated tokens"}, rows);
+  std::cout << "\n"
+            << j["model"]["id"].get<std::string>() << ", " << j["weights"].get<std::string>()
+            << " weights on mesh " << j["mesh"].get<std::string>() << " ("
+            << j["transport"].get<std::string>() << "), " << j["ffn_layout"].get<std::string>()
+            << ", attention over " << j["attention_sharding"].get<std::string>() << "\n";
+  for (const auto& n : j["notes"]) std::cout << "note: " << n.get<std::string>() << "\n";
+  std::cout << "\n";
+  std::vector<std::vector<std::string>> cols;
+  for (const io::Json& c : j["collectives"]) {
+    const bool in_model = c["in_cost_model"].get<bool>();
+    cols.push_back({c["phase"].get<std::string>(), c["name"].get<std::string>(),
+                    c["axes"].get<std::string>(), std::to_string(c["group"].get<int64_t>()),
+                    std::to_string(c["calls"].get<int64_t>()),
+                    Si(c["bytes_measured"].get<double>(), "B"),
+                    in_model ? Si(c["bytes_model"].get<double>(), "B") : "-",
+                    in_model ? (c["match"].get<bool>() ? "yes" : "NO") : "extra",
+                    Seconds(c["seconds"].get<double>()),
+                    c.contains("seconds_model") ? Seconds(c["seconds_model"].get<double>()) : "-"});
+  }
+  PrintTable({"phase", "collective", "axes", "group", "calls", "bytes measured", "bytes model",
+              "elements equal", "seconds", "seconds model"},
+             cols);
+  const io::Json& m0 = j["memory_per_chip"][0];
+  std::cout << "\nchip " << m0["chip"].get<int64_t>() << " holds "
+            << Si(m0["weight_bytes"].get<double>(), "B") << " of weights ("
+            << m0["weight_elements"].get<int64_t>() << " elements; cost model "
+            << m0["weight_elements_model"].get<double>() << ") and "
+            << Si(m0["kv_cache_bytes"].get<double>(), "B") << " of KV cache ("
+            << m0["kv_cache_elements"].get<int64_t>() << " elements; cost model "
+            << m0["kv_cache_elements_model"].get<double>() << ")\n";
+  return kExitOk;
+}
 
 }  // namespace
 
@@ -80,6 +134,15 @@ int RunDecode(Args args) {
     } else if (flag == "--weights") {
       if (v != "int8" && v != "fp32") return Bad(flag, "expected int8 or fp32");
       req["weights"] = v;
+    } else if (flag == "--mesh" || flag == "--ffn-layout" || flag == "--attention-sharding" ||
+               flag == "--transport") {
+      std::string key = flag.substr(2);
+      for (char& c : key)
+        if (c == '-') c = '_';
+      req[key] = v;  // checked by the api, which names the field in its errors
+    } else if (flag == "--link-latency-s" || flag == "--link-bandwidth") {
+      if (!ParseDouble(v, &d)) return Bad(flag, "expected a number, got \"" + v + "\"");
+      req["link"][flag == "--link-latency-s" ? "latency_s" : "bandwidth_bytes_per_s"] = d;
     } else if (flag == "--checkpoint") {
       checkpoint_path = v;
     } else if (flag == "--tokens" || flag == "--seed" || flag == "--batch" || flag == "--top-k") {
@@ -104,7 +167,21 @@ int RunDecode(Args args) {
     if (!bytes) return kExitBadInput;
     checkpoint = std::move(*bytes);
   }
-  const std::string response = api::Decode(req.dump(), checkpoint);
+  mesh::Transport* transport = nullptr;
+  std::unique_ptr<mesh::Transport> owned;
+  if (req.contains("transport") && req["transport"] == "mpi") {
+    Result<std::unique_ptr<mesh::Transport>> t = MakeMpiTransport(req.value("mesh", ""));
+    if (!t.ok()) {
+      std::cerr << "esti: " << t.error().code << " at " << t.error().path << ": "
+                << t.error().message << "\n";
+      return kExitBadInput;
+    }
+    owned = std::move(t).value();
+    transport = owned.get();
+  }
+  const std::string response = api::Decode(req.dump(), checkpoint, transport);
+  // Under MPI every rank runs the same request; rank 0 (chip 0) prints.
+  if (transport != nullptr && transport->local_chips()[0] != 0) return kExitOk;
   int code = 0;
   std::optional<io::Json> j = CheckResponse(response, &code);
   if (!j) return code;
@@ -112,6 +189,7 @@ int RunDecode(Args args) {
     std::cout << response << "\n";
     return kExitOk;
   }
+  if (j->contains("collectives")) return PrintSharded(*j);
   std::vector<std::vector<std::string>> rows;
   const io::Json& tokens = (*j)["tokens"];
   for (size_t b = 0; b < tokens.size(); ++b) {

@@ -19,8 +19,11 @@ const Command kCommands[] = {
     {"evaluate", "esti evaluate <FILE|-> [--format json|table]", esti::cli::RunEvaluate},
     {"decode",
      "esti decode --model <preset|FILE> --prompt 1,2,3 --tokens N [--weights int8|fp32] [--seed S] "
-     "[--batch B] [--temperature T] [--top-k K] [--top-p P] [--checkpoint F] [--format json|table]",
+     "[--batch B] [--temperature T] [--top-k K] [--top-p P] [--checkpoint F] [--mesh XxYxZ "
+     "--ffn-layout L --attention-sharding heads|batch [--transport local|mpi]] [--format json|table]",
      esti::cli::RunDecode},
+    {"link", "esti link --mesh XxYxZ [--transport local|mpi] [--repeats N] [--format json|table]",
+     esti::cli::RunLink},
     {"search", "esti search <FILE|-> [--format json|table|csv]", esti::cli::RunSearch},
     {"frontier", "esti frontier <FILE|-> [--format json|table|csv]", esti::cli::RunFrontier},
     {"calibrate",

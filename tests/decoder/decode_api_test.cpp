@@ -102,3 +102,78 @@ TEST(DecodeApi, SafetensorsCheckpointRoundTrip) {
 
 }  // namespace
 }  // namespace esti
+
+namespace esti::api {
+namespace {
+
+// The sharded decoder through the api: the same tokens as the unsharded decoder, and every
+// collective of the cost model with equal elements.
+TEST(DecodeApiMesh, ShardedRunEqualsUnshardedAndListsCollectives) {
+  const std::string base =
+      R"({"model": "tiny", "prompt": [1, 2, 3], "tokens": 3, "batch": 8, "hashes": false)";
+  const io::Json plain = io::Json::parse(Decode(base + "}"));
+  ASSERT_TRUE(plain["ok"].get<bool>());
+  for (const char* layout : {"ws1d", "ws2d", "wg_x", "wg_xy", "wg_xyz"}) {
+    const io::Json j = io::Json::parse(Decode(base + R"(, "mesh": "2x2x1", "ffn_layout": ")" +
+                                              layout + R"(", "attention_sharding": "batch"})"));
+    ASSERT_TRUE(j["ok"].get<bool>()) << j.dump();
+    EXPECT_EQ(j["tokens"], plain["tokens"]) << layout;
+    EXPECT_EQ(j["transport"], "local");
+    int in_model = 0;
+    for (const io::Json& c : j["collectives"]) {
+      if (!c["in_cost_model"].get<bool>()) continue;
+      ++in_model;
+      EXPECT_TRUE(c["match"].get<bool>()) << layout << " " << c.dump();
+      EXPECT_GT(c["bytes_measured"].get<double>(), 0);
+    }
+    EXPECT_GT(in_model, 0);
+    ASSERT_EQ(j["memory_per_chip"].size(), 4u);
+    EXPECT_EQ(j["memory_per_chip"][0]["weight_elements"].get<double>(),
+              j["memory_per_chip"][0]["weight_elements_model"].get<double>());
+  }
+}
+
+TEST(DecodeApiMesh, LinkFitPredictsEachCollectivesSeconds) {
+  const io::Json link = io::Json::parse(MeasureLink(
+      R"({"mesh": "2x1x1", "min_bytes_log2": 10, "max_bytes_log2": 14, "repeats": 3})"));
+  ASSERT_TRUE(link["ok"].get<bool>()) << link.dump();
+  EXPECT_EQ(link["samples"].size(), 4u * 5u);  // 4 kinds x 5 sizes over x
+  const io::Json j = io::Json::parse(Decode(
+      R"({"model": "tiny", "prompt": [1, 2], "tokens": 2, "mesh": "2x1x1", "ffn_layout": "ws1d",
+          "link": {"latency_s": 1e-6, "bandwidth_bytes_per_s": 1e9}})"));
+  ASSERT_TRUE(j["ok"].get<bool>()) << j.dump();
+  for (const io::Json& c : j["collectives"]) {
+    EXPECT_DOUBLE_EQ(c["seconds_model"].get<double>(),
+                     c["calls"].get<double>() * 1e-6 + c["bytes_sent"].get<double>() / 1e9);
+  }
+  const io::Json bad = io::Json::parse(Decode(
+      R"({"model": "tiny", "prompt": [1], "tokens": 1, "mesh": "2x1x1", "link": {"latency_s": 1}})"));
+  EXPECT_EQ(bad["error"]["path"], "/link/bandwidth_bytes_per_s");
+  EXPECT_EQ(io::Json::parse(MeasureLink(R"({"mesh": "2x1"})"))["error"]["path"], "/mesh");
+}
+
+TEST(DecodeApiMesh, BadMeshesAndLayoutsAreCodedErrorsNamingTheField) {
+  const std::string base = R"({"model": "tiny", "prompt": [1], "tokens": 2)";
+  struct Case {
+    std::string extra, path;
+  };
+  for (const Case& c : std::vector<Case>{
+           {R"(, "mesh": "3x3"})", "/mesh"},
+           {R"(, "mesh": "0x1x1"})", "/mesh"},
+           {R"(, "mesh": "8x8x8"})", "/mesh"},
+           {R"(, "mesh": "2x1x1", "ffn_layout": "ws3d"})", "/ffn_layout"},
+           {R"(, "mesh": "2x1x1", "attention_sharding": "rows"})", "/attention_sharding"},
+           {R"(, "mesh": "2x1x1", "transport": "mpi"})", "/transport"},
+           {R"(, "ffn_layout": "ws2d"})", "/ffn_layout"},
+           {R"(, "mesh": "2x2x2", "attention_sharding": "heads", "ffn_layout": "ws1d"})",
+            "/attention_sharding"},                                    // 4 heads over 8 chips
+           {R"(, "mesh": "2x1x1", "transport": "pigeon"})", "/transport"},
+       }) {
+    const io::Json j = io::Json::parse(Decode(base + c.extra));
+    ASSERT_FALSE(j["ok"].get<bool>()) << c.extra;
+    EXPECT_EQ(j["error"]["path"], c.path) << c.extra << " " << j.dump();
+  }
+}
+
+}  // namespace
+}  // namespace esti::api

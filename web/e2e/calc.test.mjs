@@ -572,3 +572,38 @@ test('tabs: a click survives a re-render between mousedown and mouseup', async (
   p.assertClean();
   await p.close();
 });
+
+test('layout "Run it": the chosen layout runs on the in-process mesh; its collectives equal decode()', async (t) => {
+  if (!hasEval() || typeof core.core.decode !== 'function') return t.skip('this engine build has no decode()');
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.click('#tab-layout');
+  await page.waitForSelector('[data-view="run-it"]');
+  await settle(page);
+  const best = coreResult(await scenarioOf(page));
+  await page.click('#run-it');
+  await page.waitForSelector('[data-testid="run-it-collectives"]', { timeout: 60000 });
+  assert.match(await page.textContent('[data-testid="run-it-tokens"]'), /identical to the unsharded decoder/);
+  // The same request through the node-side core: every listed collective, with equal numbers.
+  const mesh = ['x', 'y', 'z'].map((k) => Math.min(best.role_sizes[k], 2)).join('x');
+  const r = core.call('decode', JSON.stringify({
+    model: { n_layers: 2, d_model: 64, d_ff: 256, n_heads: 8, n_kv_heads: 1, d_head: 8, vocab_size: 128 },
+    prompt: [1, 2, 3], tokens: 3, batch: 8, hashes: false, mesh, ffn_layout: best.ffn_layout, attention_sharding: best.attention_sharding,
+  }));
+  assert.equal(r.ok, true, JSON.stringify(r.error));
+  const rows = await page.$$eval('[data-testid="run-it-collectives"] tbody tr', (e) => e.map((tr) => tr.getAttribute('data-collective')));
+  assert.deepEqual(rows, r.collectives.map((c) => `${c.phase}:${c.name}:${c.axes}`));
+  const n = await numbersOf(page);
+  r.collectives.forEach((c, i) => {
+    assert.equal(n[`run-${i}-elements_measured`].value, String(c.elements_measured), c.name);
+    if (c.in_cost_model) {
+      assert.equal(n[`run-${i}-elements_model`].value, String(c.elements_model), c.name);
+      assert.equal(c.match, true, `${c.name} elements equal the cost model's`);
+    }
+  });
+  await screenshot(page, 'view-layout-run-it');
+  p.assertClean();
+  await p.close();
+});

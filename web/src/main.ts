@@ -2,12 +2,12 @@
 // the form, the URL fragment and the views together.
 import { CancelledError, CoreClient, CoreLoadError, type CoreInfo } from './core-client.ts';
 import { byId, h, numberEl } from './dom.ts';
-import { arr, field, isObject, optStr, readAnswer, type CoreError } from './json.ts';
+import { arr, field, isObject, optStr, readAnswer, str, type CoreError } from './json.ts';
 import { decodeLink, encodeLink, type LinkState } from './link.ts';
 import { renderModel } from './model-view.ts';
 import { renderCalibrateBox, renderPaper } from './paper-view.ts';
 import { ScenarioForm, type PresetRef } from './scenario-form.ts';
-import { renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderSearch, type R } from './views.ts';
+import { renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderRunIt, renderSearch, RUN_IT_MODEL, type R, type RunItState } from './views.ts';
 import { download, scatter, svgText, svgToPng, torusPicture } from './chart.ts';
 import type { CoreFunction } from './protocol.ts';
 
@@ -301,7 +301,9 @@ function renderView(): HTMLElement {
       if (!current) return missing('evaluate');
       const c = current;
       const pic = () => torusPicture(arr(c, 'topology').map(Number), readRoles(c), arr(c, 'axis_roles').map(Number));
-      return h('div', { class: 'results' }, renderLayout(c, pic), exportButtons('layout', () => panel.querySelector<SVGSVGElement>('[data-testid="torus"]')));
+      const parts: HTMLElement[] = [renderLayout(c, pic), exportButtons('layout', () => panel.querySelector<SVGSVGElement>('[data-testid="torus"]'))];
+      if (has('decode')) parts.push(renderRunItView(c));
+      return h('div', { class: 'results' }, ...parts);
     }
     case 'compare': {
       if (!current) return missing('evaluate');
@@ -561,6 +563,48 @@ function maybeStartContext(): void {
       panel.replaceChildren(renderContextView());
     }
   });
+}
+
+// ---- "Run it": the chosen layout on the in-process mesh ---------------------------------------
+
+let runIt: (RunItState & { key: string }) | null = null;
+
+/** The run request for a result: its layouts on its role sizes capped at 2 chips per axis. */
+function runItRequest(c: R): { key: string; mesh: string; request: R } {
+  const r = readRoles(c);
+  const mesh = [r.x, r.y, r.z].map((n) => Math.min(n, 2)).join('x');
+  const request: R = { model: RUN_IT_MODEL, prompt: [1, 2, 3], tokens: 3, batch: 8, hashes: false };
+  const withMesh: R = { ...request, mesh, ffn_layout: str(c, 'ffn_layout'), attention_sharding: str(c, 'attention_sharding') };
+  return { key: JSON.stringify(withMesh), mesh, request: withMesh };
+}
+
+function renderRunItView(c: R): HTMLElement {
+  const req = runItRequest(c);
+  const st: RunItState = runIt && runIt.key === req.key ? runIt : { mesh: req.mesh, running: false };
+  return renderRunIt(st, str(c, 'ffn_layout'), str(c, 'attention_sharding'), () => void runItNow(c));
+}
+
+async function runItNow(c: R): Promise<void> {
+  const req = runItRequest(c);
+  const mine: RunItState & { key: string } = { key: req.key, mesh: req.mesh, running: true };
+  runIt = mine;
+  if (view === 'layout') render();
+  const plainReq: R = { ...req.request };
+  for (const k of ['mesh', 'ffn_layout', 'attention_sharding']) delete plainReq[k];
+  try {
+    const a = readAnswer(await client.call('decode', JSON.stringify(req.request)));
+    const b = readAnswer(await client.call('decode', JSON.stringify(plainReq)));
+    if (!a.ok) mine.error = `${a.error.code} at ${a.error.path}: ${a.error.message}`;
+    else if (!b.ok) mine.error = b.error.message;
+    else {
+      mine.result = a.value;
+      mine.plain = b.value;
+    }
+  } catch (e) {
+    mine.error = e instanceof Error ? e.message : String(e);
+  }
+  mine.running = false;
+  if (runIt === mine && view === 'layout') render();
 }
 
 function renderContextView(): HTMLElement {

@@ -14,6 +14,7 @@ export const CORE_FUNCTIONS = [
   'maxContext',
   'calibrate',
   'reproduce',
+  'decode',
 ] as const;
 export type CoreFunction = (typeof CORE_FUNCTIONS)[number];
 

@@ -420,3 +420,49 @@ export function renderSearch(a: R, load: (scenario: unknown) => void): HTMLEleme
     ),
   );
 }
+
+/** The small model the "Run it" panel runs (every layout divides over up to 2 x 2 x 2 chips). */
+export const RUN_IT_MODEL = { n_layers: 2, d_model: 64, d_ff: 256, n_heads: 8, n_kv_heads: 1, d_head: 8, vocab_size: 128 };
+
+export interface RunItState {
+  mesh: string;
+  running: boolean;
+  result?: R;     // decode() on the mesh
+  plain?: R;      // decode() of the same request without a mesh
+  error?: string;
+}
+
+/** "Run it": the chosen layout executed by the reference decoder on the in-process mesh in the
+ *  worker; the collectives that really ran, with their measured bytes beside the cost model's. */
+export function renderRunIt(st: RunItState, ffn: string, attention: string, run: () => void): HTMLElement {
+  const button = h('button', { type: 'button', id: 'run-it', disabled: st.running }, st.running ? 'Running…' : 'Run it');
+  button.addEventListener('click', run);
+  const parts: (Node | string)[] = [
+    h('h2', { id: 'run-it-title' }, 'Run it'),
+    h('p', { class: 'muted' }, `Runs a small model (${RUN_IT_MODEL.n_layers} layers, d_model ${RUN_IT_MODEL.d_model}, ${RUN_IT_MODEL.n_heads} query heads, multiquery, int8) partitioned ${FFN_NAMES[ffn] ?? ffn}, attention over ${attention}, on a ${st.mesh} mesh of simulated chips in this page, with real collectives between them, and lists what they moved.`),
+    h('div', { class: 'actions' }, button),
+  ];
+  if (st.error) parts.push(h('p', { class: 'error', 'data-testid': 'run-it-error' }, st.error));
+  const r = st.result;
+  if (r && st.plain) {
+    const same = JSON.stringify(field(r, 'tokens')) === JSON.stringify(field(st.plain, 'tokens'));
+    parts.push(h('p', { 'data-testid': 'run-it-tokens' }, same ? 'Generated tokens: identical to the unsharded decoder.' : 'Generated tokens DIFFER from the unsharded decoder.'));
+    for (const n of arr(r, 'notes')) parts.push(h('p', { class: 'muted' }, String(n)));
+    const rows = arr(r, 'collectives').filter(isObject).map((c, i) => {
+      const inModel = optBool(c, 'in_cost_model') === true;
+      return h('tr', { 'data-collective': `${str(c, 'phase')}:${str(c, 'name')}:${str(c, 'axes')}` },
+        h('td', {}, str(c, 'phase')), h('th', { scope: 'row' }, str(c, 'name')), h('td', {}, KIND_NAMES[str(c, 'kind')] ?? str(c, 'kind')),
+        h('td', {}, str(c, 'axes')), h('td', {}, numberEl(num(c, 'group'), 'int', `run-${i}-group`)),
+        h('td', {}, numberEl(num(c, 'calls'), 'int', `run-${i}-calls`)),
+        h('td', {}, numberEl(num(c, 'elements_measured'), 'int', `run-${i}-elements_measured`)),
+        h('td', {}, inModel ? numberEl(num(c, 'elements_model'), 'int', `run-${i}-elements_model`) : '—'),
+        h('td', {}, inModel ? (optBool(c, 'match') === true ? 'equal' : 'differs (padding)') : 'not modelled'),
+        h('td', {}, numberEl(num(c, 'bytes_measured'), 'bytes', `run-${i}-bytes_measured`)));
+    });
+    parts.push(h('div', { class: 'scroll' }, h('table', { 'data-testid': 'run-it-collectives' },
+      h('caption', {}, 'Collectives per chip over the whole run: elements moved, measured and from the cost model (bf16 activations there, fp32 and int32 here, so bytes differ by the element width)'),
+      h('thead', {}, h('tr', {}, ...['Phase', 'Collective', 'Kind', 'Axes', 'Group', 'Calls', 'Elements measured', 'Elements (cost model)', '', 'Bytes measured'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...rows))));
+  }
+  return h('section', { class: 'card', 'aria-labelledby': 'run-it-title', 'data-view': 'run-it' }, ...parts);
+}

@@ -7,6 +7,10 @@
 #include <string>
 #include <string_view>
 
+namespace esti::mesh {
+class Transport;
+}
+
 namespace esti::api {
 
 // Version of the result documents' shape; bumped when a field changes meaning or disappears.
@@ -74,5 +78,24 @@ std::string Reproduce(std::string_view request);
 std::string Decode(std::string_view request);
 // The same with weights from a safetensors checkpoint (raw file bytes) instead of the seed.
 std::string Decode(std::string_view request, std::string_view checkpoint);
+// Sharded (esti/mesh): with "mesh": "XxYxZ", "ffn_layout" (ws2d), "attention_sharding" (heads),
+// "transport": "local" (default, the in-process mesh) or "mpi" (only through the overload below)
+// the decoder runs partitioned over the mesh -> {"tokens", "mesh", "ffn_layout",
+// "attention_sharding", "transport", "memory_per_chip": [{chip, weight_elements, weight_bytes,
+// kv_cache_elements, ..., *_model}], "notes", "collectives": [{phase, name, kind, axes, group,
+// calls, bytes_measured, bytes_sent, elements_measured, in_cost_model, bytes_model,
+// elements_model, match, seconds}]}. Errors name the field (/mesh, /ffn_layout, /batch, ...).
+// `transport` (may be null: in-process) runs the collectives, e.g. one MPI rank per chip.
+std::string Decode(std::string_view request, std::string_view checkpoint,
+                   mesh::Transport* transport);
+// With "link": {"latency_s", "bandwidth_bytes_per_s"} (from MeasureLink) each collective also
+// gets "seconds_model" = calls x latency + bytes_sent / bandwidth.
+
+// Times every collective kind over every axis group of the mesh through `transport` (null: the
+// in-process mesh) and fits this machine's link. Request {"mesh": "XxYxZ", "min_bytes_log2" (10),
+// "max_bytes_log2" (20), "repeats" (10)} -> {"samples": [{kind, axes, group, bytes, bytes_sent,
+// seconds (median), seconds_model}], "fit": {latency_s, bandwidth_bytes_per_s,
+// rms_relative_error, samples}}. Under MPI every rank must make the same call.
+std::string MeasureLink(std::string_view request, mesh::Transport* transport = nullptr);
 
 }  // namespace esti::api

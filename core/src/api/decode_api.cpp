@@ -1,6 +1,7 @@
 // api::Decode: runs the reference decoder on a request (model, prompt, sampling, weight format).
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@
 #include "esti/decoder/weights.h"
 #include "esti/io/safetensors.h"
 #include "esti/io/spec_io.h"
+#include "esti/mesh/accounting.h"
+#include "esti/mesh/link_fit.h"
+#include "esti/mesh/sharded_decoder.h"
+#include "esti/mesh/transport.h"
 #include "respond.h"
 
 namespace esti::api {
@@ -42,7 +47,118 @@ double Since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-io::Json Run(const io::Json& req, std::string_view checkpoint) {
+const char* LayoutName(cost::FfnLayout l) { return cost::ToString(l); }
+
+// The sharded decoder on `shape` (ESTI §3.2, §3.3): tokens, per-chip memory next to the cost
+// model's, and every collective of the prefill and of the decode steps with its bytes and the
+// cost model's.
+io::Json RunSharded(const model::ModelConfig& m, const decoder::Weights& weights,
+                    const decoder::RunLimits& limits, const mesh::MeshShape& shape,
+                    const mesh::Layout& layout, mesh::Transport* external,
+                    const std::vector<int32_t>& prompt, int64_t n_new, WeightKind kind,
+                    uint64_t seed, const decoder::SamplingOptions& so,
+                    const std::optional<mesh::LinkFit>& link) {
+  std::optional<mesh::LocalMesh> local;
+  mesh::Transport* t = external;
+  if (t == nullptr) {
+    local.emplace(shape);
+    t = &*local;
+  } else if (t->shape().dims != shape.dims) {
+    io::Fail(codes::kInvalidValue, "/mesh",
+             "mesh " + shape.ToString() + " does not match the transport's " +
+                 t->shape().ToString() + " (" + std::to_string(t->shape().chips()) + " ranks)");
+  }
+  mesh::Collectives col(t);
+  Result<mesh::ShardedDecoder> made =
+      mesh::ShardedDecoder::Create(m, weights, limits, layout, &col);
+  if (!made.ok()) throw io::InputError{made.error()};
+  mesh::ShardedDecoder& dec = made.value();
+  const int64_t batch = limits.batch;
+  std::vector<decoder::Sampler> samplers;
+  for (int64_t b = 0; b < batch; ++b)
+    samplers.emplace_back(so, decoder::DeriveSeed(seed, 1000 + b));
+  std::vector<std::vector<int32_t>> out(batch);
+  io::Json rows = io::Json::array();
+  auto add_rows = [&](const char* phase, int64_t tokens_per_seq, int64_t passes) {
+    for (const mesh::CollectiveRow& c : mesh::CompareWithModel(
+             col.records(), m, shape, layout, kind, batch, tokens_per_seq, passes)) {
+      io::Json j = {{"phase", phase},
+                    {"name", c.name},
+                    {"kind", c.kind},
+                    {"axes", c.axes},
+                    {"group", c.group},
+                    {"calls", c.calls},
+                    {"bytes_measured", c.bytes_measured},
+                    {"bytes_sent", c.bytes_sent},
+                    {"elements_measured", c.elements_measured},
+                    {"in_cost_model", c.in_cost_model},
+                    {"seconds", c.seconds}};
+      if (link) {
+        j["seconds_model"] =
+            mesh::PredictSeconds(*link, static_cast<double>(c.calls), c.bytes_sent);
+      }
+      if (c.in_cost_model) {
+        j["bytes_model"] = c.bytes_model;
+        j["elements_model"] = c.elements_model;
+        j["match"] = c.match;
+      } else {
+        j["bytes_model"] = nullptr;
+      }
+      rows.push_back(j);
+    }
+    col.ClearRecords();
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  Check(dec.Forward(std::vector<std::vector<int32_t>>(batch, prompt)));
+  for (int64_t b = 0; b < batch; ++b) out[b].push_back(samplers[b].Next(dec.Logits(b)));
+  add_rows("prefill", static_cast<int64_t>(prompt.size()), 1);
+  for (int64_t step = 1; step < n_new; ++step) {
+    std::vector<std::vector<int32_t>> next(batch);
+    for (int64_t b = 0; b < batch; ++b) next[b] = {out[b].back()};
+    Check(dec.Forward(next));
+    for (int64_t b = 0; b < batch; ++b) out[b].push_back(samplers[b].Next(dec.Logits(b)));
+  }
+  if (n_new > 1) add_rows("decode", 1, n_new - 1);
+  const double run_s = Since(t0);
+
+  io::Json j;
+  j["tokens"] = out;
+  j["run_s"] = run_s;
+  j["weights"] = decoder::ToString(kind);
+  j["batch"] = batch;
+  j["prompt_tokens"] = static_cast<int64_t>(prompt.size());
+  j["model"] = io::ModelToJson(m);
+  j["mesh"] = shape.ToString();
+  j["chips"] = shape.chips();
+  j["transport"] = t->name();
+  j["ffn_layout"] = LayoutName(layout.ffn);
+  j["attention_sharding"] = cost::ToString(layout.attention);
+  const mesh::ModelMemory mm =
+      mesh::ModelMemoryPerChip(m, shape, layout, kind, batch, limits.max_seq_len);
+  io::Json mem = io::Json::array();
+  for (size_t i = 0; i < dec.memory().size(); ++i) {
+    const mesh::ChipMemory& c = dec.memory()[i];
+    mem.push_back({{"chip", t->local_chips()[i]},
+                   {"weight_elements", c.weight_elements},
+                   {"weight_bytes", c.weight_bytes},
+                   {"replicated_bytes", c.replicated_bytes},
+                   {"kv_cache_elements", c.kv_cache_elements},
+                   {"kv_cache_bytes", c.kv_cache_bytes},
+                   {"weight_elements_model", mm.weight_elements},
+                   {"kv_cache_elements_model", mm.kv_cache_elements}});
+  }
+  j["memory_per_chip"] = mem;
+  j["notes"] = dec.notes();
+  j["collectives"] = rows;
+  j["accounting"] =
+      "bytes_measured: per chip, the paper's D (output of an all-gather, input of the others) at "
+      "the decoder's element width (fp32 activations, int32 partial sums, int8/fp32 weights); "
+      "bytes_model: the cost model's D (bf16 activations); they are compared in elements. "
+      "Collectives with in_cost_model false are outside the paper's per-layer terms.";
+  return j;
+}
+
+io::Json Run(const io::Json& req, std::string_view checkpoint, mesh::Transport* transport) {
   const auto t_setup = std::chrono::steady_clock::now();
   io::ObjectReader r(req, "");
   model::ModelConfig m = io::ReadModel(r.Required("model"), "/model");
@@ -69,6 +185,43 @@ io::Json Run(const io::Json& req, std::string_view checkpoint) {
   so.top_p = r.OptNumber("top_p", 1e-9, 1).value_or(1);
   const bool want_steps = r.OptBool("step_times").value_or(false);
   const bool want_hashes = r.OptBool("hashes").value_or(true);
+  // Sharded run (esti/mesh): a mesh and a layout; the transport is the in-process mesh unless
+  // the caller passes one (the CLI under mpirun).
+  std::optional<mesh::MeshShape> mesh_shape;
+  std::optional<mesh::LinkFit> link;
+  mesh::Layout layout;
+  if (r.Has("mesh")) {
+    Result<mesh::MeshShape> ms = mesh::ParseMesh(r.String("mesh", 32), "/mesh");
+    if (!ms.ok()) throw io::InputError{ms.error()};
+    mesh_shape = ms.value();
+    if (r.Has("ffn_layout")) {
+      layout.ffn = static_cast<cost::FfnLayout>(
+          r.Enum("ffn_layout", {"ws1d", "ws2d", "wg_x", "wg_xy", "wg_xyz"}));
+    }
+    if (r.Has("attention_sharding")) {
+      layout.attention =
+          static_cast<cost::AttentionSharding>(r.Enum("attention_sharding", {"heads", "batch"}));
+    }
+    const int t = r.Has("transport") ? r.Enum("transport", {"local", "mpi"}) : 0;
+    if (t == 1 && transport == nullptr) {
+      io::Fail(codes::kInvalidValue, "/transport",
+               "the mpi transport runs only from the esti command under mpirun (esti decode "
+               "--transport mpi); this front end has the in-process mesh (\"local\")");
+    }
+    if (t == 0) transport = nullptr;
+    if (r.Has("link")) {
+      io::ObjectReader lr(r.Required("link"), "/link");
+      mesh::LinkFit f;
+      f.latency_s = lr.Number("latency_s", 0, 1);
+      f.bandwidth_bytes_per_s = lr.Number("bandwidth_bytes_per_s", 1, 1e15);
+      lr.Finish();
+      link = f;
+    }
+  } else {
+    for (const char* key : {"ffn_layout", "attention_sharding", "transport", "link"}) {
+      if (r.Has(key)) io::Fail(codes::kInvalidValue, "/" + std::string(key), "needs \"mesh\"");
+    }
+  }
   r.Finish();
 
   const int64_t prompt_len = static_cast<int64_t>(prompt.size());
@@ -106,6 +259,10 @@ io::Json Run(const io::Json& req, std::string_view checkpoint) {
       throw io::InputError{e};
     }
     weights = std::move(w).value();
+  }
+  if (mesh_shape) {
+    return RunSharded(m, weights, limits, *mesh_shape, layout, transport, prompt, n_new, kind, seed,
+                      so, link);
   }
   Result<decoder::Decoder> created = decoder::Decoder::Create(m, std::move(weights), limits);
   if (!created.ok()) throw io::InputError{created.error()};
@@ -173,7 +330,13 @@ io::Json Run(const io::Json& req, std::string_view checkpoint) {
 std::string Decode(std::string_view request) { return Decode(request, {}); }
 
 std::string Decode(std::string_view request, std::string_view checkpoint) {
-  return internal::Respond(request, [&](const io::Json& req) { return Run(req, checkpoint); });
+  return Decode(request, checkpoint, nullptr);
+}
+
+std::string Decode(std::string_view request, std::string_view checkpoint,
+                   mesh::Transport* transport) {
+  return internal::Respond(request,
+                           [&](const io::Json& req) { return Run(req, checkpoint, transport); });
 }
 
 }  // namespace esti::api

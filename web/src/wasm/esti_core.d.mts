@@ -17,7 +17,7 @@ export interface EstiCoreModule {
   calibrate(request: string): string;
   /** {} -> {rows: [...]}: every paper point with esti's roofline and calibrated numbers (api.h Reproduce). */
   reproduce(request: string): string;
-  /** Runs the reference int8/fp32 decoder (api.h Decode): {model, prompt, tokens, weights, seed, batch, temperature, top_k, top_p, step_times}. */
+  /** Runs the reference int8/fp32 decoder (api.h Decode): {model, prompt, tokens, weights, seed, batch, temperature, top_k, top_p, step_times}; with "mesh": "XxYxZ", "ffn_layout", "attention_sharding" partitioned over an in-process mesh, adding memory_per_chip, notes and collectives. */
   decode(request: string): string;
 }
 
