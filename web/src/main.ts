@@ -65,7 +65,15 @@ let fitError = '';
 const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
 const panel = h('div', { id: 'results', class: 'results', role: 'tabpanel', tabindex: -1 });
 const toolbar = h('div', { class: 'actions toolbar' });
-const resultsCol = h('div', { class: 'results-col' }, tabs, toolbar, panel);
+/** Says when the results shown are not for the inputs on screen, and why. */
+const staleEl = h('p', { class: 'stale-note', role: 'status', id: 'stale', hidden: true });
+const resultsCol = h('div', { class: 'results-col' }, tabs, toolbar, staleEl, panel);
+
+function markStale(reason: string | null): void {
+  staleEl.hidden = reason === null;
+  staleEl.textContent = reason === null ? '' : `Not current: ${reason} The results below are for the last inputs the engine accepted.`;
+  panel.dataset.stale = String(reason !== null);
+}
 
 function setStatus(text: string, kind: 'ok' | 'busy' | 'error' = 'ok'): void {
   statusEl.textContent = text;
@@ -154,6 +162,7 @@ function scenarioFromForm(): string | null {
   const r = form.read(has('search'));
   if (!r.ok) {
     form.showFieldErrors(r.errors);
+    markStale(`${r.errors.size === 1 ? 'an input is' : `${r.errors.size} inputs are`} incomplete or malformed (${[...r.errors.values()][0]}).`);
     return null;
   }
   return JSON.stringify(r.scenario);
@@ -169,9 +178,11 @@ async function recomputeFromForm(): Promise<void> {
     form.showCoreError(r.error.path, r.error.message);
     // A search with no feasible plan names no input: its message is the status.
     setStatus(r.error.path ? 'Fix the highlighted input' : r.error.message, 'error');
+    markStale(`${r.error.message.replace(/\.?$/, '.')}`);
     return;
   }
   form.clearErrors();
+  markStale(null);
   showLinkError(null);
   await writeHash();
 }
@@ -679,6 +690,12 @@ async function start(): Promise<void> {
       const p = readAnswer(await client.call('getPreset', JSON.stringify({ kind: 'hardware', id: hw.id })));
       const doc = p.ok ? field(p.value, 'preset') : undefined;
       if (isObject(doc)) form.setHardwarePreset(hw.id, doc);
+    }
+    // Model presets too: "Custom dimensions…" starts from the model selected before.
+    for (const m of presetRefs(arr(presets.value, 'models'))) {
+      const p = readAnswer(await client.call('getPreset', JSON.stringify({ kind: 'models', id: m.id })));
+      const doc = p.ok ? field(p.value, 'preset') : undefined;
+      if (isObject(doc)) form.setModelPreset(m.id, doc);
     }
     form.fill(JSON.stringify({ model: 'palm-540b', hardware: 'tpu-v4', chips: 64, phase: 'decode', batch: 64, input_tokens: 2048, generate_tokens: 64, weights: 'int8', ffn_layout: 'auto', attention_sharding: 'auto', mode: 'calibrated', objective: 'min_latency' }));
     if (primaryFn() === 'describeModel') {

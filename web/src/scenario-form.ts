@@ -67,8 +67,18 @@ export class ScenarioForm {
   private chipsBox: HTMLElement;
   private topoBox: HTMLElement;
   private genBox: HTMLElement;
+  /** Decode: a budget per generated token; prefill: on the whole prompt (time to first token). */
+  private budgetBox: HTMLElement;
   private general: HTMLElement;
   private hwPresets = new Map<string, Record<string, unknown>>();
+  private modelPresets = new Map<string, Record<string, unknown>>();
+  /** The model and chip documents being edited when "custom" is selected: the linked document,
+   *  or a copy of the preset that was selected before. Fields the form does not show (name, id,
+   *  nominal_params, collective_bandwidth, calibration, ...) are kept from it on every edit. */
+  private baseModel: Record<string, unknown> | undefined;
+  private baseHw: Record<string, unknown> | undefined;
+  private lastModelPreset = '';
+  private lastHwPreset = '';
   onChange: () => void = () => undefined;
 
   constructor(opts: FormOptions) {
@@ -77,6 +87,7 @@ export class ScenarioForm {
     for (const m of MODEL_FIELDS) f[m.id] = numInput(m.id, { inputmode: 'numeric' });
     f['m-block_type'] = select('m-block_type', [['parallel', 'Parallel (PaLM)'], ['serial', 'Serial']]);
     f['m-ffn_type'] = select('m-ffn_type', [['swiglu', 'SwiGLU'], ['gelu', 'GELU']]);
+    f['m-shared_embedding'] = select('m-shared_embedding', [['true', 'Tied (input = output)'], ['false', 'Untied (separate output)']]);
     f['hw-preset'] = select('hw-preset', [...opts.hardware.map((m): [string, string] => [m.id, m.name]), ['custom', 'Edited specs…']]);
     for (const m of HW_FIELDS) f[m.id] = numInput(m.id);
     f['slice-kind'] = select('slice-kind', [['chips', 'Number of chips'], ['topology', 'Torus shape X × Y × Z']]);
@@ -96,6 +107,7 @@ export class ScenarioForm {
     this.modelFields = h('div', { class: 'sub-fields', id: 'model-custom' },
       h('div', { class: 'row2' }, ...MODEL_FIELDS.map((m) => labelled(m.id, m.label, m.unit, f[m.id]!))),
       h('div', { class: 'row2' }, labelled('m-block_type', 'Block', '', f['m-block_type']!), labelled('m-ffn_type', 'Feed-forward', '', f['m-ffn_type']!)),
+      labelled('m-shared_embedding', 'Embedding', '', f['m-shared_embedding']!),
     );
     this.hwFields = h('div', { class: 'sub-fields', id: 'hw-custom' }, ...HW_FIELDS.map((m) => labelled(m.id, m.label, m.unit, f[m.id]!)));
     this.chipsBox = labelled('chips', 'Chips', opts.canSearch ? 'count, or “auto”' : 'count', f['chips']!);
@@ -110,6 +122,7 @@ export class ScenarioForm {
       errorEl('topology'),
     );
     this.genBox = labelled('generate_tokens', 'Generated tokens', 'tokens per sequence', f['generate_tokens']!);
+    this.budgetBox = labelled('max_latency_per_token_s', 'Latency budget', 'seconds per token, optional', f['max_latency_per_token_s']!);
     this.general = h('p', { class: 'field-error', id: 'form-error', role: 'alert' });
 
     this.element = h('form', { class: 'inputs card', id: 'inputs', 'aria-label': 'Inputs', novalidate: true },
@@ -127,7 +140,7 @@ export class ScenarioForm {
         labelled('attention_sharding', 'Attention layout', '', f['attention_sharding']!),
         labelled('mode', 'Mode', '', f['mode']!),
         opts.canSearch ? labelled('objective', 'Objective', '', f['objective']!) : null,
-        opts.canSearch ? labelled('max_latency_per_token_s', 'Latency budget', 'seconds per token, optional', f['max_latency_per_token_s']!) : null),
+        opts.canSearch ? this.budgetBox : null),
       this.general,
     );
     this.element.addEventListener('submit', (e) => e.preventDefault());
@@ -145,14 +158,43 @@ export class ScenarioForm {
     this.hwPresets.set(id, preset);
   }
 
+  setModelPreset(id: string, preset: Record<string, unknown>): void {
+    this.modelPresets.set(id, preset);
+  }
+
+  /** Starts a custom model or chip from the document selected before (a copy). */
+  private startCustom(kind: 'model' | 'hw'): void {
+    const presets = kind === 'model' ? this.modelPresets : this.hwPresets;
+    const from = presets.get(kind === 'model' ? this.lastModelPreset : this.lastHwPreset);
+    const base: Record<string, unknown> = from ? (structuredClone(from) as Record<string, unknown>) : {};
+    const name = typeof base.name === 'string' ? `${base.name}, edited` : kind === 'model' ? 'Custom model' : 'Edited chip';
+    base.id = 'custom';
+    base.name = name;
+    delete base.source;
+    if (kind === 'model') {
+      this.baseModel = base;
+      this.fillModelFields(base);
+    } else {
+      this.baseHw = base;
+      for (const x of HW_FIELDS) this.setValue(x.id, field(base, x.key) ?? '');
+    }
+  }
+
+  private fillModelFields(model: Record<string, unknown>): void {
+    for (const x of MODEL_FIELDS) this.setValue(x.id, field(model, x.key) ?? (x.key === 'n_kv_heads' ? field(model, 'n_heads') : ''));
+    this.setValue('m-block_type', field(model, 'block_type') ?? 'parallel');
+    this.setValue('m-ffn_type', field(model, 'ffn_type') ?? 'swiglu');
+    this.setValue('m-shared_embedding', field(model, 'shared_embedding') === false ? 'false' : 'true');
+  }
+
   private changed(target: EventTarget | null): void {
-    if (target === this.f['hw-preset'] && this.value('hw-preset') === 'custom') {
-      // Start editing from the specs of the chip that was selected before.
-      const base = this.hwPresets.values().next().value;
-      for (const m of HW_FIELDS) {
-        const e = this.f[m.id] as HTMLInputElement;
-        if (e.value === '' && base) e.value = String(field(base, m.key) ?? '');
-      }
+    if (target === this.f['model-preset']) {
+      if (this.value('model-preset') === 'custom') this.startCustom('model');
+      else this.baseModel = undefined;
+    }
+    if (target === this.f['hw-preset']) {
+      if (this.value('hw-preset') === 'custom') this.startCustom('hw');
+      else this.baseHw = undefined;
     }
     this.sync();
     this.onChange();
@@ -160,12 +202,27 @@ export class ScenarioForm {
 
   /** Shows only the fields that apply. */
   sync(): void {
+    if (this.value('model-preset') !== 'custom') this.lastModelPreset = this.value('model-preset');
+    if (this.value('hw-preset') !== 'custom') this.lastHwPreset = this.value('hw-preset');
     this.modelFields.hidden = this.value('model-preset') !== 'custom';
     this.hwFields.hidden = this.value('hw-preset') !== 'custom';
+    // The custom entries name what is being edited (a linked document keeps its own name).
+    this.customOption('model-preset').textContent = this.baseModel && typeof this.baseModel.name === 'string' ? `Custom: ${this.baseModel.name}` : 'Custom dimensions…';
+    this.customOption('hw-preset').textContent = this.baseHw && typeof this.baseHw.name === 'string' ? `Custom: ${this.baseHw.name}` : 'Edited specs…';
+    const decode = this.value('phase') === 'decode';
+    const budgetLabel = this.budgetBox.querySelector('label');
+    if (budgetLabel) {
+      budgetLabel.replaceChildren(decode ? 'Latency budget' : 'Time-to-first-token budget',
+        h('span', { class: 'unit' }, decode ? ' (seconds per generated token, optional)' : ' (seconds for the whole prompt, optional)'));
+    }
     const topo = this.value('slice-kind') === 'topology';
     this.chipsBox.hidden = topo;
     this.topoBox.hidden = !topo;
     this.genBox.hidden = this.value('phase') !== 'decode';
+  }
+
+  private customOption(id: string): HTMLOptionElement {
+    return (this.f[id] as HTMLSelectElement).querySelector<HTMLOptionElement>('option[value="custom"]')!;
   }
 
   value(id: string): string {
@@ -203,24 +260,16 @@ export class ScenarioForm {
     const errors = new Map<string, string>();
     const sc: Record<string, unknown> = { schema_version: 1 };
     if (this.value('model-preset') === 'custom') {
-      const m: Record<string, unknown> = { id: 'custom', name: 'Custom model' };
+      // The document being edited, with only the fields the form shows replaced.
+      const m = structuredClone(this.baseModel ?? { id: 'custom', name: 'Custom model' }) as Record<string, unknown>;
       for (const x of MODEL_FIELDS) m[x.key] = this.readNumber(x.id, true, errors);
       m.block_type = this.value('m-block_type');
       m.ffn_type = this.value('m-ffn_type');
+      m.shared_embedding = this.value('m-shared_embedding') !== 'false';
       sc.model = m;
     } else sc.model = this.value('model-preset');
     if (this.value('hw-preset') === 'custom') {
-      const base = this.hwPresets.values().next().value;
-      const hw: Record<string, unknown> = {};
-      // Specs the form does not show are kept from the preset (topology rules, calibration).
-      if (base) {
-        for (const k of ['ici_links_per_chip', 'ici_hop_latency_s', 'max_axis_chips', 'max_chips', 'torus_axis_multiple', 'calibration']) {
-          const v = field(base, k);
-          if (v !== undefined) hw[k] = v;
-        }
-      }
-      hw.id = 'custom';
-      hw.name = 'Edited chip';
+      const hw = structuredClone(this.baseHw ?? { id: 'custom', name: 'Edited chip' }) as Record<string, unknown>;
       for (const x of HW_FIELDS) hw[x.key] = this.readNumber(x.id, false, errors);
       sc.hardware = hw;
     } else sc.hardware = this.value('hw-preset');
@@ -240,7 +289,7 @@ export class ScenarioForm {
     if (forSearch) {
       sc.objective = this.value('objective');
       const budget = this.readNumber('max_latency_per_token_s', false, errors, false, true);
-      if (typeof budget === 'number') sc.max_latency_per_token_s = budget;
+      if (typeof budget === 'number') sc[sc.phase === 'decode' ? 'max_latency_per_token_s' : 'max_latency_s'] = budget;
     }
     return errors.size ? { ok: false, errors } : { ok: true, scenario: sc };
   }
@@ -250,17 +299,21 @@ export class ScenarioForm {
     const sc = JSON.parse(text) as unknown;
     if (!isObject(sc)) return;
     const model = field(sc, 'model');
-    if (typeof model === 'string') this.setValue('model-preset', model);
-    else if (isObject(model)) {
+    if (typeof model === 'string') {
+      this.setValue('model-preset', model);
+      this.baseModel = undefined;
+    } else if (isObject(model)) {
       this.setValue('model-preset', 'custom');
-      for (const x of MODEL_FIELDS) this.setValue(x.id, field(model, x.key) ?? (x.key === 'n_kv_heads' ? field(model, 'n_heads') : ''));
-      this.setValue('m-block_type', field(model, 'block_type') ?? 'parallel');
-      this.setValue('m-ffn_type', field(model, 'ffn_type') ?? 'swiglu');
+      this.baseModel = structuredClone(model) as Record<string, unknown>;
+      this.fillModelFields(model);
     }
     const hw = field(sc, 'hardware');
-    if (typeof hw === 'string' || hw === undefined) this.setValue('hw-preset', hw ?? 'tpu-v4');
-    else if (isObject(hw)) {
+    if (typeof hw === 'string' || hw === undefined) {
+      this.setValue('hw-preset', hw ?? 'tpu-v4');
+      this.baseHw = undefined;
+    } else if (isObject(hw)) {
       this.setValue('hw-preset', 'custom');
+      this.baseHw = structuredClone(hw) as Record<string, unknown>;
       for (const x of HW_FIELDS) this.setValue(x.id, field(hw, x.key));
     }
     const topo = field(sc, 'topology');
@@ -275,7 +328,7 @@ export class ScenarioForm {
       const v = field(sc, k);
       if (v !== undefined) this.setValue(k, v);
     }
-    const budget = field(sc, 'max_latency_per_token_s');
+    const budget = field(sc, field(sc, 'phase') === 'prefill' ? 'max_latency_s' : 'max_latency_per_token_s');
     this.setValue('max_latency_per_token_s', typeof budget === 'number' ? budget : '');
     this.sync();
   }
@@ -313,7 +366,7 @@ export function fieldForPath(path: string): string {
   const [top, sub] = parts;
   switch (top) {
     case 'model':
-      return sub && MODEL_FIELDS.some((m) => m.key === sub) ? `m-${sub}` : sub === 'block_type' || sub === 'ffn_type' ? `m-${sub}` : 'model-preset';
+      return sub && MODEL_FIELDS.some((m) => m.key === sub) ? `m-${sub}` : sub === 'block_type' || sub === 'ffn_type' || sub === 'shared_embedding' ? `m-${sub}` : 'model-preset';
     case 'hardware':
       return sub && HW_FIELDS.some((m) => m.key === sub) ? `hw-${sub}` : 'hw-preset';
     case 'topology':
@@ -330,6 +383,8 @@ export function fieldForPath(path: string): string {
     case 'objective':
     case 'max_latency_per_token_s':
       return top;
+    case 'max_latency_s':
+      return 'max_latency_per_token_s';
     default:
       return 'form';
   }

@@ -88,8 +88,9 @@ export function renderAnswer(r: R, note: string): HTMLElement {
     h('h2', { id: 'answer-title' }, 'Answer'),
     h('p', { class: 'muted', 'data-testid': 'config' }, note, configText(r)),
     h('div', { class: 'headline' },
-      metric(decode ? 'Decode latency' : 'Prefill latency', num(r, 'latency_s'), 's', 'latency_s'),
-      metric('Per token', num(r, 'latency_per_token_s'), 's', 'latency_per_token_s'),
+      metric(decode ? 'Decode latency (all generated tokens)' : 'Time to first token (whole prompt)', num(r, 'latency_s'), 's', 'latency_s'),
+      // Prefill has no per-token latency: its number is the whole prompt's (shown above).
+      decode ? metric('Per generated token', num(r, 'latency_per_token_s'), 's', 'latency_per_token_s') : null,
       metric('MFU', num(r, 'mfu'), 'fraction', 'mfu'),
       metric('Cost per token', num(r, 'cost_chip_s_per_token'), 'chip_s', 'cost_chip_s_per_token'),
       metric('Throughput', num(r, 'throughput_tokens_per_s'), 'tokens_per_s', 'throughput_tokens_per_s'),
