@@ -86,7 +86,7 @@ test('custom starts from the selected preset; stale answers are marked; prefill 
   await page.selectOption('#hw-preset', 'custom');
   await settle(page);
   assert.equal(await page.isHidden('#stale'), true);
-  await page.fill('#hw-hbm_capacity_bytes', '1e9');
+  await page.fill('#hw-hbm_capacity_bytes', '1e7');
   await page.waitForSelector('#stale:not([hidden])');
   assert.match(await page.textContent('#stale'), /Not current: no plan fits in memory/);
   assert.equal(await page.getAttribute('#results', 'data-stale'), 'true');

@@ -9,6 +9,7 @@ import { renderCalibrateBox, renderPaper } from './paper-view.ts';
 import { ScenarioForm, type PresetRef } from './scenario-form.ts';
 import { renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderRunIt, renderSearch, RUN_IT_MODEL, type R, type RunItState } from './views.ts';
 import { download, scatter, svgText, svgToPng, torusPicture } from './chart.ts';
+import { format } from './format.ts';
 import type { CoreFunction } from './protocol.ts';
 
 const makeWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'esti-core' });
@@ -475,6 +476,18 @@ function maybeStartFrontier(force = false): void {
     });
 }
 
+/** A frontier point's hover/focus text: its plan, latency with the calibrated band, cost and MFU
+ *  (all the core's numbers, formatted). */
+function pointLabel(p: R, latencyKey: string): string {
+  const band = field(p, 'latency_band');
+  const perToken = latencyKey === 'latency_per_token_s';
+  const lo = field(band, perToken ? 'low_per_token_s' : 'low_s');
+  const hi = field(band, perToken ? 'high_per_token_s' : 'high_s');
+  const range = typeof lo === 'number' && typeof hi === 'number' ? ` (band ${format(lo, 's')}–${format(hi, 's')})` : '';
+  return `${field(p, 'chips')} chips, batch ${field(p, 'batch')}, ${field(p, 'weights')}, ${field(p, 'ffn_layout')}, ${field(p, 'attention_sharding')}: ` +
+    `${format(Number(field(p, latencyKey)), 's')}${perToken ? ' per token' : ''}${range}, ${format(Number(field(p, 'cost_chip_s_per_token')), 'chip_s')} per token, MFU ${format(Number(field(p, 'mfu')), 'fraction')}`;
+}
+
 function renderFrontierView(): HTMLElement {
   if (!has('frontier')) return missing('frontier');
   const req = current ? frontierRequest() : '';
@@ -502,7 +515,7 @@ function renderFrontierView(): HTMLElement {
       return {
         x: Number(field(p, xKey(phase))),
         y: Number(field(p, y)),
-        label: `${field(p, 'chips')} chips, batch ${field(p, 'batch')}, ${field(p, 'weights')}, ${field(p, 'ffn_layout')}, ${field(p, 'attention_sharding')}`,
+        label: pointLabel(p, xKey(phase)),
         current: same(p),
         key,
       };

@@ -304,6 +304,8 @@ export interface CompareRow {
 }
 
 export const COMPARE_ROWS: CompareRow[] = [
+  { label: 'Model', key: 'model_name', unit: 'text' },
+  { label: 'Chip', key: 'hardware_name', unit: 'text' },
   { label: 'Chips', key: 'chips', unit: 'int' },
   { label: 'Torus', key: 'topology', unit: 'text' },
   { label: 'Phase', key: 'phase', unit: 'text' },
