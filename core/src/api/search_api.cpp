@@ -104,8 +104,9 @@ std::string Seconds(double s) {
 // bound fails and what the fastest plan that fits would take.
 std::string WhyNoAnswer(const search::Space& space, const std::vector<search::Candidate>& ranked,
                         const search::SearchStats& stats) {
-  const std::string counts =
-      std::to_string(stats.combinations) + " combinations of chips, batch " + "and weight format";
+  const std::string counts = std::to_string(stats.combinations) +
+                             (stats.combinations == 1 ? " combination" : " combinations") +
+                             " of chips, batch and weight format";
   const search::Candidate* fastest_fitting = nullptr;
   const search::Candidate* smallest = nullptr;
   for (const search::Candidate& c : ranked) {
