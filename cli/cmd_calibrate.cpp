@@ -93,7 +93,8 @@ int RunCalibrate(Args args) {
     for (const auto& p : (*j)["parameters"]) {
       std::string how = !p["fitted"].get<bool>()    ? "fixed"
                         : p["at_bound"].get<bool>() ? "fitted, at its bound"
-                                                    : "+/- " + Si(p["std_error"], "", 2);
+                        : p.contains("std_error")   ? "+/- " + Si(p["std_error"], "", 2)
+                                                    : "not identifiable";
       rows.push_back({p["name"], Si(p["value"], "", 4), how});
     }
     std::cout << "\n";
