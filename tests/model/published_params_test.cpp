@@ -36,9 +36,9 @@ struct Published {
 };
 
 // Sources (also in each preset's "source"):
-//  Llama 3.1 and Mistral 7B v0.3: Hugging Face model API `safetensors.total` of the bf16
-//  checkpoints (meta-llama/Llama-3.1-8B, -70B, -405B; mistralai/Mistral-7B-v0.3).
-//  Qwen2.5 72B: model card (huggingface.co/Qwen/Qwen2.5-72B), "72.7B", rounded to 0.1B.
+//  Llama 3.1, Mistral 7B v0.3 and Qwen2.5 72B: Hugging Face model API `safetensors.total` of the
+//  bf16 checkpoints (meta-llama/Llama-3.1-8B, -70B, -405B; mistralai/Mistral-7B-v0.3;
+//  Qwen/Qwen2.5-72B).
 //  Gemma 2 27B: Gemma 2 report (Gemma Team 2024) Table 2, embedding 1,180,237,824 +
 //  non-embedding 26,047,480,320.
 const Published kPublished[] = {
@@ -46,8 +46,8 @@ const Published kPublished[] = {
     {"llama-3.1-70b", 70553706496.0, 1e-4, "norm scales (1.9e-5) are outside esti's total"},
     {"llama-3.1-405b", 405853388800.0, 1e-4, "norm scales (1.0e-5) are outside esti's total"},
     {"mistral-7b-v0.3", 7248023552.0, 1e-4, "norm scales (3.7e-5) are outside esti's total"},
-    {"qwen2.5-72b", 72.7e9, 7e-4,
-     "the published figure is rounded to 0.1B (+-0.05B = 6.9e-4); QKV biases add only 1.1e-5"},
+    {"qwen2.5-72b", 72706203648.0, 1e-4,
+     "norm scales (1.8e-5) and the QKV biases the schema cannot hold (1.1e-5)"},
     {"gemma-2-27b", 1180237824.0 + 26047480320.0, 1e-4,
      "norm scales (3.1e-5) and the report's padded 256,128-entry vocabulary (2.2e-5)"},
 };
@@ -73,17 +73,16 @@ TEST(PublishedParams, LlamaAndMistralAreExactWithNormScales) {
   }
 }
 
-// Qwen2.5 72B: matrices + norms + the QKV biases the schema cannot hold ((H + 2 KV) * d_head per
-// layer) is within the card's rounding; the biases are below 0.01% of the total (why leaving them
-// out of weight bytes and FLOPs is safe).
-TEST(PublishedParams, QwenBiasesAreNegligibleAndTheTotalRoundsToTheCard) {
+// Qwen2.5 72B: the checkpoint is esti's matrices + norm scales + the QKV biases the schema cannot
+// hold ((H + 2 KV) * d_head per layer), exactly; the biases are below 0.01% of the total (why
+// leaving them out of weight bytes and FLOPs is safe).
+TEST(PublishedParams, QwenIsExactWithItsQkvBiasesWhichAreNegligible) {
   Described d = Describe("qwen2.5-72b");
   const io::Json& m = d.model;
   double biases = D(m["n_layers"]) * (D(m["n_heads"]) + 2 * D(m["n_kv_heads"])) * D(m["d_head"]);
   double total = D(d.params["total_params"]);
   EXPECT_LT(biases / total, 1e-4);
-  double full = total + D(d.params["norm_scales"]) + biases;
-  EXPECT_EQ(std::round(full / 1e8) / 10, 72.7);  // the card's "72.7B"
+  EXPECT_EQ(total + D(d.params["norm_scales"]) + biases, 72706203648.0);
 }
 
 // Gemma 2 27B, Table 2 of the report, exactly: non-embedding = esti's matrices + its 2 norms per
