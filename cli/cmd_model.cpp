@@ -6,9 +6,87 @@
 
 namespace esti::cli {
 
+namespace {
+
+void PrintParams(const io::Json& p) {
+  std::vector<std::vector<std::string>> rows;
+  for (const char* k : {"attention_q", "attention_kv", "attention_o", "ffn", "norm_scales",
+                        "embedding", "non_embedding", "total_params"}) {
+    double v = p[k].get<double>();
+    rows.push_back({k, Si(v, ""), std::to_string(static_cast<long long>(v))});
+  }
+  PrintTable({"component", "params", "exact"}, rows);
+}
+
+// Pulls `flag VALUE` out of args. Returns false (after printing) when the value is missing.
+bool TakeOption(Args& args, const std::string& flag, std::optional<std::string>* value) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != flag) continue;
+    if (i + 1 >= args.size()) {
+      std::cerr << "esti: missing_field at " << flag << ": expected a value\n";
+      return false;
+    }
+    *value = args[i + 1];
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+               args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+    return true;
+  }
+  return true;
+}
+
+// esti model --from-hf config.json [--id ID] [--name NAME]: through api::ModelFromHf.
+int RunFromHf(Args args, Format format) {
+  std::optional<std::string> file, id, name;
+  if (!TakeOption(args, "--from-hf", &file) || !TakeOption(args, "--id", &id) ||
+      !TakeOption(args, "--name", &name)) {
+    return kExitBadInput;
+  }
+  if (!args.empty()) {
+    std::cerr << "esti: invalid_value at " << args[0] << ": unexpected argument\n";
+    return kExitBadInput;
+  }
+  std::optional<io::Json> config = ReadJsonArg(*file);
+  if (!config) return kExitBadInput;
+  io::Json request = {{"config", *config}};
+  if (id) request["id"] = *id;
+  if (name) request["name"] = *name;
+  std::string response = api::ModelFromHf(request.dump());
+  int code = 0;
+  std::optional<io::Json> j = EmitResponse(response, format, &code);
+  if (!j) return code;
+  const io::Json& m = (*j)["model"];
+  std::cout << m["name"].get<std::string>() << " (" << m["id"].get<std::string>() << "), from a "
+            << (*j)["architecture"].get<std::string>() << " config.json\n";
+  std::vector<std::vector<std::string>> fields;
+  for (const char* k : {"n_layers", "d_model", "d_ff", "n_heads", "n_kv_heads", "d_head",
+                        "vocab_size", "ffn_type", "block_type", "shared_embedding"}) {
+    fields.push_back({k, m[k].is_string() ? m[k].get<std::string>() : m[k].dump()});
+  }
+  PrintTable({"field", "value"}, fields);
+  std::cout << "\n";
+  PrintParams((*j)["params"]);
+  if (!(*j)["unmapped"].empty()) {
+    std::cout << "\nunmapped (not represented in esti's model):\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const io::Json& u : (*j)["unmapped"]) {
+      rows.push_back({u["field"].get<std::string>(), u["effect"].get<std::string>(),
+                      u["reason"].get<std::string>()});
+    }
+    PrintTable({"field", "effect", "reason"}, rows);
+  }
+  for (const io::Json& n : (*j)["notes"]) std::cout << "note: " << n.get<std::string>() << "\n";
+  std::cout << "\n(--format json gives the full answer; its \"model\" is esti's model JSON)\n";
+  return 0;
+}
+
+}  // namespace
+
 int RunModel(Args args) {
   std::optional<Format> format = TakeFormat(args, {Format::kJson, Format::kTable});
   if (!format) return kExitBadInput;
+  for (const std::string& a : args) {
+    if (a == "--from-hf") return RunFromHf(args, *format);
+  }
   if (args.size() != 1) {
     std::cerr << "esti: invalid_value at model: expected one preset id, FILE or -\n";
     return kExitBadInput;
@@ -25,16 +103,9 @@ int RunModel(Args args) {
   int code = 0;
   std::optional<io::Json> j = EmitResponse(response, *format, &code);
   if (!j) return code;
-  const io::Json& p = (*j)["params"];
   const io::Json& m = (*j)["model"];
   std::cout << m["name"].get<std::string>() << " (" << m["id"].get<std::string>() << ")\n";
-  std::vector<std::vector<std::string>> rows;
-  for (const char* k : {"attention_q", "attention_kv", "attention_o", "ffn", "norm_scales", "embedding",
-                        "non_embedding", "total_params"}) {
-    double v = p[k].get<double>();
-    rows.push_back({k, Si(v, ""), std::to_string(static_cast<long long>(v))});
-  }
-  PrintTable({"component", "params", "exact"}, rows);
+  PrintParams((*j)["params"]);
   std::cout << "\nkv_bytes_per_token  " << Si((*j)["kv_bytes_per_token"].get<double>(), "B")
             << "\nweight_bytes bf16   " << Si((*j)["weight_bytes"]["bf16"].get<double>(), "B")
             << "\nweight_bytes int8   " << Si((*j)["weight_bytes"]["int8"].get<double>(), "B")

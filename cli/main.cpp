@@ -15,7 +15,10 @@ struct Command {
 
 const Command kCommands[] = {
     {"presets", "esti presets [--format table|json]", esti::cli::RunPresets},
-    {"model", "esti model <preset-id|FILE|-> [--format table|json]", esti::cli::RunModel},
+    {"model",
+     "esti model <preset-id|FILE|-> [--format table|json]\n"
+     "  esti model --from-hf config.json [--id ID] [--name NAME] [--format table|json]",
+     esti::cli::RunModel},
     {"evaluate", "esti evaluate <FILE|-> [--format json|table]", esti::cli::RunEvaluate},
     {"decode",
      "esti decode --model <preset|FILE> --prompt 1,2,3 --tokens N [--weights int8|fp32] [--seed S] "

@@ -10,6 +10,7 @@ std::string EngineVersion() { return esti::api::EngineVersion(); }
 std::string ListPresets() { return esti::api::ListPresets(); }
 std::string GetPreset(std::string r) { return esti::api::GetPreset(r); }
 std::string DescribeModel(std::string r) { return esti::api::DescribeModel(r); }
+std::string ModelFromHf(std::string r) { return esti::api::ModelFromHf(r); }
 std::string Evaluate(std::string r) { return esti::api::Evaluate(r); }
 std::string Search(std::string r) { return esti::api::Search(r); }
 std::string Frontier(std::string r) { return esti::api::Frontier(r); }
@@ -24,6 +25,7 @@ EMSCRIPTEN_BINDINGS(esti) {
   emscripten::function("listPresets", &ListPresets);
   emscripten::function("getPreset", &GetPreset);
   emscripten::function("describeModel", &DescribeModel);
+  emscripten::function("modelFromHf", &ModelFromHf);
   emscripten::function("evaluate", &Evaluate);
   emscripten::function("search", &Search);
   emscripten::function("frontier", &Frontier);

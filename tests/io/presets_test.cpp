@@ -10,7 +10,9 @@ namespace {
 
 TEST(Presets, AllExpectedPresetsAreEmbedded) {
   for (const char* id : {"palm-8b", "palm-62b", "palm-540b", "palm-540b-padded",
-                         "palm-540b-multihead", "palm-540b-serial", "mt-nlg-530b", "tiny"}) {
+                         "palm-540b-multihead", "palm-540b-serial", "mt-nlg-530b", "tiny",
+                         "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "mistral-7b-v0.3",
+                         "qwen2.5-72b", "gemma-2-27b"}) {
     EXPECT_NE(FindPreset("models", id), nullptr) << id;
   }
   EXPECT_NE(FindPreset("hardware", "tpu-v4"), nullptr);

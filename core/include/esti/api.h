@@ -27,6 +27,14 @@ std::string GetPreset(std::string_view request);
 // bytes per format (see io::DescribeModel).
 std::string DescribeModel(std::string_view request);
 
+// Request {"config": <a Hugging Face config.json object>, "id"?, "name"?} -> {"model": esti's model
+// JSON (usable wherever a model is), "architecture" ("llama"|"mistral"|"qwen2"|"gemma2"),
+// "unmapped": [{"field", "value", "effect": "none"|"negligible"|"approximated"|"unknown",
+// "reason"}] for every config field esti cannot represent, "ignored": [metadata field names with
+// no bearing on cost], "notes": [defaults taken, approximations], "params"}. Mixture-of-experts
+// configs are rejected with code "unsupported" (io/hf_config_io.h).
+std::string ModelFromHf(std::string_view request);
+
 // Request: a scenario (io/scenario_io.h) -> the cost of its phase: latency_s, latency_per_token_s,
 // mfu, cost_chip_s_per_token, memory_per_chip_bytes, fits, the plan chosen for "auto" fields and a
 // breakdown of every term with its inputs.

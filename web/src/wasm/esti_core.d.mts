@@ -5,6 +5,8 @@ export interface EstiCoreModule {
   listPresets(): string;
   getPreset(request: string): string;
   describeModel(request: string): string;
+  /** {config: Hugging Face config.json, id?, name?} -> {model, architecture, unmapped, ignored, notes, params} (api.h ModelFromHf); MoE -> error "unsupported". */
+  modelFromHf(request: string): string;
   /** A scenario -> its cost (api.h Evaluate). */
   evaluate(request: string): string;
   /** A scenario with lists/"auto" + objective -> {best, candidates, candidates_total, stats}. */
