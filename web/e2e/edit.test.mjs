@@ -86,25 +86,33 @@ test('custom starts from the selected preset; stale answers are marked; prefill 
   await page.selectOption('#hw-preset', 'custom');
   await settle(page);
   assert.equal(await page.isHidden('#stale'), true);
-  await page.fill('#hw-hbm_capacity_bytes', '1e7');
+  // Chip fields show and take units; the core reads them (io/quantity.h).
+  assert.equal(await page.inputValue('#hw-hbm_capacity_bytes'), '32 GiB');
+  assert.equal(await page.inputValue('#hw-hbm_bandwidth_bytes_per_s'), '1.2 TB/s');
+  assert.equal(await page.inputValue('#hw-peak_flops_per_s_bf16'), '275 TFLOP/s');
+  await page.fill('#hw-hbm_capacity_bytes', '32 GB/s');
+  await page.waitForFunction(() => /bytes such as/.test(document.getElementById('hw-hbm_capacity_bytes-error')?.textContent ?? ''));
+  await page.fill('#hw-hbm_capacity_bytes', '10 MB');
   await page.waitForSelector('#stale:not([hidden])');
   assert.match(await page.textContent('#stale'), /Not current: no plan fits in memory/);
   assert.equal(await page.getAttribute('#results', 'data-stale'), 'true');
   await screenshot(page, 'stale-answer');
-  await page.fill('#hw-hbm_capacity_bytes', '34359738368');
+  await page.fill('#hw-hbm_capacity_bytes', '32 GiB');
   await page.waitForSelector('#stale[hidden]', { state: 'attached' });
+  await settle(page);
+  assert.equal((await scenarioOf(page)).hardware.hbm_capacity_bytes, '32 GiB');
 
   // Prefill: the budget is on the whole prompt (time to first token).
   await page.selectOption('#phase', 'prefill');
   await settle(page);
   assert.match(await page.textContent('label[for="max_latency_per_token_s"]'), /Time-to-first-token budget/);
-  await page.fill('#max_latency_per_token_s', '0.002');
+  await page.fill('#max_latency_per_token_s', '2 ms');
   await page.waitForSelector('#stale:not([hidden])');
   assert.match(await page.textContent('#stale'), /latency budget of 2 ms/);
   assert.equal((await scenarioOf(page)).max_latency_s, undefined, 'a rejected input does not reach the link');
-  await page.fill('#max_latency_per_token_s', '10');
+  await page.fill('#max_latency_per_token_s', '10 s');
   await settle(page);
-  assert.equal((await scenarioOf(page)).max_latency_s, 10);
+  assert.equal((await scenarioOf(page)).max_latency_s, '10 s');
   p.assertClean();
   await p.close();
 });

@@ -9,7 +9,8 @@ export interface PresetRef {
   name: string;
 }
 
-type Num = { id: string; key: string; label: string; unit: string; integer: boolean; hint?: string };
+type Num = { id: string; key: string; label: string; unit: string; integer: boolean; hint?: string; quantity?: QuantityKind };
+type QuantityKind = 'bytes' | 'bytes_per_s' | 'flops_per_s' | 's';
 
 export const MODEL_FIELDS: Num[] = [
   { id: 'm-n_layers', key: 'n_layers', label: 'Layers', unit: '', integer: true },
@@ -22,12 +23,38 @@ export const MODEL_FIELDS: Num[] = [
 ];
 
 export const HW_FIELDS: Num[] = [
-  { id: 'hw-peak_flops_per_s_bf16', key: 'peak_flops_per_s_bf16', label: 'Peak bf16', unit: 'FLOP/s', integer: false },
-  { id: 'hw-peak_flops_per_s_int8', key: 'peak_flops_per_s_int8', label: 'Peak int8', unit: 'OP/s', integer: false },
-  { id: 'hw-hbm_capacity_bytes', key: 'hbm_capacity_bytes', label: 'HBM capacity', unit: 'bytes', integer: false },
-  { id: 'hw-hbm_bandwidth_bytes_per_s', key: 'hbm_bandwidth_bytes_per_s', label: 'HBM bandwidth', unit: 'B/s', integer: false },
-  { id: 'hw-ici_link_bandwidth_bytes_per_s', key: 'ici_link_bandwidth_bytes_per_s', label: 'ICI link bandwidth', unit: 'B/s', integer: false },
+  { id: 'hw-peak_flops_per_s_bf16', key: 'peak_flops_per_s_bf16', label: 'Peak bf16', unit: 'e.g. 275 TFLOP/s', integer: false, quantity: 'flops_per_s' },
+  { id: 'hw-peak_flops_per_s_int8', key: 'peak_flops_per_s_int8', label: 'Peak int8', unit: 'e.g. 275 TOPS', integer: false, quantity: 'flops_per_s' },
+  { id: 'hw-hbm_capacity_bytes', key: 'hbm_capacity_bytes', label: 'HBM capacity', unit: 'e.g. 32 GiB', integer: false, quantity: 'bytes' },
+  { id: 'hw-hbm_bandwidth_bytes_per_s', key: 'hbm_bandwidth_bytes_per_s', label: 'HBM bandwidth', unit: 'e.g. 1.2 TB/s', integer: false, quantity: 'bytes_per_s' },
+  { id: 'hw-ici_link_bandwidth_bytes_per_s', key: 'ici_link_bandwidth_bytes_per_s', label: 'ICI link bandwidth', unit: 'e.g. 45 GB/s', integer: false, quantity: 'bytes_per_s' },
 ];
+
+const QUANTITY_UNIT: Record<QuantityKind, string> = { bytes: 'B', bytes_per_s: 'B/s', flops_per_s: 'FLOP/s', s: 's' };
+const DECIMAL: [number, string][] = [[15, 'P'], [12, 'T'], [9, 'G'], [6, 'M'], [3, 'k'], [0, ''], [-3, 'm'], [-6, 'u'], [-9, 'n']];
+
+/** A stored SI value as people write it ("32 GiB", "1.2 TB/s", "50 ms"), only when the core reads
+ *  that text back to exactly the same number (io/quantity.h); otherwise the plain number. */
+export function quantityText(v: number, kind: QuantityKind): string {
+  if (!Number.isFinite(v) || v <= 0) return String(v);
+  const unit = QUANTITY_UNIT[kind];
+  if (kind === 'bytes') {
+    for (const [e, p] of [[50, 'Pi'], [40, 'Ti'], [30, 'Gi'], [20, 'Mi'], [10, 'Ki']] as const) {
+      const m = v / 2 ** e;
+      if (m >= 1 && Number.isInteger(m) && m < 10000) return `${m} ${p}${unit}`;
+    }
+  }
+  for (const [e, p] of DECIMAL) {
+    if (e < 0 && kind !== 's') continue;
+    const m = v / 10 ** e;
+    if (m < 1 && e !== DECIMAL[DECIMAL.length - 1]![0]) continue;
+    // The shortest decimal of the mantissa, then the same literal the core reads: exact or nothing.
+    const text = String(Number(m.toPrecision(15)));
+    if (Number(`${text}e${e}`) === v) return `${text} ${p}${unit}`;
+    break;
+  }
+  return String(v);
+}
 
 export interface FormOptions {
   models: PresetRef[];
@@ -77,6 +104,9 @@ export class ScenarioForm {
    *  nominal_params, collective_bandwidth, calibration, ...) are kept from it on every edit. */
   private baseModel: Record<string, unknown> | undefined;
   private baseHw: Record<string, unknown> | undefined;
+  /** The text each model/chip input showed when filled: an input still showing it keeps the
+   *  document's own value (the user did not edit it). */
+  private shownText = new Map<string, string>();
   private lastModelPreset = '';
   private lastHwPreset = '';
   onChange: () => void = () => undefined;
@@ -122,7 +152,7 @@ export class ScenarioForm {
       errorEl('topology'),
     );
     this.genBox = labelled('generate_tokens', 'Generated tokens', 'tokens per sequence', f['generate_tokens']!);
-    this.budgetBox = labelled('max_latency_per_token_s', 'Latency budget', 'seconds per token, optional', f['max_latency_per_token_s']!);
+    this.budgetBox = labelled('max_latency_per_token_s', 'Latency budget', 'per token, e.g. 50 ms, optional', f['max_latency_per_token_s']!);
     this.general = h('p', { class: 'field-error', id: 'form-error', role: 'alert' });
 
     this.element = h('form', { class: 'inputs card', id: 'inputs', 'aria-label': 'Inputs', novalidate: true },
@@ -176,12 +206,30 @@ export class ScenarioForm {
       this.fillModelFields(base);
     } else {
       this.baseHw = base;
-      for (const x of HW_FIELDS) this.setValue(x.id, field(base, x.key) ?? '');
+      this.fillHwFields(base);
     }
   }
 
+  private fillHwFields(hw: Record<string, unknown>): void {
+    for (const x of HW_FIELDS) {
+      const v = field(hw, x.key);
+      this.setShown(x.id, typeof v === 'number' && x.quantity ? quantityText(v, x.quantity) : v ?? '');
+    }
+  }
+
+  private setShown(id: string, v: unknown): void {
+    this.setValue(id, v);
+    this.shownText.set(id, this.value(id));
+  }
+
+  /** A document field from its input: the document's value while the input shows what was filled. */
+  private readField(doc: Record<string, unknown> | undefined, x: Num, errors: Map<string, string>): unknown {
+    if (doc && x.key in doc && this.shownText.get(x.id) === this.value(x.id)) return doc[x.key];
+    return this.readNumber(x.id, x.integer, errors, false, false, x.quantity !== undefined);
+  }
+
   private fillModelFields(model: Record<string, unknown>): void {
-    for (const x of MODEL_FIELDS) this.setValue(x.id, field(model, x.key) ?? (x.key === 'n_kv_heads' ? field(model, 'n_heads') : ''));
+    for (const x of MODEL_FIELDS) this.setShown(x.id, field(model, x.key) ?? (x.key === 'n_kv_heads' ? field(model, 'n_heads') : ''));
     this.setValue('m-block_type', field(model, 'block_type') ?? 'parallel');
     this.setValue('m-ffn_type', field(model, 'ffn_type') ?? 'swiglu');
     this.setValue('m-shared_embedding', field(model, 'shared_embedding') === false ? 'false' : 'true');
@@ -213,7 +261,7 @@ export class ScenarioForm {
     const budgetLabel = this.budgetBox.querySelector('label');
     if (budgetLabel) {
       budgetLabel.replaceChildren(decode ? 'Latency budget' : 'Time-to-first-token budget',
-        h('span', { class: 'unit' }, decode ? ' (seconds per generated token, optional)' : ' (seconds for the whole prompt, optional)'));
+        h('span', { class: 'unit' }, decode ? ' (per generated token, e.g. 50 ms, optional)' : ' (whole prompt, e.g. 0.5 s, optional)'));
     }
     const topo = this.value('slice-kind') === 'topology';
     this.chipsBox.hidden = topo;
@@ -236,13 +284,16 @@ export class ScenarioForm {
   }
 
   /** Field-level parse errors (not ranges: those are the core's). */
-  private readNumber(id: string, integer: boolean, errors: Map<string, string>, allowAuto = false, optional = false): number | 'auto' | undefined {
+  private readNumber(id: string, integer: boolean, errors: Map<string, string>, allowAuto = false, optional = false, quantity = false): number | string | undefined {
     const t = this.value(id);
     if (t === '') {
       if (!optional) errors.set(id, 'required');
       return undefined;
     }
     if (allowAuto && t.toLowerCase() === 'auto') return 'auto';
+    // A number with its unit ("32 GiB", "50 ms") goes to the core as typed: the core reads units
+    // (io/quantity.h) and its error names the field and what it accepts.
+    if (quantity && /^[0-9.eE+ ]+[A-Za-zµ/]+ *$/.test(t) && /[0-9]/.test(t)) return t;
     if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
       errors.set(id, integer ? 'enter a whole number' : 'enter a number (e.g. 1.2e12)');
       return undefined;
@@ -262,7 +313,7 @@ export class ScenarioForm {
     if (this.value('model-preset') === 'custom') {
       // The document being edited, with only the fields the form shows replaced.
       const m = structuredClone(this.baseModel ?? { id: 'custom', name: 'Custom model' }) as Record<string, unknown>;
-      for (const x of MODEL_FIELDS) m[x.key] = this.readNumber(x.id, true, errors);
+      for (const x of MODEL_FIELDS) m[x.key] = this.readField(this.baseModel, x, errors);
       m.block_type = this.value('m-block_type');
       m.ffn_type = this.value('m-ffn_type');
       m.shared_embedding = this.value('m-shared_embedding') !== 'false';
@@ -270,7 +321,7 @@ export class ScenarioForm {
     } else sc.model = this.value('model-preset');
     if (this.value('hw-preset') === 'custom') {
       const hw = structuredClone(this.baseHw ?? { id: 'custom', name: 'Edited chip' }) as Record<string, unknown>;
-      for (const x of HW_FIELDS) hw[x.key] = this.readNumber(x.id, false, errors);
+      for (const x of HW_FIELDS) hw[x.key] = this.readField(this.baseHw, x, errors);
       sc.hardware = hw;
     } else sc.hardware = this.value('hw-preset');
     if (this.value('slice-kind') === 'topology') {
@@ -288,8 +339,8 @@ export class ScenarioForm {
     sc.mode = this.value('mode');
     if (forSearch) {
       sc.objective = this.value('objective');
-      const budget = this.readNumber('max_latency_per_token_s', false, errors, false, true);
-      if (typeof budget === 'number') sc[sc.phase === 'decode' ? 'max_latency_per_token_s' : 'max_latency_s'] = budget;
+      const budget = this.readNumber('max_latency_per_token_s', false, errors, false, true, true);
+      if (budget !== undefined) sc[sc.phase === 'decode' ? 'max_latency_per_token_s' : 'max_latency_s'] = budget;
     }
     return errors.size ? { ok: false, errors } : { ok: true, scenario: sc };
   }
@@ -314,7 +365,7 @@ export class ScenarioForm {
     } else if (isObject(hw)) {
       this.setValue('hw-preset', 'custom');
       this.baseHw = structuredClone(hw) as Record<string, unknown>;
-      for (const x of HW_FIELDS) this.setValue(x.id, field(hw, x.key));
+      this.fillHwFields(hw);
     }
     const topo = field(sc, 'topology');
     if (Array.isArray(topo)) {
@@ -329,7 +380,7 @@ export class ScenarioForm {
       if (v !== undefined) this.setValue(k, v);
     }
     const budget = field(sc, field(sc, 'phase') === 'prefill' ? 'max_latency_s' : 'max_latency_per_token_s');
-    this.setValue('max_latency_per_token_s', typeof budget === 'number' ? budget : '');
+    this.setValue('max_latency_per_token_s', typeof budget === 'number' ? quantityText(budget, 's') : typeof budget === 'string' ? budget : '');
     this.sync();
   }
 

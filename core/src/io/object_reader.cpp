@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "esti/io/quantity.h"
+
 namespace esti::io {
 
 void Fail(std::string code, std::string path, std::string message) {
@@ -23,7 +25,8 @@ int64_t ToInt(const Json& v, const std::string& path, int64_t min, int64_t max) 
       return static_cast<int64_t>(u);
     }
     int64_t i = v.get<int64_t>();
-    if (i < min || i > max) Fail(codes::kOutOfRange, path, std::to_string(i) + " is out of range" + range);
+    if (i < min || i > max)
+      Fail(codes::kOutOfRange, path, std::to_string(i) + " is out of range" + range);
     return i;
   }
   if (v.is_number_float()) {
@@ -41,7 +44,8 @@ int64_t ToInt(const Json& v, const std::string& path, int64_t min, int64_t max) 
 }
 
 double ToNumber(const Json& v, const std::string& path, double min, double max) {
-  if (!v.is_number()) Fail(codes::kTypeError, path, std::string("expected a number, got ") + TypeName(v));
+  if (!v.is_number())
+    Fail(codes::kTypeError, path, std::string("expected a number, got ") + TypeName(v));
   double d = v.get<double>();
   if (!std::isfinite(d) || d < min || d > max) {
     Fail(codes::kOutOfRange, path,
@@ -81,19 +85,35 @@ std::optional<int64_t> ObjectReader::OptInt(const std::string& key, int64_t min,
   return ToInt(*v, PathOf(key), min, max);
 }
 
+namespace {
+
+// A number, or for a key that names its unit a quantity string such as "32 GiB" (io/quantity.h).
+double ToQuantity(const Json& v, const std::string& key, const std::string& path, double min,
+                  double max) {
+  const QuantityUnit unit = UnitOfKey(key);
+  if (!v.is_string() || unit == QuantityUnit::kNone) return ToNumber(v, path, min, max);
+  std::string why;
+  const std::optional<double> q = ParseQuantity(v.get<std::string>(), unit, &why);
+  if (!q) Fail(codes::kTypeError, path, why);
+  return ToNumber(Json(*q), path, min, max);
+}
+
+}  // namespace
+
 double ObjectReader::Number(const std::string& key, double min, double max) {
-  return ToNumber(Required(key), PathOf(key), min, max);
+  return ToQuantity(Required(key), key, PathOf(key), min, max);
 }
 
 std::optional<double> ObjectReader::OptNumber(const std::string& key, double min, double max) {
   const Json* v = Find(key);
   if (v == nullptr) return std::nullopt;
-  return ToNumber(*v, PathOf(key), min, max);
+  return ToQuantity(*v, key, PathOf(key), min, max);
 }
 
 bool ObjectReader::Bool(const std::string& key) {
   const Json& v = Required(key);
-  if (!v.is_boolean()) Fail(codes::kTypeError, PathOf(key), std::string("expected true or false, got ") + TypeName(v));
+  if (!v.is_boolean())
+    Fail(codes::kTypeError, PathOf(key), std::string("expected true or false, got ") + TypeName(v));
   return v.get<bool>();
 }
 
@@ -104,10 +124,12 @@ std::optional<bool> ObjectReader::OptBool(const std::string& key) {
 
 std::string ObjectReader::String(const std::string& key, int64_t max_length) {
   const Json& v = Required(key);
-  if (!v.is_string()) Fail(codes::kTypeError, PathOf(key), std::string("expected a string, got ") + TypeName(v));
+  if (!v.is_string())
+    Fail(codes::kTypeError, PathOf(key), std::string("expected a string, got ") + TypeName(v));
   const std::string& s = v.get_ref<const std::string&>();
   if (static_cast<int64_t>(s.size()) > max_length) {
-    Fail(codes::kOutOfRange, PathOf(key), "string longer than " + std::to_string(max_length) + " bytes");
+    Fail(codes::kOutOfRange, PathOf(key),
+         "string longer than " + std::to_string(max_length) + " bytes");
   }
   return s;
 }
