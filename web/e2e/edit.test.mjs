@@ -100,7 +100,8 @@ test('custom starts from the selected preset; stale answers are marked; prefill 
   await page.fill('#hw-hbm_capacity_bytes', '32 GiB');
   await page.waitForSelector('#stale[hidden]', { state: 'attached' });
   await settle(page);
-  assert.equal((await scenarioOf(page)).hardware.hbm_capacity_bytes, '32 GiB');
+  // Back to the text it showed: the document's own number, not the typed string.
+  assert.equal((await scenarioOf(page)).hardware.hbm_capacity_bytes, 34359738368);
 
   // Prefill: the budget is on the whole prompt (time to first token).
   await page.selectOption('#phase', 'prefill');

@@ -61,6 +61,10 @@ test('a measurement file is fitted by the core; a bad one gets the core\'s messa
   await page.goto(server.url);
   await waitReady(page);
   await page.click('#tab-paper');
+  // Text typed while the paper rows arrive must survive that re-render: type first, then wait.
+  await page.fill('#measurements', '{"typed": "before the rows arrived"}');
+  await page.waitForSelector('[data-view="paper"] table');
+  assert.equal(await page.inputValue('#measurements'), '{"typed": "before the rows arrived"}');
   const file = {
     schema_version: 1, hardware: 'tpu-v4', points: [
       { id: 'a', group: 'decode', scenario: { model: 'palm-8b', phase: 'decode', chips: 8, batch: 64, input_tokens: 2048, generate_tokens: 64, weights: 'bf16' }, measured_latency_per_token_s: 0.00582 },

@@ -357,7 +357,7 @@ function renderPaperView(): HTMLElement {
   if (!has('reproduce')) parts.push(missing('reproduce'));
   else if (!paper) parts.push(h('section', { class: 'card', 'data-view': 'paper' }, h('h2', {}, 'The paper, reproduced'), h('p', { class: 'muted' }, 'Computing…')));
   else parts.push(renderPaper(paper, loadScenario));
-  if (has('calibrate')) parts.push(renderCalibrateBox(measurementsText, fitResult, fitError, fitMeasurements));
+  if (has('calibrate')) parts.push(renderCalibrateBox(measurementsText, fitResult, fitError, fitMeasurements, (t) => (measurementsText = t)));
   return h('div', { class: 'results', 'data-view': 'paper' }, ...parts);
 }
 

@@ -58,9 +58,11 @@ export function renderPaper(result: R, load: (scenario: unknown) => void): HTMLE
 }
 
 /** The user's own measurement file: a box, a file picker and the fit the core returns. */
-export function renderCalibrateBox(text: string, result: R | null, error: string, onFit: (text: string) => void): HTMLElement {
+export function renderCalibrateBox(text: string, result: R | null, error: string, onFit: (text: string) => void, onEdit: (text: string) => void): HTMLElement {
   const area = h('textarea', { id: 'measurements', rows: 8, spellcheck: 'false', 'aria-label': 'Measurement file (JSON)', placeholder: '{"schema_version": 1, "hardware": "tpu-v4", "points": [...]}' });
   area.value = text;
+  // What the user typed survives a re-render (a result arriving while they type rebuilds the view).
+  area.addEventListener('input', () => onEdit(area.value));
   const errorEl = h('p', { class: 'field-error', 'data-testid': 'calibrate-error', role: 'alert' }, error);
   const file = h('input', { type: 'file', accept: '.json,application/json', id: 'measurements-file', 'aria-label': 'Load a measurement file' });
   file.addEventListener('change', async () => {
@@ -73,6 +75,7 @@ export function renderCalibrateBox(text: string, result: R | null, error: string
     }
     errorEl.textContent = '';
     area.value = await f.text();
+    onEdit(area.value);
   });
   const fit = h('button', { type: 'button', id: 'fit-measurements' }, 'Fit');
   fit.addEventListener('click', () => onFit(area.value));
