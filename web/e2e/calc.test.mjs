@@ -504,7 +504,9 @@ test('max context per attention layout equals maxContext()', async (t) => {
     await settle(page);
     const sc = JSON.parse(await scenarioOf(page));
     const best = coreResult(JSON.stringify(sc));
-    const m = core.call('maxContext', JSON.stringify({ model: sc.model, hardware: sc.hardware, chips: best.chips, batch: best.batch, weights: best.weights }));
+    // ESTI Table 1's budget by default: 30% of HBM for the KV cache.
+    assert.equal(await page.inputValue('#kv-fraction'), '0.3');
+    const m = core.call('maxContext', JSON.stringify({ model: sc.model, hardware: sc.hardware, chips: best.chips, batch: best.batch, weights: best.weights, kv_memory_fraction: 0.3 }));
     assert.equal(m.ok, true, JSON.stringify(m.error));
     const n = await numbersOf(page);
     assert.equal(n['ctx-chips'].value, String(m.chips));
@@ -518,6 +520,12 @@ test('max context per attention layout equals maxContext()', async (t) => {
     }
     if (batch === 64) await screenshot(page, 'view-context-desktop-light');
   }
+  // All free HBM instead: the core's default budget.
+  await page.selectOption('#kv-fraction', 'free');
+  const sc = JSON.parse(await scenarioOf(page));
+  const best = coreResult(JSON.stringify(sc));
+  const free = core.call('maxContext', JSON.stringify({ model: sc.model, hardware: sc.hardware, chips: best.chips, batch: best.batch, weights: best.weights }));
+  await page.waitForFunction((v) => document.querySelector('[data-testid="ctx-kv_budget_bytes_per_chip"]')?.getAttribute('data-value') === v, String(free.kv_budget_bytes_per_chip));
   p.assertClean();
   await p.close();
 });

@@ -56,6 +56,8 @@ let frontier: R | null = null;
 let frontierFor = '';
 let context: R | null = null;
 let contextFor = '';
+/** Share of HBM kept for the KV cache in the Max context view: "0.3" (Table 1), "0.5" or "free". */
+let kvFraction = '0.3';
 /** The paper view: reproduce()'s rows (computed once), and the user's measurement file and fit. */
 let paper: R | null = null;
 let paperStarted = false;
@@ -571,7 +573,8 @@ function retryButton(): HTMLElement {
 function contextRequest(): string {
   const sc = JSON.parse(accepted) as unknown;
   const r = isObject(current) ? current : {};
-  return JSON.stringify({ model: field(sc, 'model'), hardware: field(sc, 'hardware') ?? 'tpu-v4', chips: field(r, 'chips'), batch: field(r, 'batch'), weights: field(r, 'weights') });
+  const fraction = kvFraction === 'free' ? {} : { kv_memory_fraction: Number(kvFraction) };
+  return JSON.stringify({ model: field(sc, 'model'), hardware: field(sc, 'hardware') ?? 'tpu-v4', chips: field(r, 'chips'), batch: field(r, 'batch'), weights: field(r, 'weights'), ...fraction });
 }
 
 function maybeStartContext(): void {
@@ -634,7 +637,10 @@ async function runItNow(c: R): Promise<void> {
 function renderContextView(): HTMLElement {
   if (!has('maxContext')) return missing('maxContext');
   if (!context || contextFor !== contextRequest()) return h('section', { class: 'card', 'data-view': 'context' }, h('h2', {}, 'Maximum context'), h('p', { class: 'muted' }, 'Computing…'));
-  return renderContext(context);
+  return renderContext(context, kvFraction, (v) => {
+    kvFraction = v;
+    render();
+  });
 }
 
 // ---- toolbar: copy link, exports -------------------------------------------------------------

@@ -349,14 +349,19 @@ export function renderCompare(a: R, b: R): HTMLElement {
   );
 }
 
-/** View 6: maximum context per attention layout (from maxContext()). */
-export function renderContext(c: R): HTMLElement {
+/** View 6: maximum context per attention layout (from maxContext()), with the share of HBM kept
+ *  for the KV cache (ESTI Table 1 reserves 30%; "free" = all HBM the weights leave). */
+export function renderContext(c: R, fraction: string, onFraction: (v: string) => void): HTMLElement {
   const rows = arr(c, 'layouts').filter(isObject);
   const LAYOUT: Record<string, string> = { heads: 'Attention sharded over heads', batch: 'Attention sharded over batch (multiquery)' };
+  const pick = h('select', { id: 'kv-fraction', 'aria-label': 'HBM kept for the KV cache' },
+    ...[['0.3', '30% of HBM (ESTI Table 1)'], ['0.5', '50% of HBM'], ['free', 'All HBM the weights leave']].map(([v, t]) => h('option', { value: v, selected: v === fraction }, t)));
+  pick.addEventListener('change', () => onFraction(pick.value));
   return h('section', { class: 'card', 'aria-labelledby': 'context-title', 'data-view': 'context' },
     h('h2', { id: 'context-title' }, 'Maximum context'),
-    h('p', { class: 'muted' }, 'Longest context (prompt plus generated tokens per sequence) whose KV cache fits next to the weights, for ',
-      numberEl(num(c, 'chips'), 'int', 'ctx-chips'), ' chips and batch ', numberEl(num(c, 'batch'), 'int', 'ctx-batch'), ' (ESTI Table 1).'),
+    h('p', { class: 'muted' }, 'Longest context (prompt plus generated tokens per sequence) whose KV cache fits in the share of HBM kept for it, for ',
+      numberEl(num(c, 'chips'), 'int', 'ctx-chips'), ' chips and batch ', numberEl(num(c, 'batch'), 'int', 'ctx-batch'), '. ESTI Table 1 keeps 30% of the memory for the KV cache.'),
+    h('div', { class: 'field' }, h('label', { for: 'kv-fraction' }, 'KV cache budget'), pick),
     h('table', { class: 'kv', 'data-testid': 'ctx-budget' },
       kvRow('Weights per chip', numberEl(num(c, 'weights_bytes_per_chip'), 'bytes', 'ctx-weights_bytes_per_chip')),
       kvRow('KV cache budget per chip', numberEl(num(c, 'kv_budget_bytes_per_chip'), 'bytes', 'ctx-kv_budget_bytes_per_chip')),
