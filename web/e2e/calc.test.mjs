@@ -3,8 +3,7 @@
 // Views whose core function has not landed in this engine build are skipped with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inflateRawSync } from 'node:zlib';
-import { assertShownEquals, openPage, readNumbers, screenshot, setUpSuite, startServer, waitReady } from './harness.mjs';
+import { assertShownEquals, openPage, readNumbers, scenarioOf, screenshot, settle, setUpSuite, startServer, waitReady } from './harness.mjs';
 
 let server, browser, core;
 setUpSuite((s) => ({ server, browser, core } = s));
@@ -15,13 +14,6 @@ const hasFrontier = () => typeof core.core.frontier === 'function';
 const hasMaxContext = () => typeof core.core.maxContext === 'function';
 
 /** The scenario text in the page's URL (decoded here with zlib, independently of the page). */
-async function scenarioOf(page) {
-  const hash = await page.evaluate(() => location.hash);
-  const m = /[#&]s=([A-Za-z0-9_-]+)/.exec(hash);
-  assert.ok(m, `no scenario in ${hash}`);
-  return inflateRawSync(Buffer.from(m[1], 'base64url')).toString('utf8');
-}
-
 /** The evaluate-shaped result the core gives for the page's current scenario. */
 function coreResult(text) {
   if (hasSearch()) {
@@ -105,12 +97,6 @@ async function checkLayout(page, r) {
   }
   assert.notEqual(colours.x.badge, colours.y.badge);
   assert.notEqual(colours.y.badge, colours.z.badge);
-}
-
-async function settle(page) {
-  // One recompute per frame: wait until the URL encodes what the form shows and the worker is idle.
-  await page.waitForFunction(() => document.getElementById('status')?.dataset.kind !== 'busy');
-  await page.waitForTimeout(150);
 }
 
 test('answer, breakdown and layout views show the core numbers; screenshots', async (t) => {

@@ -3,22 +3,14 @@
 // the latency budget applies to prefill too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { openPage, screenshot, setUpSuite, waitReady } from './harness.mjs';
+import { deflateRawSync } from 'node:zlib';
+import { openPage, scenarioOf as scenarioTextOf, screenshot, settle, setUpSuite, waitReady } from './harness.mjs';
 
 let server, browser, core;
 setUpSuite((s) => ({ server, browser, core } = s));
 
-const scenarioOf = async (page) => {
-  const m = /[#&]s=([A-Za-z0-9_-]+)/.exec(await page.evaluate(() => location.hash));
-  assert.ok(m, 'the address holds a scenario');
-  return JSON.parse(inflateRawSync(Buffer.from(m[1], 'base64url')).toString('utf8'));
-};
+const scenarioOf = async (page) => JSON.parse(await scenarioTextOf(page));
 const linkOf = (sc) => `#v=1&s=${deflateRawSync(Buffer.from(JSON.stringify(sc))).toString('base64url')}`;
-const settle = async (page) => {
-  await page.waitForFunction(() => document.getElementById('status')?.dataset.kind !== 'busy');
-  await page.waitForTimeout(200);
-};
 const shown = (page, id) => page.getAttribute(`#results [data-testid="${id}"]`, 'data-value');
 
 test('a linked custom model and chip survive every edit', async () => {

@@ -4,6 +4,7 @@
 // HTTP status >= 400.
 import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -156,4 +157,18 @@ export function setUpSuite(use) {
     await browser?.close();
     await server?.stop();
   });
+}
+
+/** The scenario text the page's address holds (the link's `s=` part, inflated). */
+export async function scenarioOf(page) {
+  const hash = await page.evaluate(() => location.hash);
+  const m = /[#&]s=([A-Za-z0-9_-]+)/.exec(hash);
+  assert.ok(m, `no scenario in ${hash}`);
+  return inflateRawSync(Buffer.from(m[1], 'base64url')).toString('utf8');
+}
+
+/** One recompute per frame: wait until the worker is idle and the address is written. */
+export async function settle(page) {
+  await page.waitForFunction(() => document.getElementById('status')?.dataset.kind !== 'busy');
+  await page.waitForTimeout(150);
 }
