@@ -109,3 +109,30 @@ test('custom starts from the selected preset; stale answers are marked; prefill 
   p.assertClean();
   await p.close();
 });
+
+test('view changes and loaded candidates are history entries: Back returns to them', async () => {
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.fill('#batch', 'auto');
+  await settle(page);
+  const before = await scenarioTextOf(page);
+  const latency = await shown(page, 'latency_s');
+  await page.click('#tab-frontier');
+  await page.waitForFunction(() => /view=frontier/.test(location.hash));
+  await page.click('#tab-answer');
+  await settle(page);
+  // Load the last ranked candidate, then go back: the search scenario returns.
+  const last = (await page.locator('[data-candidate]').count()) - 1;
+  await page.click(`[data-candidate="${last}"]`);
+  await settle(page);
+  assert.notEqual(await scenarioTextOf(page), before);
+  await page.goBack();
+  await page.waitForFunction((v) => document.querySelector('#results [data-testid="latency_s"]')?.getAttribute('data-value') === v, latency);
+  assert.equal(await scenarioTextOf(page), before);
+  await page.goBack();
+  await page.waitForFunction(() => /view=frontier/.test(location.hash));
+  p.assertClean();
+  await p.close();
+});

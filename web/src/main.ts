@@ -195,13 +195,22 @@ async function recomputeFromForm(): Promise<void> {
 // before a tab switch, say) would put that state back in the address bar and in Copy link.
 let hashSeq = 0;
 /** Writes the current state's link into the fragment; returns that fragment. */
+/** The next address write is a new history entry (a view change, a loaded candidate or point),
+ *  so Back returns to what was shown before; edits to inputs replace the current entry. */
+let pushNext = false;
+
 async function writeHash(): Promise<string> {
   const mine = ++hashSeq;
+  const push = pushNext;
+  pushNext = false;
   const st: LinkState = { s: accepted };
   if (pinned !== undefined) st.b = pinned;
   if (view !== 'answer') st.view = view;
   const hash = await encodeLink(st);
-  if (mine === hashSeq && location.hash !== hash) history.replaceState(null, '', hash);
+  if (mine === hashSeq && location.hash !== hash) {
+    if (push) history.pushState(null, '', hash);
+    else history.replaceState(null, '', hash);
+  }
   return hash;
 }
 
@@ -273,6 +282,7 @@ tabs.addEventListener('keydown', (e) => {
 });
 
 function selectView(v: View): void {
+  if (v !== view) pushNext = true;
   view = v;
   render();
   void writeHash();
@@ -394,6 +404,8 @@ function loadScenario(sc: unknown): void {
   // fill keeps the objective; a concrete point has no latency budget, so fill clears it.
   form.fill(JSON.stringify(sc));
   selectView('answer');
+  // The loaded configuration is a new history entry: Back returns to what was shown before it.
+  pushNext = true;
   scheduleRecompute();
 }
 
