@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <limits>
 #include <string>
 
 #include "decoder/decoder_test_util.h"
@@ -12,8 +14,14 @@
 namespace esti {
 namespace {
 
-io::Json Call(const std::string& request, std::string_view checkpoint = {}) {
+io::Json Call(const std::string& request) { return io::Json::parse(api::Decode(request)); }
+
+io::Json CallWithCheckpoint(const std::string& request, std::string_view checkpoint) {
   return io::Json::parse(api::Decode(request, checkpoint));
+}
+
+std::string_view Bytes(const std::vector<uint8_t>& f) {
+  return {reinterpret_cast<const char*>(f.data()), f.size()};
 }
 
 TEST(DecodeApi, ReturnsTokensRatesAndCounts) {
@@ -85,19 +93,71 @@ TEST(DecodeApi, SafetensorsCheckpointRoundTrip) {
       std::vector<uint8_t> file = io::WriteSafetensors(entries);
       io::Json req = {{"model", model}, {"prompt", {1, 2, 3}}, {"tokens", 6}, {"seed", 4}, {"weights", fmt}};
       io::Json from_seed = Call(req.dump());
-      io::Json from_file = Call(req.dump(), {reinterpret_cast<const char*>(file.data()), file.size()});
+      io::Json from_file = CallWithCheckpoint(req.dump(), Bytes(file));
       ASSERT_TRUE(from_file["ok"].get<bool>()) << from_file.dump();
       EXPECT_EQ(from_file["tokens"], from_seed["tokens"]);
       EXPECT_EQ(from_file.value("layer_hashes", io::Json()), from_seed.value("layer_hashes", io::Json()));
       // A checkpoint of another shape is rejected with the tensor's name.
       model["d_ff"] = 65;
       req["model"] = model;
-      io::Json bad = Call(req.dump(), {reinterpret_cast<const char*>(file.data()), file.size()});
+      io::Json bad = CallWithCheckpoint(req.dump(), Bytes(file));
       ASSERT_FALSE(bad["ok"].get<bool>());
       EXPECT_EQ(bad["error"]["code"], "invalid_value");
       EXPECT_EQ(bad["error"]["path"], "/checkpoint/model.layers.0.mlp.gate_proj.weight");
     }
   }
+}
+
+// Issue 12 item 3: an empty checkpoint used to decode with synthetic weights and succeed; NaN/Inf
+// weights decoded garbage; bytes after the last tensor were accepted. Each is now a coded error
+// naming the tensor.
+TEST(DecodeApi, CheckpointIsValidatedCompletely) {
+  io::Json model = {{"n_layers", 1}, {"d_model", 16}, {"d_ff", 32}, {"n_heads", 2},
+                    {"n_kv_heads", 1}, {"d_head", 8},  {"vocab_size", 20}};
+  model::ModelConfig m = io::ParseModel(model, "").value();
+  decoder::Weights w = decoder::GenerateWeights(m, decoder::WeightKind::kFp32, 2);
+  const std::string req = io::Json{{"model", model}, {"prompt", {1, 2}}, {"tokens", 2}}.dump();
+  auto file_with = [&](const std::string& poisoned, float value) {
+    std::vector<decoder::NamedTensor> tensors = decoder::TensorsOf(m, w);
+    std::vector<std::vector<uint8_t>> copies;
+    std::vector<io::SafetensorsEntry> entries;
+    for (const decoder::NamedTensor& t : tensors) {
+      copies.emplace_back(t.data.begin(), t.data.end());
+      if (t.name == poisoned) std::memcpy(copies.back().data() + 4 * 3, &value, 4);  // element 3
+    }
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      entries.push_back({tensors[i].name, tensors[i].dtype, tensors[i].shape, copies[i]});
+    }
+    return io::WriteSafetensors(entries);
+  };
+  ASSERT_TRUE(CallWithCheckpoint(req, Bytes(file_with("", 0)))["ok"].get<bool>());
+
+  io::Json empty = CallWithCheckpoint(req, "");
+  ASSERT_FALSE(empty["ok"].get<bool>()) << empty.dump();
+  EXPECT_EQ(empty["error"]["code"], "invalid_value");
+  EXPECT_EQ(empty["error"]["path"], "/checkpoint");
+
+  for (float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                    -std::numeric_limits<float>::infinity()}) {
+    for (const char* name : {"model.layers.0.self_attn.k_proj.weight", "model.norm.weight"}) {
+      io::Json j = CallWithCheckpoint(req, Bytes(file_with(name, bad)));
+      ASSERT_FALSE(j["ok"].get<bool>()) << name << " " << bad;
+      EXPECT_EQ(j["error"]["code"], "invalid_value");
+      EXPECT_EQ(j["error"]["path"], std::string("/checkpoint/") + name);
+      EXPECT_NE(j["error"]["message"].get<std::string>().find("element 3"), std::string::npos)
+          << j.dump();
+    }
+  }
+
+  std::vector<uint8_t> trailing = file_with("", 0);
+  trailing.push_back(0);
+  io::Json t = CallWithCheckpoint(req, Bytes(trailing));
+  ASSERT_FALSE(t["ok"].get<bool>());
+  EXPECT_EQ(t["error"]["code"], "invalid_value");
+  EXPECT_NE(t["error"]["message"].get<std::string>().find("1 bytes after the last tensor"),
+            std::string::npos)
+      << t.dump();
+  EXPECT_EQ(t["error"]["path"].get<std::string>().rfind("/checkpoint/", 0), 0u) << t.dump();
 }
 
 }  // namespace

@@ -42,7 +42,9 @@ double Since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-io::Json Run(const io::Json& req, std::string_view checkpoint) {
+// `checkpoint` is null for synthetic weights; otherwise the file bytes, validated whole (an empty
+// file is an error, not a request for synthetic weights).
+io::Json Run(const io::Json& req, const std::string_view* checkpoint) {
   const auto t_setup = std::chrono::steady_clock::now();
   io::ObjectReader r(req, "");
   model::ModelConfig m = io::ReadModel(r.Required("model"), "/model");
@@ -85,10 +87,11 @@ io::Json Run(const io::Json& req, std::string_view checkpoint) {
   if (!plan.ok()) throw io::InputError{plan.error()};
 
   decoder::Weights weights;
-  if (checkpoint.empty()) {
+  if (checkpoint == nullptr) {
     weights = decoder::GenerateWeights(m, kind, seed);
   } else {
-    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(checkpoint.data()), checkpoint.size());
+    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(checkpoint->data()),
+                                   checkpoint->size());
     Result<std::vector<io::SafetensorsTensor>> parsed = io::ParseSafetensors(bytes);
     if (!parsed.ok()) {
       Error e = parsed.error();
@@ -170,10 +173,12 @@ io::Json Run(const io::Json& req, std::string_view checkpoint) {
 
 }  // namespace
 
-std::string Decode(std::string_view request) { return Decode(request, {}); }
+std::string Decode(std::string_view request) {
+  return internal::Respond(request, [&](const io::Json& req) { return Run(req, nullptr); });
+}
 
 std::string Decode(std::string_view request, std::string_view checkpoint) {
-  return internal::Respond(request, [&](const io::Json& req) { return Run(req, checkpoint); });
+  return internal::Respond(request, [&](const io::Json& req) { return Run(req, &checkpoint); });
 }
 
 }  // namespace esti::api
