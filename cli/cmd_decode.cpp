@@ -12,7 +12,7 @@ namespace esti::cli {
 namespace {
 
 int Bad(const std::string& flag, const std::string& message) {
-  std::cerr << "esti: invalid_value at " << flag << ": " << message << "\n";
+  std::cerr << "esti: invalid_value at " << TerminalSafe(flag) << ": " << TerminalSafe(message) << "\n";
   return kExitBadInput;
 }
 
@@ -61,7 +61,7 @@ int RunDecode(Args args) {
       } else {
         std::string known;
         for (const std::string& k : io::PresetIds("models")) known += (known.empty() ? "" : ", ") + k;
-        std::cerr << "esti: unknown_preset at --model: \"" << v
+        std::cerr << "esti: unknown_preset at --model: \"" << TerminalSafe(v)
                   << "\" is neither a model preset nor a file (presets: " << known << ")\n";
         return kExitBadInput;
       }
@@ -98,13 +98,15 @@ int RunDecode(Args args) {
       return kExitBadInput;
     }
   }
-  std::string checkpoint;
+  // The checkpoint is mapped, not copied; an empty file, a directory or a device is refused here
+  // (the api refuses an empty checkpoint too).
+  std::optional<MappedFile> checkpoint;
   if (!checkpoint_path.empty()) {
-    std::optional<std::string> bytes = ReadInput(checkpoint_path);
-    if (!bytes) return kExitBadInput;
-    checkpoint = std::move(*bytes);
+    checkpoint = MappedFile::Open(checkpoint_path, "--checkpoint", kMaxCheckpointBytes);
+    if (!checkpoint) return kExitBadInput;
   }
-  const std::string response = api::Decode(req.dump(), checkpoint);
+  const std::string response =
+      checkpoint ? api::Decode(req.dump(), checkpoint->bytes()) : api::Decode(req.dump());
   int code = 0;
   std::optional<io::Json> j = CheckResponse(response, &code);
   if (!j) return code;
@@ -123,7 +125,7 @@ int RunDecode(Args args) {
     rows.push_back({std::to_string(b), ids});
   }
   PrintTable({"sequence", "generated tokens"}, rows);
-  std::cout << "\n" << (*j)["model"]["id"].get<std::string>() << ", " << (*j)["weights"].get<std::string>()
+  std::cout << "\n" << TerminalSafe((*j)["model"]["id"].get<std::string>()) << ", " << (*j)["weights"].get<std::string>()
             << " weights, kernel " << (*j)["kernel"].get<std::string>() << "\n";
   std::cout << "tokens_per_s         " << Si((*j)["tokens_per_s"].get<double>(), "tok/s") << "\n";
   std::cout << "prefill / decode     " << Seconds((*j)["prefill_s"].get<double>()) << " / "

@@ -1,3 +1,6 @@
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <iostream>
 
 #include "cli.h"
@@ -5,6 +8,22 @@
 #include "esti/io/presets.h"
 
 namespace esti::cli {
+
+namespace {
+
+// A parameter count as an integer. Counts are doubles; past 2^63 the cast to int64 is undefined
+// behaviour (issue 12 item 6: it printed -9223372036854775808), so huge or non-finite counts print
+// in exponent form instead.
+std::string ExactCount(double v) {
+  if (std::isfinite(v) && v >= -0x1p63 && v < 0x1p63) {
+    return std::to_string(static_cast<int64_t>(v));
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+}  // namespace
 
 int RunModel(Args args) {
   std::optional<Format> format = TakeFormat(args, {Format::kJson, Format::kTable});
@@ -27,12 +46,13 @@ int RunModel(Args args) {
   if (!j) return code;
   const io::Json& p = (*j)["params"];
   const io::Json& m = (*j)["model"];
-  std::cout << m["name"].get<std::string>() << " (" << m["id"].get<std::string>() << ")\n";
+  std::cout << TerminalSafe(m["name"].get<std::string>()) << " ("
+            << TerminalSafe(m["id"].get<std::string>()) << ")\n";
   std::vector<std::vector<std::string>> rows;
   for (const char* k : {"attention_q", "attention_kv", "attention_o", "ffn", "norm_scales", "embedding",
                         "non_embedding", "total_params"}) {
     double v = p[k].get<double>();
-    rows.push_back({k, Si(v, ""), std::to_string(static_cast<long long>(v))});
+    rows.push_back({k, Si(v, ""), ExactCount(v)});
   }
   PrintTable({"component", "params", "exact"}, rows);
   std::cout << "\nkv_bytes_per_token  " << Si((*j)["kv_bytes_per_token"].get<double>(), "B")
