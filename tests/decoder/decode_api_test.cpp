@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
+#include <iostream>
 #include <limits>
 #include <string>
 
@@ -158,6 +160,32 @@ TEST(DecodeApi, CheckpointIsValidatedCompletely) {
             std::string::npos)
       << t.dump();
   EXPECT_EQ(t["error"]["path"].get<std::string>().rfind("/checkpoint/", 0), 0u) << t.dump();
+}
+
+// Issue 12 item 8: decode time was unbounded (a 2^24 vocabulary with temperature sorted the whole
+// vocabulary per token, 5.7 s each; batch x tokens could run for hours). The work is estimated
+// and refused before any weight is generated, naming the field and the limit.
+TEST(DecodeApi, WorkIsBoundedBeforeDecoding) {
+  const auto t0 = std::chrono::steady_clock::now();
+  io::Json sort = Call(R"({"model": {"n_layers": 1, "d_model": 8, "d_ff": 8, "n_heads": 1,
+      "d_head": 8, "vocab_size": 16777216}, "prompt": [1], "tokens": 64, "temperature": 1})");
+  ASSERT_FALSE(sort["ok"].get<bool>()) << sort.dump();
+  EXPECT_EQ(sort["error"]["code"], "too_large");
+  EXPECT_EQ(sort["error"]["path"], "/tokens");
+  EXPECT_NE(sort["error"]["message"].get<std::string>().find("sampling needs about"), std::string::npos);
+  // ~1.1 G parameters (fits the memory plan) x 8 sequences x 4097 positions: ~7e13 FLOPs.
+  io::Json flops = Call(R"({"model": {"n_layers": 16, "d_model": 2048, "d_ff": 8192, "n_heads": 16,
+      "n_kv_heads": 1, "d_head": 128, "vocab_size": 256}, "prompt": [1], "tokens": 4096, "batch": 8})");
+  ASSERT_FALSE(flops["ok"].get<bool>()) << flops.dump();
+  EXPECT_EQ(flops["error"]["code"], "too_large");
+  EXPECT_EQ(flops["error"]["path"], "/tokens");
+  EXPECT_NE(flops["error"]["message"].get<std::string>().find("FLOPs"), std::string::npos);
+  const double elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "[          ] both refusals took " << elapsed_s << " s\n";
+  // The same sampling with top_k bounds the sort and is accepted (one token, to stay cheap).
+  io::Json topk = Call(R"({"model": "tiny", "prompt": [1], "tokens": 4, "temperature": 1, "top_k": 8})");
+  EXPECT_TRUE(topk["ok"].get<bool>()) << topk.dump();
 }
 
 }  // namespace

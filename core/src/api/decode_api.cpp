@@ -11,6 +11,7 @@
 #include "esti/decoder/weights.h"
 #include "esti/io/safetensors.h"
 #include "esti/io/spec_io.h"
+#include "decode_work.h"
 #include "respond.h"
 
 namespace esti::api {
@@ -85,6 +86,9 @@ io::Json Run(const io::Json& req, const std::string_view* checkpoint) {
   // Memory is planned (and too_large reported) before any weight is allocated.
   Result<decoder::MemoryPlan> plan = decoder::PlanMemory(m, kind, limits);
   if (!plan.ok()) throw io::InputError{plan.error()};
+  // Time (FLOPs, sampling) and the sampler's memory are bounded before any work too.
+  internal::CheckDecodeWork(internal::EstimateDecodeWork(m, batch, prompt_len, n_new, so),
+                            plan->total_bytes);
 
   decoder::Weights weights;
   if (checkpoint == nullptr) {
