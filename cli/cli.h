@@ -25,17 +25,17 @@ inline constexpr int64_t kMaxJsonInputBytes = int64_t{1} << 20;
 // A --checkpoint file: fp32 weights of the largest model the decoder accepts (its int8 weights
 // fill decoder::kMaxDecoderBytes), plus the safetensors prefix and header limit. The file is
 // mapped, never copied.
-inline constexpr int64_t kMaxCheckpointBytes =
-    4 * (int64_t{1536} << 20) + 8 + (int64_t{16} << 20);
+inline constexpr int64_t kMaxCheckpointBytes = 4 * (int64_t{1536} << 20) + 8 + (int64_t{16} << 20);
 
 // Reads FILE, or stdin for "-", stopping as soon as more than `max_bytes` arrived: a device or an
 // endless pipe (/dev/zero) is refused with too_large without being read whole. Returns nullopt
 // after printing "esti: <code> at FILE: ..." (io_error, too_large, invalid_value for a directory).
-std::optional<std::string> ReadInput(const std::string& arg, int64_t max_bytes = kMaxJsonInputBytes);
+std::optional<std::string> ReadInput(const std::string& arg,
+                                     int64_t max_bytes = kMaxJsonInputBytes);
 
 // A read-only memory map of a regular, non-empty file of at most `max_bytes`. Open prints
-// "esti: <code> at <flag> <path>: ..." and returns nullopt otherwise (a directory, a device, a FIFO,
-// an empty file: invalid_value; over the cap: too_large).
+// "esti: <code> at <flag> <path>: ..." and returns nullopt otherwise (a directory, a device, a
+// FIFO, an empty file: invalid_value; over the cap: too_large).
 class MappedFile {
  public:
   static std::optional<MappedFile> Open(const std::string& path, const std::string& flag,

@@ -36,9 +36,13 @@ std::string TerminalSafe(std::string_view text) {
     }
     // A UTF-8 sequence is kept if well formed; stray bytes (8-bit C1 controls such as 0x9b, CSI)
     // and the encoded C1 controls U+0080..U+009F are escaped.
-    const size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    const size_t len = c >= 0xc2 && c <= 0xdf   ? 2
+                       : c >= 0xe0 && c <= 0xef ? 3
+                       : c >= 0xf0 && c <= 0xf4 ? 4
+                                                : 0;
     bool ok = len != 0 && i + len <= text.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+    for (size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
     if (!ok) {
       hex("\\x", c);
       ++i;
@@ -151,8 +155,9 @@ std::optional<MappedFile> MappedFile::Open(const std::string& path, const std::s
   } else if (st.st_size == 0) {
     Complain("invalid_value", where, "is empty");
   } else if (static_cast<int64_t>(st.st_size) > max_bytes) {
-    Complain("too_large", where,
-             std::to_string(st.st_size) + " bytes exceeds the limit of " + std::to_string(max_bytes));
+    Complain(
+        "too_large", where,
+        std::to_string(st.st_size) + " bytes exceeds the limit of " + std::to_string(max_bytes));
   } else {
     void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
     if (p == MAP_FAILED) {

@@ -12,7 +12,8 @@ namespace esti::cli {
 namespace {
 
 int Bad(const std::string& flag, const std::string& message) {
-  std::cerr << "esti: invalid_value at " << TerminalSafe(flag) << ": " << TerminalSafe(message) << "\n";
+  std::cerr << "esti: invalid_value at " << TerminalSafe(flag) << ": " << TerminalSafe(message)
+            << "\n";
   return kExitBadInput;
 }
 
@@ -125,8 +126,10 @@ int RunDecode(Args args) {
     rows.push_back({std::to_string(b), ids});
   }
   PrintTable({"sequence", "generated tokens"}, rows);
-  std::cout << "\n" << TerminalSafe((*j)["model"]["id"].get<std::string>()) << ", " << (*j)["weights"].get<std::string>()
-            << " weights, kernel " << (*j)["kernel"].get<std::string>() << "\n";
+  std::cout << "\n"
+            << TerminalSafe((*j)["model"]["id"].get<std::string>()) << ", "
+            << (*j)["weights"].get<std::string>() << " weights, kernel "
+            << (*j)["kernel"].get<std::string>() << "\n";
   std::cout << "tokens_per_s         " << Si((*j)["tokens_per_s"].get<double>(), "tok/s") << "\n";
   std::cout << "prefill / decode     " << Seconds((*j)["prefill_s"].get<double>()) << " / "
             << Seconds((*j)["decode_s"].get<double>()) << "\n\n";

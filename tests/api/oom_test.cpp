@@ -30,13 +30,15 @@ std::string LargeResultRequest() {
   std::string batches;
   for (int b = 1; b <= 64; ++b) batches += (b > 1 ? "," : "") + std::to_string(b);
   return R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64,"include_dominated":true,)"
-         R"("weights":["bf16","int8"],"batch":[)" + batches + "]}";
+         R"("weights":["bf16","int8"],"batch":[)" +
+         batches + "]}";
 }
 
 void RunOutOfMemoryThenRecover() {
   const std::string request = LargeResultRequest();
-  const std::string small = R"({"model":"tiny","chips":8,"phase":"decode","batch":1,"input_tokens":8,)"
-                            R"("generate_tokens":4})";
+  const std::string small =
+      R"({"model":"tiny","chips":8,"phase":"decode","batch":1,"input_tokens":8,)"
+      R"("generate_tokens":4})";
   if (!io::Json::parse(api::Evaluate(small))["ok"].get<bool>()) std::exit(3);
   rlimit limit{};
   limit.rlim_cur = limit.rlim_max = static_cast<rlim_t>(AddressSpaceBytes() + (int64_t{96} << 20));

@@ -114,8 +114,8 @@ TEST(DecodeApi, SafetensorsCheckpointRoundTrip) {
 // weights decoded garbage; bytes after the last tensor were accepted. Each is now a coded error
 // naming the tensor.
 TEST(DecodeApi, CheckpointIsValidatedCompletely) {
-  io::Json model = {{"n_layers", 1}, {"d_model", 16}, {"d_ff", 32}, {"n_heads", 2},
-                    {"n_kv_heads", 1}, {"d_head", 8},  {"vocab_size", 20}};
+  io::Json model = {{"n_layers", 1},   {"d_model", 16}, {"d_ff", 32},      {"n_heads", 2},
+                    {"n_kv_heads", 1}, {"d_head", 8},   {"vocab_size", 20}};
   model::ModelConfig m = io::ParseModel(model, "").value();
   decoder::Weights w = decoder::GenerateWeights(m, decoder::WeightKind::kFp32, 2);
   const std::string req = io::Json{{"model", model}, {"prompt", {1, 2}}, {"tokens", 2}}.dump();
@@ -172,7 +172,8 @@ TEST(DecodeApi, WorkIsBoundedBeforeDecoding) {
   ASSERT_FALSE(sort["ok"].get<bool>()) << sort.dump();
   EXPECT_EQ(sort["error"]["code"], "too_large");
   EXPECT_EQ(sort["error"]["path"], "/tokens");
-  EXPECT_NE(sort["error"]["message"].get<std::string>().find("sampling needs about"), std::string::npos);
+  EXPECT_NE(sort["error"]["message"].get<std::string>().find("sampling needs about"),
+            std::string::npos);
   // ~1.1 G parameters (fits the memory plan) x 8 sequences x 4097 positions: ~7e13 FLOPs.
   io::Json flops = Call(R"({"model": {"n_layers": 16, "d_model": 2048, "d_ff": 8192, "n_heads": 16,
       "n_kv_heads": 1, "d_head": 128, "vocab_size": 256}, "prompt": [1], "tokens": 4096, "batch": 8})");
@@ -184,7 +185,8 @@ TEST(DecodeApi, WorkIsBoundedBeforeDecoding) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "[          ] both refusals took " << elapsed_s << " s\n";
   // The same sampling with top_k bounds the sort and is accepted (one token, to stay cheap).
-  io::Json topk = Call(R"({"model": "tiny", "prompt": [1], "tokens": 4, "temperature": 1, "top_k": 8})");
+  io::Json topk =
+      Call(R"({"model": "tiny", "prompt": [1], "tokens": 4, "temperature": 1, "top_k": 8})");
   EXPECT_TRUE(topk["ok"].get<bool>()) << topk.dump();
 }
 

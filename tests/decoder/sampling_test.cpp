@@ -1,10 +1,10 @@
+#include "esti/decoder/sampling.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include "esti/decoder/sampling.h"
 
 namespace esti::decoder {
 namespace {

@@ -85,10 +85,12 @@ TEST(Frontier, TiesAreBrokenByATotalKey) {
     const io::Json& front = f[phase];
     const io::Json& dominated = f[std::string(phase) + "_dominated"];
     for (size_t i = 1; i < front.size(); ++i) EXPECT_LT(key(front[i - 1]), key(front[i]));
-    for (size_t i = 1; i < dominated.size(); ++i) EXPECT_LT(key(dominated[i - 1]), key(dominated[i]));
+    for (size_t i = 1; i < dominated.size(); ++i)
+      EXPECT_LT(key(dominated[i - 1]), key(dominated[i]));
     for (const auto& p : front) {
       for (const auto& d : dominated) {
-        if (d["latency_s"] == p["latency_s"] && d["cost_chip_s_per_token"] == p["cost_chip_s_per_token"]) {
+        if (d["latency_s"] == p["latency_s"] &&
+            d["cost_chip_s_per_token"] == p["cost_chip_s_per_token"]) {
           ++ties;
           EXPECT_LT(key(p), key(d)) << p["scenario"].dump() << "\n" << d["scenario"].dump();
         }
@@ -109,8 +111,9 @@ TEST(Frontier, CustomTorusSearchSpaceIsBoundedUpFront) {
       R"("ici_links_per_chip":6,"ici_hop_latency_s":1e-6,"max_axis_chips":64,"max_chips":65536,)"
       R"("torus_axis_multiple":1})";
   for (auto* f : {api::Frontier, api::Search}) {
-    const std::string req = R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64,)" + hw +
-                            (f == api::Search ? R"(,"phase":"decode","chips":"auto","batch":"auto"})" : "}");
+    const std::string req =
+        R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64,)" + hw +
+        (f == api::Search ? R"(,"phase":"decode","chips":"auto","batch":"auto"})" : "}");
     io::Json j = io::Json::parse(f(req));
     ASSERT_FALSE(j["ok"].get<bool>()) << j.dump().substr(0, 300);
     EXPECT_EQ(j["error"]["code"], "too_large");
@@ -120,9 +123,10 @@ TEST(Frontier, CustomTorusSearchSpaceIsBoundedUpFront) {
   // The widest TPU v4 request lists allow (every chip count, 64 batches, both formats) still runs.
   std::string batches;
   for (int b = 1; b <= 64; ++b) batches += (b > 1 ? "," : "") + std::to_string(b);
-  io::Json wide = Call(api::Frontier, R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64,)"
-                                      R"("detail":"summary","weights":["bf16","int8"],"batch":[)" +
-                                          batches + "]}");
+  io::Json wide =
+      Call(api::Frontier, R"({"model":"palm-62b","input_tokens":2048,"generate_tokens":64,)"
+                          R"("detail":"summary","weights":["bf16","int8"],"batch":[)" +
+                              batches + "]}");
   EXPECT_EQ(wide["stats"]["decode"]["combinations"], 4736);
   // A slice given explicitly is bounded by the same count (batch is then the named field).
   io::Json one = io::Json::parse(api::Frontier(

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "decode_work.h"
 #include "esti/decoder/config.h"
 #include "esti/decoder/decoder.h"
 #include "esti/decoder/prng.h"
@@ -11,7 +12,6 @@
 #include "esti/decoder/weights.h"
 #include "esti/io/safetensors.h"
 #include "esti/io/spec_io.h"
-#include "decode_work.h"
 #include "respond.h"
 
 namespace esti::api {

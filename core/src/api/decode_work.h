@@ -46,7 +46,8 @@ inline DecodeWork EstimateDecodeWork(const model::ModelConfig& m, int64_t batch,
             static_cast<double>(new_tokens - 1) * (step.matmul_flops + step.attention_flops);
   if (so.temperature > 0) {
     const double vocab = static_cast<double>(m.vocab_size);
-    const double kept = so.top_k > 0 && so.top_k < m.vocab_size ? static_cast<double>(so.top_k) : vocab;
+    const double kept =
+        so.top_k > 0 && so.top_k < m.vocab_size ? static_cast<double>(so.top_k) : vocab;
     w.sampling_compares = static_cast<double>(batch) * static_cast<double>(new_tokens) * vocab *
                           std::max(1.0, std::log2(kept));
   }
@@ -64,19 +65,23 @@ inline void CheckDecodeWork(const DecodeWork& w, int64_t plan_bytes) {
   };
   if (w.flops > kMaxDecodeFlops) {
     io::Fail(codes::kTooLarge, "/tokens",
-             "the request needs about " + g(w.flops) + " FLOPs (batch x (prompt + tokens) x model); the "
-             "limit is " + g(kMaxDecodeFlops) + ": lower tokens, batch or the model size");
+             "the request needs about " + g(w.flops) +
+                 " FLOPs (batch x (prompt + tokens) x model); the "
+                 "limit is " +
+                 g(kMaxDecodeFlops) + ": lower tokens, batch or the model size");
   }
   if (w.sampling_compares > kMaxSamplingCompares) {
     io::Fail(codes::kTooLarge, "/tokens",
              "sampling needs about " + g(w.sampling_compares) +
                  " comparisons (batch x tokens x vocabulary x log2 of the candidates kept); the "
-                 "limit is " + g(kMaxSamplingCompares) + ": lower tokens, batch or top_k");
+                 "limit is " +
+                 g(kMaxSamplingCompares) + ": lower tokens, batch or top_k");
   }
   if (plan_bytes + w.sampler_bytes > decoder::kMaxDecoderBytes) {
     io::Fail(codes::kTooLarge, "/model/vocab_size",
              "decoder memory plus the sampler's " + std::to_string(w.sampler_bytes) +
-                 " bytes exceeds the limit of " + std::to_string(decoder::kMaxDecoderBytes) + " bytes");
+                 " bytes exceeds the limit of " + std::to_string(decoder::kMaxDecoderBytes) +
+                 " bytes");
   }
 }
 

@@ -123,7 +123,8 @@ class StrictDomBuilder {
 
   std::string CurrentPath() const {
     std::string p;
-    for (const Frame& f : stack_) p = PointerAppend(p, f.is_object ? f.token : std::to_string(f.index));
+    for (const Frame& f : stack_)
+      p = PointerAppend(p, f.is_object ? f.token : std::to_string(f.index));
     return p;
   }
 

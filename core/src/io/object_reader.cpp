@@ -14,7 +14,9 @@ const char* TypeName(const Json& v) { return v.type_name(); }
 
 int64_t ToInt(const Json& v, const std::string& path, int64_t min, int64_t max) {
   // Built only on failure: this runs once per number of a large safetensors header.
-  auto range = [&] { return " (allowed " + std::to_string(min) + ".." + std::to_string(max) + ")"; };
+  auto range = [&] {
+    return " (allowed " + std::to_string(min) + ".." + std::to_string(max) + ")";
+  };
   if (v.is_number_integer()) {
     if (v.is_number_unsigned()) {
       uint64_t u = v.get<uint64_t>();
@@ -24,7 +26,8 @@ int64_t ToInt(const Json& v, const std::string& path, int64_t min, int64_t max) 
       return static_cast<int64_t>(u);
     }
     int64_t i = v.get<int64_t>();
-    if (i < min || i > max) Fail(codes::kOutOfRange, path, std::to_string(i) + " is out of range" + range());
+    if (i < min || i > max)
+      Fail(codes::kOutOfRange, path, std::to_string(i) + " is out of range" + range());
     return i;
   }
   if (v.is_number_float()) {

@@ -38,10 +38,13 @@ class HeaderReader {
   bool boolean(bool v) { return Scalar(Json(v)); }
   bool number_integer(Json::number_integer_t v) { return Scalar(Json(v)); }
   bool number_unsigned(Json::number_unsigned_t v) { return Scalar(Json(v)); }
-  bool number_float(Json::number_float_t v, const Json::string_t& /*text*/) { return Scalar(Json(v)); }
+  bool number_float(Json::number_float_t v, const Json::string_t& /*text*/) {
+    return Scalar(Json(v));
+  }
   bool string(Json::string_t& v) {
     if (level_ == Level::kField && field_ == Field::kDtype) {
-      if (static_cast<int64_t>(v.size()) > 16) return Err(codes::kOutOfRange, FieldPath(), "string longer than 16 bytes");
+      if (static_cast<int64_t>(v.size()) > 16)
+        return Err(codes::kOutOfRange, FieldPath(), "string longer than 16 bytes");
       t_.dtype = std::move(v);
       if (SafetensorsDtypeSize(t_.dtype) == 0) {
         return Err(codes::kInvalidValue, FieldPath(), "unknown dtype \"" + t_.dtype + "\"");
@@ -87,18 +90,21 @@ class HeaderReader {
   bool key(Json::string_t& k) {
     if (level_ == Level::kEntries) {
       if (++entries_ > kMaxSafetensorsTensors + 1) {
-        return Err(codes::kTooLarge, "", "more than " + std::to_string(kMaxSafetensorsTensors) + " tensors");
+        return Err(codes::kTooLarge, "",
+                   "more than " + std::to_string(kMaxSafetensorsTensors) + " tensors");
       }
       entry_ = std::move(k);
       entry_is_metadata_ = entry_ == "__metadata__";
-      if (entry_is_metadata_ && seen_metadata_) return Err(codes::kDuplicateKey, EntryPath(), "key appears more than once");
+      if (entry_is_metadata_ && seen_metadata_)
+        return Err(codes::kDuplicateKey, EntryPath(), "key appears more than once");
       seen_metadata_ = seen_metadata_ || entry_is_metadata_;
       level_ = Level::kEntryValue;
       return true;
     }
     if (level_ == Level::kMetadata) {
       if (!metadata_keys_.insert(k).second) {
-        return Err(codes::kDuplicateKey, PointerAppend(EntryPath(), k), "key appears more than once");
+        return Err(codes::kDuplicateKey, PointerAppend(EntryPath(), k),
+                   "key appears more than once");
       }
       metadata_key_ = std::move(k);
       level_ = Level::kMetadataValue;
@@ -106,10 +112,14 @@ class HeaderReader {
     }
     // Level::kTensor
     field_key_ = std::move(k);
-    if (field_key_ == "dtype") field_ = Field::kDtype;
-    else if (field_key_ == "shape") field_ = Field::kShape;
-    else if (field_key_ == "data_offsets") field_ = Field::kOffsets;
-    else return Err(codes::kUnknownKey, FieldPath(), "unknown key \"" + field_key_ + "\"");
+    if (field_key_ == "dtype")
+      field_ = Field::kDtype;
+    else if (field_key_ == "shape")
+      field_ = Field::kShape;
+    else if (field_key_ == "data_offsets")
+      field_ = Field::kOffsets;
+    else
+      return Err(codes::kUnknownKey, FieldPath(), "unknown key \"" + field_key_ + "\"");
     const int f = static_cast<int>(field_);
     if (seen_[f]) return Err(codes::kDuplicateKey, FieldPath(), "key appears more than once");
     seen_[f] = true;
@@ -148,7 +158,17 @@ class HeaderReader {
   std::vector<SafetensorsTensor>& tensors() { return out_; }
 
  private:
-  enum class Level { kRoot, kEntries, kEntryValue, kMetadata, kMetadataValue, kTensor, kField, kElements, kDone };
+  enum class Level {
+    kRoot,
+    kEntries,
+    kEntryValue,
+    kMetadata,
+    kMetadataValue,
+    kTensor,
+    kField,
+    kElements,
+    kDone
+  };
   enum class Field { kDtype = 0, kShape = 1, kOffsets = 2 };
 
   std::string EntryPath() const { return PointerAppend("", entry_); }
@@ -167,12 +187,16 @@ class HeaderReader {
       case Level::kEntryValue:
         return entry_is_metadata_
                    ? Err(codes::kTypeError, EntryPath(), "expected an object of strings")
-                   : Err(codes::kTypeError, EntryPath(), std::string("expected an object, got ") + type);
+                   : Err(codes::kTypeError, EntryPath(),
+                         std::string("expected an object, got ") + type);
       case Level::kMetadataValue:
-        return Err(codes::kTypeError, PointerAppend(EntryPath(), metadata_key_), "expected a string");
+        return Err(codes::kTypeError, PointerAppend(EntryPath(), metadata_key_),
+                   "expected a string");
       case Level::kField:
-        if (field_ == Field::kDtype) return Err(codes::kTypeError, FieldPath(), std::string("expected a string, got ") + type);
-        return Err(codes::kTypeError, FieldPath(), field_ == Field::kShape ? "expected an array" : "expected [begin, end]");
+        if (field_ == Field::kDtype)
+          return Err(codes::kTypeError, FieldPath(), std::string("expected a string, got ") + type);
+        return Err(codes::kTypeError, FieldPath(),
+                   field_ == Field::kShape ? "expected an array" : "expected [begin, end]");
       case Level::kElements:
         return Err(codes::kTypeError, PointerAppend(FieldPath(), std::to_string(elements_)),
                    std::string("expected an integer, got ") + type);
@@ -185,7 +209,8 @@ class HeaderReader {
     if (level_ != Level::kElements) return Unexpected(v.type_name());
     try {
       if (field_ == Field::kShape) {
-        if (elements_ >= kMaxSafetensorsRank) return Err(codes::kTooLarge, FieldPath(), "rank too high");
+        if (elements_ >= kMaxSafetensorsRank)
+          return Err(codes::kTooLarge, FieldPath(), "rank too high");
         t_.shape.push_back(Element(v, file_size_));
       } else if (elements_ < 2) {
         offsets_[elements_] = Element(v, data_size_);
@@ -216,13 +241,16 @@ class HeaderReader {
     level_ = Level::kEntries;
     static const char* const kNames[] = {"dtype", "shape", "data_offsets"};
     for (int f = 0; f < 3; ++f) {
-      if (!seen_[f]) return Err(codes::kMissingField, PointerAppend(EntryPath(), kNames[f]), "required field is missing");
+      if (!seen_[f])
+        return Err(codes::kMissingField, PointerAppend(EntryPath(), kNames[f]),
+                   "required field is missing");
     }
     int64_t bytes = SafetensorsDtypeSize(t_.dtype);
     for (int64_t dim : t_.shape) {
       auto b = CheckedMul(bytes, dim);
       if (!b || *b > data_size_) {
-        return Err(codes::kInvalidValue, PointerAppend(EntryPath(), "shape"), "shape needs more bytes than the file holds");
+        return Err(codes::kInvalidValue, PointerAppend(EntryPath(), "shape"),
+                   "shape needs more bytes than the file holds");
       }
       bytes = *b;
     }
@@ -286,7 +314,8 @@ std::vector<SafetensorsTensor> Read(std::span<const uint8_t> file) {
     std::sort(by_name.begin(), by_name.end(), [](auto* a, auto* b) { return a->name < b->name; });
     for (size_t i = 1; i < by_name.size(); ++i) {
       if (by_name[i]->name == by_name[i - 1]->name) {
-        Fail(codes::kDuplicateKey, PointerAppend("", by_name[i]->name), "key appears more than once");
+        Fail(codes::kDuplicateKey, PointerAppend("", by_name[i]->name),
+             "key appears more than once");
       }
     }
   }
@@ -299,7 +328,8 @@ std::vector<SafetensorsTensor> Read(std::span<const uint8_t> file) {
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) {
     return a->begin != b->begin ? a->begin < b->begin : a->name < b->name;
   });
-  int64_t covered = kSafetensorsPrefixBytes + header;  // absolute offset where the next tensor must start
+  int64_t covered =
+      kSafetensorsPrefixBytes + header;  // absolute offset where the next tensor must start
   for (size_t i = 0; i < sorted.size(); ++i) {
     const SafetensorsTensor& t = *sorted[i];
     auto path = [&t] { return PointerAppend("", t.name) + "/data_offsets"; };
@@ -308,7 +338,8 @@ std::vector<SafetensorsTensor> Read(std::span<const uint8_t> file) {
     }
     if (t.begin > covered) {
       Fail(codes::kInvalidValue, path(),
-           std::to_string(t.begin - covered) + " unindexed bytes before this tensor (the format forbids holes)");
+           std::to_string(t.begin - covered) +
+               " unindexed bytes before this tensor (the format forbids holes)");
     }
     covered = std::max(covered, t.end);
   }

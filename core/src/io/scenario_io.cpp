@@ -74,9 +74,10 @@ namespace {
 void CheckSearchSize(const ScenarioInput& in, bool topology_given) {
   const search::SpaceSize n = search::CountSpace(in.space);
   const std::string path = topology_given ? "/batch" : "/chips";
-  const std::string why = " (chip counts x slice shapes x layouts x batches x weight formats); narrow " +
-                          std::string(topology_given ? "batch or weights" : "chips, batch or weights") +
-                          ", or lower the hardware's max_chips";
+  const std::string why =
+      " (chip counts x slice shapes x layouts x batches x weight formats); narrow " +
+      std::string(topology_given ? "batch or weights" : "chips, batch or weights") +
+      ", or lower the hardware's max_chips";
   if (n.combinations > kMaxSearchCombinations) {
     Fail(codes::kTooLarge, path,
          "the search would compare " + std::to_string(n.combinations) +
