@@ -1,6 +1,6 @@
 # Thin wrappers over CMake presets and npm scripts. `make serve` and `make test` work on a fresh
 # Debian 12 machine as root: `setup` installs what is missing first.
-.PHONY: setup native wasm web build test test-native test-wasm test-web serve bench clean
+.PHONY: setup native wasm web build test test-native test-wasm test-web test-cross serve bench clean
 
 APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ nodejs
 export NODE_PATH := /usr/share/nodejs
@@ -39,7 +39,11 @@ test-web: web
 	npm --prefix web run test:unit
 	npm --prefix web run test:e2e
 
-test: test-native test-wasm test-web
+# Native == wasm byte for byte on 2000 seeded requests (evaluate, search, frontier, max context).
+test-cross: native wasm
+	node --no-experimental-fetch tests/cross/native_vs_wasm.mjs --n 2000 --seed 1
+
+test: test-native test-wasm test-cross test-web
 
 serve: build
 	@echo "esti calculator: http://127.0.0.1:5173"
