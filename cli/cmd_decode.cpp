@@ -1,5 +1,6 @@
 // esti decode: runs the reference decoder through api::Decode.
 #include <charconv>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -106,14 +107,23 @@ int RunDecode(Args args) {
     checkpoint = MappedFile::Open(checkpoint_path, "--checkpoint", kMaxCheckpointBytes);
     if (!checkpoint) return kExitBadInput;
   }
+  // SIGINT stops the decode after the current step; the tokens so far are printed, exit 130.
+  std::signal(SIGINT, [](int) { api::CancelDecode(); });
   const std::string response =
       checkpoint ? api::Decode(req.dump(), checkpoint->bytes()) : api::Decode(req.dump());
+  std::signal(SIGINT, SIG_DFL);
   int code = 0;
   std::optional<io::Json> j = CheckResponse(response, &code);
   if (!j) return code;
+  const bool cancelled = j->value("cancelled", false);
+  if (cancelled) {
+    std::cerr << "esti: decode interrupted after " << (*j)["tokens"][0].size()
+              << " tokens per sequence\n";
+  }
+  const int done = cancelled ? kExitInterrupted : kExitOk;
   if (*format == Format::kJson) {
     std::cout << response << "\n";
-    return kExitOk;
+    return done;
   }
   std::vector<std::vector<std::string>> rows;
   const io::Json& tokens = (*j)["tokens"];
@@ -140,7 +150,7 @@ int RunDecode(Args args) {
                       Si((*j)["counts"]["decode"][k].get<double>(), "")});
   }
   PrintTable({"counted", "prefill", "decode (all steps)"}, counts);
-  return kExitOk;
+  return done;
 }
 
 }  // namespace esti::cli

@@ -8,6 +8,11 @@ ESTI="$1"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 failures=0
+# The address-space cap (2 GB: the issue's setting) is skipped under ASan, which reserves terabytes
+# of address space for its shadow; the reads are still capped, which is what is checked.
+LIMIT="ulimit -v 2000000;"
+if [[ -n "${ESTI_NO_ADDRESS_LIMIT:-}" ]]; then LIMIT=""; fi
+export LIMIT
 pass() { echo "ok   $1"; }
 fail() { echo "FAIL $1"; failures=$((failures + 1)); }
 
@@ -24,10 +29,10 @@ expect() {
 
 # Item 2: endless or huge input is refused while reading, under a 2 GB address-space limit (before
 # the fix /dev/zero was read whole and aborted with std::bad_alloc, exit 134).
-expect "evaluate /dev/zero" 2 "too_large at /dev/zero" -- bash -c 'ulimit -v 2000000; timeout 20 "$0" evaluate /dev/zero' "$ESTI"
-expect "evaluate endless stdin" 2 "too_large at stdin" -- bash -c 'ulimit -v 2000000; yes | timeout 20 "$0" evaluate -' "$ESTI"
-expect "search /dev/zero" 2 "too_large" -- bash -c 'ulimit -v 2000000; timeout 20 "$0" search /dev/zero' "$ESTI"
-expect "model /dev/zero" 2 "too_large" -- bash -c 'ulimit -v 2000000; timeout 20 "$0" model /dev/zero' "$ESTI"
+expect "evaluate /dev/zero" 2 "too_large at /dev/zero" -- bash -c "$LIMIT"'timeout 20 "$0" evaluate /dev/zero' "$ESTI"
+expect "evaluate endless stdin" 2 "too_large at stdin" -- bash -c "$LIMIT"'yes | timeout 20 "$0" evaluate -' "$ESTI"
+expect "search /dev/zero" 2 "too_large" -- bash -c "$LIMIT"'timeout 20 "$0" search /dev/zero' "$ESTI"
+expect "model /dev/zero" 2 "too_large" -- bash -c "$LIMIT"'timeout 20 "$0" model /dev/zero' "$ESTI"
 head -c $((2 << 20)) /dev/zero | tr '\0' ' ' >"$TMP/big.json"
 expect "evaluate 2 MiB file" 2 "too_large" -- "$ESTI" evaluate "$TMP/big.json"
 expect "evaluate directory" 2 "invalid_value at $TMP: is a directory" -- "$ESTI" evaluate "$TMP"
@@ -39,10 +44,24 @@ decode=("$ESTI" decode --model tiny --prompt 1,2 --tokens 2)
 : >"$TMP/empty.safetensors"
 expect "checkpoint empty" 2 "invalid_value at --checkpoint .*empty.safetensors: is empty" -- "${decode[@]}" --checkpoint "$TMP/empty.safetensors"
 expect "checkpoint directory" 2 "invalid_value at --checkpoint .*: is a directory" -- "${decode[@]}" --checkpoint "$TMP"
-expect "checkpoint /dev/zero" 2 "invalid_value at --checkpoint /dev/zero: is not a regular file" -- bash -c 'ulimit -v 2000000; "$@"' _ "${decode[@]}" --checkpoint /dev/zero
+expect "checkpoint /dev/zero" 2 "invalid_value at --checkpoint /dev/zero: is not a regular file" -- bash -c "$LIMIT"'"$@"' _ "${decode[@]}" --checkpoint /dev/zero
 expect "checkpoint missing" 2 "io_error at --checkpoint" -- "${decode[@]}" --checkpoint "$TMP/none.safetensors"
 printf '\x02\x00\x00\x00\x00\x00\x00\x00{}xyz' >"$TMP/trailing.safetensors"
 expect "checkpoint trailing bytes" 2 "invalid_value at /checkpoint: 3 bytes after the last tensor" -- "${decode[@]}" --checkpoint "$TMP/trailing.safetensors"
+
+# Item 8: SIGINT stops a long decode cleanly: exit 130, the JSON of the tokens so far, a note on
+# stderr (this decode takes minutes uninterrupted).
+"$ESTI" decode --model tiny --prompt 1,2,3 --tokens 4000 --batch 64 >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+if [[ $rc -eq 130 ]] && grep -q '"cancelled":true' "$TMP/out" && grep -q 'decode interrupted after' "$TMP/err"; then
+  pass "decode SIGINT"
+else
+  fail "decode SIGINT: exit $rc, stderr $(head -c 200 "$TMP/err"), stdout $(head -c 200 "$TMP/out")"
+fi
 
 # Item 6: parameter counts past 2^63 print in exponent form, not -9223372036854775808.
 huge='{"schema_version":1,"id":"huge","name":"Huge","n_layers":4096,"d_model":1048576,"d_ff":1048576,"n_heads":65536,"d_head":16384,"vocab_size":16777216}'

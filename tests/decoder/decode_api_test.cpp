@@ -190,5 +190,24 @@ TEST(DecodeApi, WorkIsBoundedBeforeDecoding) {
   EXPECT_TRUE(topk["ok"].get<bool>()) << topk.dump();
 }
 
+// Issue 12 item 8: decode can be stopped. A cancel asked before (or during) a decode stops it
+// after the current step with the tokens so far; the request is cleared when Decode returns.
+TEST(DecodeApi, CancelStopsWithTheTokensSoFar) {
+  const std::string req = R"({"model": "tiny", "prompt": [1, 2], "tokens": 16, "batch": 2})";
+  const io::Json full = Call(req);
+  ASSERT_TRUE(full["ok"].get<bool>());
+  EXPECT_FALSE(full["cancelled"].get<bool>());
+  api::CancelDecode();
+  const io::Json stopped = Call(req);
+  ASSERT_TRUE(stopped["ok"].get<bool>()) << stopped.dump();
+  EXPECT_TRUE(stopped["cancelled"].get<bool>());
+  ASSERT_EQ(stopped["tokens"].size(), 2u);
+  EXPECT_EQ(stopped["tokens"][0].size(), 1u);  // the prefill's token, then stopped
+  EXPECT_EQ(stopped["tokens"][0][0], full["tokens"][0][0]);
+  const io::Json again = Call(req);  // the cancel does not outlive the call it stopped
+  EXPECT_FALSE(again["cancelled"].get<bool>());
+  EXPECT_EQ(again["tokens"], full["tokens"]);
+}
+
 }  // namespace
 }  // namespace esti

@@ -61,6 +61,10 @@ std::string Calibrate(std::string_view request);
 // "setup_s", "prefill_s", "decode_s", ["step_s"], "kernel", "memory_bytes", "counts": {"prefill",
 // "decode"} (FLOPs and bytes counted as the decoder ran), "layer_hashes" (int8)}.
 std::string Decode(std::string_view request);
+// Asks a running (or the next) Decode to stop after its current step: it then answers with the
+// tokens generated so far and "cancelled": true. Async-signal-safe (a lock-free atomic store), so
+// the CLI calls it from its SIGINT handler. The request is cleared when Decode returns.
+void CancelDecode();
 // The same with weights from a safetensors checkpoint (raw file bytes) instead of the seed. The
 // checkpoint is validated completely (see io::ParseSafetensors and decoder::WeightsFromTensors):
 // an empty one is an error, never a fallback to synthetic weights; errors carry the path

@@ -1,4 +1,5 @@
 // api::Decode: runs the reference decoder on a request (model, prompt, sampling, weight format).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -17,6 +18,10 @@
 namespace esti::api {
 
 namespace {
+
+// Set by CancelDecode (possibly from a signal handler), read between decode steps.
+std::atomic<bool> g_cancel{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 using decoder::Counts;
 using decoder::WeightKind;
@@ -135,7 +140,12 @@ io::Json Run(const io::Json& req, const std::string_view* checkpoint) {
   // Decode: one token per sequence per step.
   std::vector<double> step_s;
   const auto t_decode = std::chrono::steady_clock::now();
+  bool cancelled = false;
   for (int64_t step = 1; step < n_new; ++step) {
+    if (g_cancel.load(std::memory_order_relaxed)) {
+      cancelled = true;
+      break;
+    }
     const auto t_step = std::chrono::steady_clock::now();
     std::vector<std::vector<int32_t>> next(batch);
     for (int64_t b = 0; b < batch; ++b) next[b] = {out[b].back()};
@@ -147,10 +157,12 @@ io::Json Run(const io::Json& req, const std::string_view* checkpoint) {
 
   io::Json j;
   j["tokens"] = out;
-  const double generated = static_cast<double>(batch * n_new);
+  j["cancelled"] = cancelled;
+  const int64_t produced = static_cast<int64_t>(out[0].size());  // n_new unless cancelled
+  const double generated = static_cast<double>(batch * produced);
   j["tokens_per_s"] = generated / (prefill_s + decode_s);
-  j["decode_tokens_per_s"] = n_new > 1 && decode_s > 0
-                                 ? io::Json(static_cast<double>(batch * (n_new - 1)) / decode_s)
+  j["decode_tokens_per_s"] = produced > 1 && decode_s > 0
+                                 ? io::Json(static_cast<double>(batch * (produced - 1)) / decode_s)
                                  : io::Json();
   j["setup_s"] = setup_s;
   j["prefill_s"] = prefill_s;
@@ -177,12 +189,19 @@ io::Json Run(const io::Json& req, const std::string_view* checkpoint) {
 
 }  // namespace
 
+void CancelDecode() { g_cancel.store(true, std::memory_order_relaxed); }
+
 std::string Decode(std::string_view request) {
-  return internal::Respond(request, [&](const io::Json& req) { return Run(req, nullptr); });
+  std::string out = internal::Respond(request, [&](const io::Json& req) { return Run(req, nullptr); });
+  g_cancel.store(false, std::memory_order_relaxed);
+  return out;
 }
 
 std::string Decode(std::string_view request, std::string_view checkpoint) {
-  return internal::Respond(request, [&](const io::Json& req) { return Run(req, &checkpoint); });
+  std::string out =
+      internal::Respond(request, [&](const io::Json& req) { return Run(req, &checkpoint); });
+  g_cancel.store(false, std::memory_order_relaxed);
+  return out;
 }
 
 }  // namespace esti::api
