@@ -1,8 +1,8 @@
 # Thin wrappers over CMake presets and npm scripts. `make serve` and `make test` work on a fresh
 # Debian 12 machine as root: `setup` installs what is missing first.
-.PHONY: setup native wasm web build test test-native test-wasm test-web test-cross serve bench clean
+.PHONY: setup native wasm web sanitize build test test-native test-wasm test-web test-cross test-sanitize serve bench clean
 
-APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ nodejs
+APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ clang nodejs
 export NODE_PATH := /usr/share/nodejs
 
 setup:
@@ -22,6 +22,11 @@ native: setup
 wasm: setup
 	cmake --preset wasm
 	cmake --build --preset wasm
+
+# clang with ASan + UBSan (float-cast-overflow, float-divide-by-zero), no recovery.
+sanitize: setup
+	cmake --preset sanitize
+	cmake --build --preset sanitize
 
 web: wasm
 	npm --prefix web run build
@@ -43,7 +48,10 @@ test-web: web
 test-cross: native wasm
 	node --no-experimental-fetch tests/cross/native_vs_wasm.mjs --n 2000 --seed 1
 
-test: test-native test-wasm test-cross test-web
+test-sanitize: sanitize
+	ctest --preset sanitize
+
+test: test-native test-sanitize test-wasm test-cross test-web
 
 serve: build
 	@echo "esti calculator: http://127.0.0.1:5173"
