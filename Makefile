@@ -1,6 +1,6 @@
 # Thin wrappers over CMake presets and npm scripts. `make serve` and `make test` work on a fresh
 # Debian 12 machine as root: `setup` installs what is missing first.
-.PHONY: setup native wasm web sanitize build test test-native test-wasm test-web test-cross test-sanitize serve bench clean
+.PHONY: setup native wasm web sanitize build test test-native test-wasm test-web test-cross test-sanitize fuzz serve bench clean
 
 APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ clang nodejs
 export NODE_PATH := /usr/share/nodejs
@@ -51,7 +51,19 @@ test-cross: native wasm
 test-sanitize: sanitize
 	ctest --preset sanitize
 
-test: test-native test-sanitize test-wasm test-cross test-web
+# libFuzzer (clang 14, libclang-rt-14-dev) with ASan + UBSan, a bounded number of runs each, seeded
+# with every preset and scenario; a crash leaves its input in build/fuzz/: copy it to
+# fuzz/regressions/<target>/, where ctest --preset sanitize replays it. FUZZ_RUNS scales the budget.
+FUZZ_RUNS ?= 200000
+fuzz: sanitize
+	mkdir -p build/fuzz/scenario_json build/fuzz/safetensors
+	cd build/fuzz && ../sanitize/fuzz/fuzz_scenario_json -runs=$(FUZZ_RUNS) -max_len=70000 -timeout=10 \
+	  -rss_limit_mb=2560 scenario_json ../../presets/scenarios ../../presets/models ../../presets/hardware \
+	  ../../fuzz/regressions/scenario_json
+	cd build/fuzz && ../sanitize/fuzz/fuzz_safetensors -runs=$$(( $(FUZZ_RUNS) * 10 )) -max_len=70000 -timeout=10 \
+	  -rss_limit_mb=2560 safetensors ../../fuzz/seeds/safetensors ../../fuzz/regressions/safetensors
+
+test: test-native test-sanitize test-wasm test-cross test-web fuzz
 
 serve: build
 	@echo "esti calculator: http://127.0.0.1:5173"
