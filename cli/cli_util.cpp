@@ -19,7 +19,7 @@ std::string TerminalSafe(std::string_view text) {
   out.reserve(text.size());
   auto hex = [&out](const char* prefix, unsigned v) {
     char buf[8];
-    std::snprintf(buf, sizeof buf, "%s%02x", prefix, v);
+    (void)std::snprintf(buf, sizeof buf, "%s%02x", prefix, v);
     out += buf;
   };
   for (size_t i = 0; i < text.size();) {
@@ -110,7 +110,7 @@ std::optional<std::string> ReadInput(const std::string& arg, int64_t max_bytes) 
       break;
     }
   }
-  if (f != stdin) std::fclose(f);
+  if (f != stdin) (void)std::fclose(f);  // read-only: nothing to lose on close
   if (static_cast<int64_t>(out.size()) > max_bytes) {
     Complain("too_large", arg == "-" ? "stdin" : arg, TooLarge(max_bytes));
     return std::nullopt;
@@ -297,21 +297,21 @@ std::string Si(double v, const std::string& unit, int digits) {
     ++p;
   }
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*g %s%s", digits, v, prefixes[p], unit.c_str());
+  (void)std::snprintf(buf, sizeof buf, "%.*g %s%s", digits, v, prefixes[p], unit.c_str());
   return buf;
 }
 
 std::string Seconds(double s) {
   char buf[64];
-  if (s >= 1) std::snprintf(buf, sizeof buf, "%.4g s", s);
-  else if (s >= 1e-3) std::snprintf(buf, sizeof buf, "%.4g ms", s * 1e3);
-  else std::snprintf(buf, sizeof buf, "%.4g us", s * 1e6);
+  if (s >= 1) (void)std::snprintf(buf, sizeof buf, "%.4g s", s);
+  else if (s >= 1e-3) (void)std::snprintf(buf, sizeof buf, "%.4g ms", s * 1e3);
+  else (void)std::snprintf(buf, sizeof buf, "%.4g us", s * 1e6);
   return buf;
 }
 
 std::string Percent(double fraction) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
+  (void)std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
   return buf;
 }
 

@@ -19,7 +19,7 @@ std::string ExactCount(double v) {
     return std::to_string(static_cast<int64_t>(v));
   }
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  (void)std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 
