@@ -1,8 +1,8 @@
 # Thin wrappers over CMake presets and npm scripts. `make serve` and `make test` work on a fresh
 # Debian 12 machine as root: `setup` installs what is missing first.
-.PHONY: setup native wasm web build test test-native test-wasm test-web serve bench clean
+.PHONY: setup native wasm web sanitize build test test-native test-wasm test-web test-cross test-sanitize fuzz serve bench clean
 
-APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ nodejs openmpi-bin libopenmpi-dev
+APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ clang nodejs openmpi-bin libopenmpi-dev
 export NODE_PATH := /usr/share/nodejs
 
 setup:
@@ -23,6 +23,11 @@ wasm: setup
 	cmake --preset wasm
 	cmake --build --preset wasm
 
+# clang with ASan + UBSan (float-cast-overflow, float-divide-by-zero), no recovery.
+sanitize: setup
+	cmake --preset sanitize
+	cmake --build --preset sanitize
+
 web: wasm
 	npm --prefix web run build
 
@@ -39,7 +44,26 @@ test-web: web
 	npm --prefix web run test:unit
 	npm --prefix web run test:e2e
 
-test: test-native test-wasm test-web
+# Native == wasm byte for byte on 2000 seeded requests (evaluate, search, frontier, max context).
+test-cross: native wasm
+	node --no-experimental-fetch tests/cross/native_vs_wasm.mjs --n 2000 --seed 1
+
+test-sanitize: sanitize
+	ctest --preset sanitize
+
+# libFuzzer (clang 14, libclang-rt-14-dev) with ASan + UBSan, a bounded number of runs each, seeded
+# with every preset and scenario; a crash leaves its input in build/fuzz/: copy it to
+# fuzz/regressions/<target>/, where ctest --preset sanitize replays it. FUZZ_RUNS scales the budget.
+FUZZ_RUNS ?= 200000
+fuzz: sanitize
+	mkdir -p build/fuzz/scenario_json build/fuzz/safetensors
+	cd build/fuzz && ../sanitize/fuzz/fuzz_scenario_json -runs=$(FUZZ_RUNS) -max_len=70000 -timeout=10 \
+	  -rss_limit_mb=2560 scenario_json ../../presets/scenarios ../../presets/models ../../presets/hardware \
+	  ../../fuzz/regressions/scenario_json
+	cd build/fuzz && ../sanitize/fuzz/fuzz_safetensors -runs=$$(( $(FUZZ_RUNS) * 10 )) -max_len=70000 -timeout=10 \
+	  -rss_limit_mb=2560 safetensors ../../fuzz/seeds/safetensors ../../fuzz/regressions/safetensors
+
+test: test-native test-sanitize test-wasm test-cross test-web fuzz
 
 serve: build
 	@echo "esti calculator: http://127.0.0.1:5173"

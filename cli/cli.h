@@ -1,8 +1,10 @@
 // Shared pieces of the `esti` subcommands. Every subcommand goes through esti::api.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "esti/io/json_input.h"
@@ -10,16 +12,54 @@
 namespace esti::cli {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;  // the tool failed (cannot read a file, internal error)
-inline constexpr int kExitBadInput =
-    2;  // the input was rejected: one line on stderr names the field
+inline constexpr int kExitFailure = 1;   // the tool failed (cannot read a file, internal error)
+inline constexpr int kExitBadInput = 2;  // the input was rejected: one line on stderr names the field
+inline constexpr int kExitInterrupted = 130;  // SIGINT: stopped cleanly, partial output printed
 
 using Args = std::vector<std::string>;
 
 enum class Format { kJson, kTable, kCsv };
 
-// Reads FILE, or stdin for "-". Returns nullopt and prints an error when unreadable.
-std::optional<std::string> ReadInput(const std::string& arg);
+// Input limits, enforced while reading (issue 12 item 2; listed in README and SECURITY.md).
+// A scenario, model or calibration document: the io parse limit, io::ParseLimits::max_bytes.
+inline constexpr int64_t kMaxJsonInputBytes = int64_t{1} << 20;
+// A --checkpoint file: fp32 weights of the largest model the decoder accepts (its int8 weights
+// fill decoder::kMaxDecoderBytes), plus the safetensors prefix and header limit. The file is
+// mapped, never copied.
+inline constexpr int64_t kMaxCheckpointBytes = 4 * (int64_t{1536} << 20) + 8 + (int64_t{16} << 20);
+
+// Reads FILE, or stdin for "-", stopping as soon as more than `max_bytes` arrived: a device or an
+// endless pipe (/dev/zero) is refused with too_large without being read whole. Returns nullopt
+// after printing "esti: <code> at FILE: ..." (io_error, too_large, invalid_value for a directory).
+std::optional<std::string> ReadInput(const std::string& arg,
+                                     int64_t max_bytes = kMaxJsonInputBytes);
+
+// A read-only memory map of a regular, non-empty file of at most `max_bytes`. Open prints
+// "esti: <code> at <flag> <path>: ..." and returns nullopt otherwise (a directory, a device, a
+// FIFO, an empty file: invalid_value; over the cap: too_large).
+class MappedFile {
+ public:
+  static std::optional<MappedFile> Open(const std::string& path, const std::string& flag,
+                                        int64_t max_bytes);
+  MappedFile() = default;
+  MappedFile(MappedFile&& o) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  MappedFile& operator=(MappedFile&& o) noexcept;
+  ~MappedFile();
+  std::string_view bytes() const {
+    return {static_cast<const char*>(data_), static_cast<size_t>(size_)};
+  }
+
+ private:
+  void* data_ = nullptr;
+  int64_t size_ = 0;
+};
+
+// Replaces control characters (C0, DEL, and the C1 range written as UTF-8) with visible escapes
+// ("\x1b"), so input echoed in an error or a table cannot drive the terminal (issue 12 item 7).
+// Printable text, including other UTF-8, is unchanged. JSON output is printed exactly instead.
+std::string TerminalSafe(std::string_view text);
 
 // Pulls `--format X` out of args; fails (prints, returns nullopt) on an unsupported value.
 std::optional<Format> TakeFormat(Args& args, const std::vector<Format>& allowed);

@@ -1,27 +1,175 @@
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "cli.h"
 
 namespace esti::cli {
 
-std::optional<std::string> ReadInput(const std::string& arg) {
-  if (arg == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+std::string TerminalSafe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  auto hex = [&out](const char* prefix, unsigned v) {
+    char buf[8];
+    (void)std::snprintf(buf, sizeof buf, "%s%02x", prefix, v);
+    out += buf;
+  };
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      hex("\\x", c);
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence is kept if well formed; stray bytes (8-bit C1 controls such as 0x9b, CSI)
+    // and the encoded C1 controls U+0080..U+009F are escaped.
+    const size_t len = c >= 0xc2 && c <= 0xdf   ? 2
+                       : c >= 0xe0 && c <= 0xef ? 3
+                       : c >= 0xf0 && c <= 0xf4 ? 4
+                                                : 0;
+    bool ok = len != 0 && i + len <= text.size();
+    for (size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+    if (!ok) {
+      hex("\\x", c);
+      ++i;
+      continue;
+    }
+    if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      hex("\\u00", static_cast<unsigned char>(text[i + 1]));
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
   }
-  std::ifstream f(arg, std::ios::binary);
-  if (!f) {
-    std::cerr << "esti: cannot read file " << arg << "\n";
+  return out;
+}
+
+namespace {
+
+int Complain(const std::string& code, const std::string& where, const std::string& message) {
+  std::cerr << "esti: " << code << " at " << TerminalSafe(where) << ": " << TerminalSafe(message)
+            << "\n";
+  return kExitBadInput;
+}
+
+std::string TooLarge(int64_t max_bytes) {
+  return "input exceeds the limit of " + std::to_string(max_bytes) + " bytes";
+}
+
+}  // namespace
+
+std::optional<std::string> ReadInput(const std::string& arg, int64_t max_bytes) {
+  // Read in chunks and stop one byte past the cap: /dev/zero or an endless pipe costs at most
+  // max_bytes + one chunk of memory, never the whole stream (issue 12 item 2).
+  std::FILE* f = stdin;
+  if (arg != "-") {
+    struct stat st;
+    if (::stat(arg.c_str(), &st) != 0) {
+      Complain("io_error", arg, std::string("cannot read file: ") + std::strerror(errno));
+      return std::nullopt;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      Complain("invalid_value", arg, "is a directory, not a file");
+      return std::nullopt;
+    }
+    // A regular file's size is known before reading; pipes and devices are capped while reading.
+    if (S_ISREG(st.st_mode) && static_cast<int64_t>(st.st_size) > max_bytes) {
+      Complain("too_large", arg, TooLarge(max_bytes));
+      return std::nullopt;
+    }
+    f = std::fopen(arg.c_str(), "rb");
+    if (f == nullptr) {
+      Complain("io_error", arg, std::string("cannot read file: ") + std::strerror(errno));
+      return std::nullopt;
+    }
+  }
+  std::string out;
+  char buf[1 << 16];
+  bool failed = false;
+  while (true) {
+    const size_t n = std::fread(buf, 1, sizeof buf, f);
+    const int64_t room = max_bytes + 1 - static_cast<int64_t>(out.size());
+    out.append(buf, std::min<int64_t>(static_cast<int64_t>(n), room));
+    if (static_cast<int64_t>(out.size()) > max_bytes) break;
+    if (n < sizeof buf) {
+      failed = std::ferror(f) != 0;
+      break;
+    }
+  }
+  if (f != stdin) (void)std::fclose(f);  // read-only: nothing to lose on close
+  if (static_cast<int64_t>(out.size()) > max_bytes) {
+    Complain("too_large", arg == "-" ? "stdin" : arg, TooLarge(max_bytes));
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  if (failed) {
+    Complain("io_error", arg == "-" ? "stdin" : arg, "read failed");
+    return std::nullopt;
+  }
+  return out;
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) ::munmap(data_, static_cast<size_t>(size_));
+}
+
+MappedFile::MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_) {
+  o.data_ = nullptr;
+  o.size_ = 0;
+}
+
+MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
+  std::swap(data_, o.data_);
+  std::swap(size_, o.size_);
+  return *this;
+}
+
+std::optional<MappedFile> MappedFile::Open(const std::string& path, const std::string& flag,
+                                           int64_t max_bytes) {
+  const std::string where = flag + " " + path;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    Complain("io_error", where, std::string("cannot open: ") + std::strerror(errno));
+    return std::nullopt;
+  }
+  struct stat st;
+  std::optional<MappedFile> out;
+  if (::fstat(fd, &st) != 0) {
+    Complain("io_error", where, std::string("cannot stat: ") + std::strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    Complain("invalid_value", where,
+             S_ISDIR(st.st_mode) ? "is a directory, not a file" : "is not a regular file");
+  } else if (st.st_size == 0) {
+    Complain("invalid_value", where, "is empty");
+  } else if (static_cast<int64_t>(st.st_size) > max_bytes) {
+    Complain(
+        "too_large", where,
+        std::to_string(st.st_size) + " bytes exceeds the limit of " + std::to_string(max_bytes));
+  } else {
+    void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      Complain("io_error", where, std::string("cannot map: ") + std::strerror(errno));
+    } else {
+      out.emplace();
+      out->data_ = p;
+      out->size_ = static_cast<int64_t>(st.st_size);
+    }
+  }
+  ::close(fd);
+  return out;
 }
 
 std::optional<Format> TakeFormat(Args& args, const std::vector<Format>& allowed) {
@@ -44,11 +192,13 @@ std::optional<Format> TakeFormat(Args& args, const std::vector<Format>& allowed)
     else if (v == "csv")
       f = Format::kCsv;
     else {
-      std::cerr << "esti: invalid_value at --format: \"" << v << "\" is not json, table or csv\n";
+      std::cerr << "esti: invalid_value at --format: \"" << TerminalSafe(v)
+                << "\" is not json, table or csv\n";
       return std::nullopt;
     }
     if (std::find(allowed.begin(), allowed.end(), f) == allowed.end()) {
-      std::cerr << "esti: invalid_value at --format: \"" << v << "\" is not supported here\n";
+      std::cerr << "esti: invalid_value at --format: \"" << TerminalSafe(v)
+                << "\" is not supported here\n";
       return std::nullopt;
     }
     break;
@@ -66,8 +216,9 @@ std::optional<io::Json> CheckResponse(const std::string& response, int* exit_cod
   if (!j.value("ok", false)) {
     const io::Json& e = j["error"];
     std::string path = e.value("path", "");
-    std::cerr << "esti: " << e.value("code", "error") << " at " << (path.empty() ? "/" : path)
-              << ": " << e.value("message", "") << "\n";
+    std::cerr << "esti: " << TerminalSafe(e.value("code", "error")) << " at "
+              << TerminalSafe(path.empty() ? "/" : path) << ": "
+              << TerminalSafe(e.value("message", "")) << "\n";
     *exit_code = e.value("code", "") == "internal" ? kExitFailure : kExitBadInput;
     return std::nullopt;
   }
@@ -89,15 +240,22 @@ std::optional<io::Json> ReadJsonArg(const std::string& arg) {
   if (!text) return std::nullopt;
   Result<io::Json> parsed = io::ParseJson(*text);
   if (!parsed.ok()) {
-    std::cerr << "esti: " << parsed.error().code << " at " << arg << ": " << parsed.error().message
-              << "\n";
+    Complain(parsed.error().code, arg, parsed.error().message);
     return std::nullopt;
   }
   return parsed.value();
 }
 
-void PrintTable(const std::vector<std::string>& header,
-                const std::vector<std::vector<std::string>>& rows) {
+void PrintTable(const std::vector<std::string>& raw_header,
+                const std::vector<std::vector<std::string>>& raw_rows) {
+  // Cells may hold input (model names, ids): escaped before measuring widths.
+  std::vector<std::string> header;
+  for (const std::string& c : raw_header) header.push_back(TerminalSafe(c));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : raw_rows) {
+    rows.emplace_back();
+    for (const std::string& c : r) rows.back().push_back(TerminalSafe(c));
+  }
   std::vector<size_t> w(header.size(), 0);
   for (size_t i = 0; i < header.size(); ++i) w[i] = header[i].size();
   for (const auto& r : rows)
@@ -142,24 +300,21 @@ std::string Si(double v, const std::string& unit, int digits) {
     ++p;
   }
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*g %s%s", digits, v, prefixes[p], unit.c_str());
+  (void)std::snprintf(buf, sizeof buf, "%.*g %s%s", digits, v, prefixes[p], unit.c_str());
   return buf;
 }
 
 std::string Seconds(double s) {
   char buf[64];
-  if (s >= 1)
-    std::snprintf(buf, sizeof buf, "%.4g s", s);
-  else if (s >= 1e-3)
-    std::snprintf(buf, sizeof buf, "%.4g ms", s * 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%.4g us", s * 1e6);
+  if (s >= 1) (void)std::snprintf(buf, sizeof buf, "%.4g s", s);
+  else if (s >= 1e-3) (void)std::snprintf(buf, sizeof buf, "%.4g ms", s * 1e3);
+  else (void)std::snprintf(buf, sizeof buf, "%.4g us", s * 1e6);
   return buf;
 }
 
 std::string Percent(double fraction) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
+  (void)std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
   return buf;
 }
 

@@ -1,5 +1,6 @@
 // esti decode: runs the reference decoder through api::Decode.
 #include <charconv>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -14,7 +15,8 @@ namespace esti::cli {
 namespace {
 
 int Bad(const std::string& flag, const std::string& message) {
-  std::cerr << "esti: invalid_value at " << flag << ": " << message << "\n";
+  std::cerr << "esti: invalid_value at " << TerminalSafe(flag) << ": " << TerminalSafe(message)
+            << "\n";
   return kExitBadInput;
 }
 
@@ -115,7 +117,7 @@ int RunDecode(Args args) {
       } else {
         std::string known;
         for (const std::string& k : io::PresetIds("models")) known += (known.empty() ? "" : ", ") + k;
-        std::cerr << "esti: unknown_preset at --model: \"" << v
+        std::cerr << "esti: unknown_preset at --model: \"" << TerminalSafe(v)
                   << "\" is neither a model preset nor a file (presets: " << known << ")\n";
         return kExitBadInput;
       }
@@ -161,11 +163,12 @@ int RunDecode(Args args) {
       return kExitBadInput;
     }
   }
-  std::string checkpoint;
+  // The checkpoint is mapped, not copied; an empty file, a directory or a device is refused here
+  // (the api refuses an empty checkpoint too).
+  std::optional<MappedFile> checkpoint;
   if (!checkpoint_path.empty()) {
-    std::optional<std::string> bytes = ReadInput(checkpoint_path);
-    if (!bytes) return kExitBadInput;
-    checkpoint = std::move(*bytes);
+    checkpoint = MappedFile::Open(checkpoint_path, "--checkpoint", kMaxCheckpointBytes);
+    if (!checkpoint) return kExitBadInput;
   }
   mesh::Transport* transport = nullptr;
   std::unique_ptr<mesh::Transport> owned;
@@ -173,21 +176,32 @@ int RunDecode(Args args) {
     Result<std::unique_ptr<mesh::Transport>> t = MakeMpiTransport(req.value("mesh", ""));
     if (!t.ok()) {
       std::cerr << "esti: " << t.error().code << " at " << t.error().path << ": "
-                << t.error().message << "\n";
+                << TerminalSafe(t.error().message) << "\n";
       return kExitBadInput;
     }
     owned = std::move(t).value();
     transport = owned.get();
   }
-  const std::string response = api::Decode(req.dump(), checkpoint, transport);
+  // SIGINT stops the decode after the current step; the tokens so far are printed, exit 130.
+  std::signal(SIGINT, [](int) { api::CancelDecode(); });
+  std::string_view bytes;
+  if (checkpoint) bytes = checkpoint->bytes();
+  const std::string response = api::Decode(req.dump(), checkpoint ? &bytes : nullptr, transport);
+  std::signal(SIGINT, SIG_DFL);
   // Under MPI every rank runs the same request; rank 0 (chip 0) prints.
   if (transport != nullptr && transport->local_chips()[0] != 0) return kExitOk;
   int code = 0;
   std::optional<io::Json> j = CheckResponse(response, &code);
   if (!j) return code;
+  const bool cancelled = j->value("cancelled", false);
+  if (cancelled) {
+    std::cerr << "esti: decode interrupted after " << (*j)["tokens"][0].size()
+              << " tokens per sequence\n";
+  }
+  const int done = cancelled ? kExitInterrupted : kExitOk;
   if (*format == Format::kJson) {
     std::cout << response << "\n";
-    return kExitOk;
+    return done;
   }
   if (j->contains("collectives")) return PrintSharded(*j);
   std::vector<std::vector<std::string>> rows;
@@ -201,8 +215,10 @@ int RunDecode(Args args) {
     rows.push_back({std::to_string(b), ids});
   }
   PrintTable({"sequence", "generated tokens"}, rows);
-  std::cout << "\n" << (*j)["model"]["id"].get<std::string>() << ", " << (*j)["weights"].get<std::string>()
-            << " weights, kernel " << (*j)["kernel"].get<std::string>() << "\n";
+  std::cout << "\n"
+            << TerminalSafe((*j)["model"]["id"].get<std::string>()) << ", "
+            << (*j)["weights"].get<std::string>() << " weights, kernel "
+            << (*j)["kernel"].get<std::string>() << "\n";
   std::cout << "tokens_per_s         " << Si((*j)["tokens_per_s"].get<double>(), "tok/s") << "\n";
   std::cout << "prefill / decode     " << Seconds((*j)["prefill_s"].get<double>()) << " / "
             << Seconds((*j)["decode_s"].get<double>()) << "\n\n";
@@ -213,7 +229,7 @@ int RunDecode(Args args) {
                       Si((*j)["counts"]["decode"][k].get<double>(), "")});
   }
   PrintTable({"counted", "prefill", "decode (all steps)"}, counts);
-  return kExitOk;
+  return done;
 }
 
 }  // namespace esti::cli

@@ -7,12 +7,13 @@ namespace esti::cli {
 
 void PrintEvaluationTable(const io::Json& r) {
   const auto& t = r["topology"];
-  std::cout << r["model_id"].get<std::string>() << " on " << r["chips"].get<int64_t>() << " x "
-            << r["hardware_id"].get<std::string>() << " (" << t[0] << "x" << t[1] << "x" << t[2]
-            << "), " << r["phase"].get<std::string>() << ", batch " << r["batch"] << ", "
-            << r["weights"].get<std::string>() << ", " << r["ffn_layout"].get<std::string>()
-            << " + attention over " << r["attention_sharding"].get<std::string>() << ", "
-            << r["mode"].get<std::string>() << "\n";
+  std::cout << TerminalSafe(r["model_id"].get<std::string>()) << " on " << r["chips"].get<int64_t>()
+            << " x " << TerminalSafe(r["hardware_id"].get<std::string>()) << " (" << t[0] << "x"
+            << t[1] << "x" << t[2] << "), " << r["phase"].get<std::string>() << ", batch "
+            << r["batch"] << ", " << r["weights"].get<std::string>() << ", "
+            << r["ffn_layout"].get<std::string>() << " + attention over "
+            << r["attention_sharding"].get<std::string>() << ", " << r["mode"].get<std::string>()
+            << "\n";
   PrintTable({"quantity", "value"},
              {{"latency", LatencyWithBand(r, "latency_s")},
               {"latency per token", LatencyWithBand(r, "latency_per_token_s")},
@@ -22,7 +23,8 @@ void PrintEvaluationTable(const io::Json& r) {
               {"memory per chip", Si(r["memory_per_chip_bytes"], "B") + " of " +
                                       Si(r["memory"]["hbm_capacity_bytes"], "B")},
               {"fits", r["fits"].get<bool>() ? "yes" : "NO"}});
-  for (const auto& why : r["does_not_fit"]) std::cout << "  " << why.get<std::string>() << "\n";
+  for (const auto& why : r["does_not_fit"])
+    std::cout << "  " << TerminalSafe(why.get<std::string>()) << "\n";
   PrintCalibrationWarnings({&r});
   const auto& b = r["breakdown"];
   std::cout << "\nbreakdown over " << b["passes"] << " pass(es), per chip:\n";

@@ -9,7 +9,7 @@ int RunPresets(Args args) {
   std::optional<Format> format = TakeFormat(args, {Format::kJson, Format::kTable});
   if (!format) return kExitBadInput;
   if (!args.empty()) {
-    std::cerr << "esti: invalid_value at " << args[0] << ": unexpected argument\n";
+    std::cerr << "esti: invalid_value at " << TerminalSafe(args[0]) << ": unexpected argument\n";
     return kExitBadInput;
   }
   std::string response = api::ListPresets();

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   for (const Command& c : kCommands) {
     if (name == c.name) return c.run(esti::cli::Args(argv + 2, argv + argc));
   }
-  std::cerr << "esti: invalid_value at command: unknown command \"" << name << "\"\n";
+  std::cerr << "esti: invalid_value at command: unknown command \"" << esti::cli::TerminalSafe(name)
+            << "\"\n";
   return Usage(std::cerr, esti::cli::kExitBadInput);
 }

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstring>
+#include <iostream>
+#include <limits>
 #include <string>
 
 #include "decoder/decoder_test_util.h"
@@ -12,8 +16,14 @@
 namespace esti {
 namespace {
 
-io::Json Call(const std::string& request, std::string_view checkpoint = {}) {
+io::Json Call(const std::string& request) { return io::Json::parse(api::Decode(request)); }
+
+io::Json CallWithCheckpoint(const std::string& request, std::string_view checkpoint) {
   return io::Json::parse(api::Decode(request, checkpoint));
+}
+
+std::string_view Bytes(const std::vector<uint8_t>& f) {
+  return {reinterpret_cast<const char*>(f.data()), f.size()};
 }
 
 TEST(DecodeApi, ReturnsTokensRatesAndCounts) {
@@ -85,19 +95,118 @@ TEST(DecodeApi, SafetensorsCheckpointRoundTrip) {
       std::vector<uint8_t> file = io::WriteSafetensors(entries);
       io::Json req = {{"model", model}, {"prompt", {1, 2, 3}}, {"tokens", 6}, {"seed", 4}, {"weights", fmt}};
       io::Json from_seed = Call(req.dump());
-      io::Json from_file = Call(req.dump(), {reinterpret_cast<const char*>(file.data()), file.size()});
+      io::Json from_file = CallWithCheckpoint(req.dump(), Bytes(file));
       ASSERT_TRUE(from_file["ok"].get<bool>()) << from_file.dump();
       EXPECT_EQ(from_file["tokens"], from_seed["tokens"]);
       EXPECT_EQ(from_file.value("layer_hashes", io::Json()), from_seed.value("layer_hashes", io::Json()));
       // A checkpoint of another shape is rejected with the tensor's name.
       model["d_ff"] = 65;
       req["model"] = model;
-      io::Json bad = Call(req.dump(), {reinterpret_cast<const char*>(file.data()), file.size()});
+      io::Json bad = CallWithCheckpoint(req.dump(), Bytes(file));
       ASSERT_FALSE(bad["ok"].get<bool>());
       EXPECT_EQ(bad["error"]["code"], "invalid_value");
       EXPECT_EQ(bad["error"]["path"], "/checkpoint/model.layers.0.mlp.gate_proj.weight");
     }
   }
+}
+
+// Issue 12 item 3: an empty checkpoint used to decode with synthetic weights and succeed; NaN/Inf
+// weights decoded garbage; bytes after the last tensor were accepted. Each is now a coded error
+// naming the tensor.
+TEST(DecodeApi, CheckpointIsValidatedCompletely) {
+  io::Json model = {{"n_layers", 1},   {"d_model", 16}, {"d_ff", 32},      {"n_heads", 2},
+                    {"n_kv_heads", 1}, {"d_head", 8},   {"vocab_size", 20}};
+  model::ModelConfig m = io::ParseModel(model, "").value();
+  decoder::Weights w = decoder::GenerateWeights(m, decoder::WeightKind::kFp32, 2);
+  const std::string req = io::Json{{"model", model}, {"prompt", {1, 2}}, {"tokens", 2}}.dump();
+  auto file_with = [&](const std::string& poisoned, float value) {
+    std::vector<decoder::NamedTensor> tensors = decoder::TensorsOf(m, w);
+    std::vector<std::vector<uint8_t>> copies;
+    std::vector<io::SafetensorsEntry> entries;
+    for (const decoder::NamedTensor& t : tensors) {
+      copies.emplace_back(t.data.begin(), t.data.end());
+      if (t.name == poisoned) std::memcpy(copies.back().data() + 4 * 3, &value, 4);  // element 3
+    }
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      entries.push_back({tensors[i].name, tensors[i].dtype, tensors[i].shape, copies[i]});
+    }
+    return io::WriteSafetensors(entries);
+  };
+  ASSERT_TRUE(CallWithCheckpoint(req, Bytes(file_with("", 0)))["ok"].get<bool>());
+
+  io::Json empty = CallWithCheckpoint(req, "");
+  ASSERT_FALSE(empty["ok"].get<bool>()) << empty.dump();
+  EXPECT_EQ(empty["error"]["code"], "invalid_value");
+  EXPECT_EQ(empty["error"]["path"], "/checkpoint");
+
+  for (float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                    -std::numeric_limits<float>::infinity()}) {
+    for (const char* name : {"model.layers.0.self_attn.k_proj.weight", "model.norm.weight"}) {
+      io::Json j = CallWithCheckpoint(req, Bytes(file_with(name, bad)));
+      ASSERT_FALSE(j["ok"].get<bool>()) << name << " " << bad;
+      EXPECT_EQ(j["error"]["code"], "invalid_value");
+      EXPECT_EQ(j["error"]["path"], std::string("/checkpoint/") + name);
+      EXPECT_NE(j["error"]["message"].get<std::string>().find("element 3"), std::string::npos)
+          << j.dump();
+    }
+  }
+
+  std::vector<uint8_t> trailing = file_with("", 0);
+  trailing.push_back(0);
+  io::Json t = CallWithCheckpoint(req, Bytes(trailing));
+  ASSERT_FALSE(t["ok"].get<bool>());
+  EXPECT_EQ(t["error"]["code"], "invalid_value");
+  EXPECT_NE(t["error"]["message"].get<std::string>().find("1 bytes after the last tensor"),
+            std::string::npos)
+      << t.dump();
+  EXPECT_EQ(t["error"]["path"].get<std::string>().rfind("/checkpoint/", 0), 0u) << t.dump();
+}
+
+// Issue 12 item 8: decode time was unbounded (a 2^24 vocabulary with temperature sorted the whole
+// vocabulary per token, 5.7 s each; batch x tokens could run for hours). The work is estimated
+// and refused before any weight is generated, naming the field and the limit.
+TEST(DecodeApi, WorkIsBoundedBeforeDecoding) {
+  const auto t0 = std::chrono::steady_clock::now();
+  io::Json sort = Call(R"({"model": {"n_layers": 1, "d_model": 8, "d_ff": 8, "n_heads": 1,
+      "d_head": 8, "vocab_size": 16777216}, "prompt": [1], "tokens": 64, "temperature": 1})");
+  ASSERT_FALSE(sort["ok"].get<bool>()) << sort.dump();
+  EXPECT_EQ(sort["error"]["code"], "too_large");
+  EXPECT_EQ(sort["error"]["path"], "/tokens");
+  EXPECT_NE(sort["error"]["message"].get<std::string>().find("sampling needs about"),
+            std::string::npos);
+  // ~1.1 G parameters (fits the memory plan) x 8 sequences x 4097 positions: ~7e13 FLOPs.
+  io::Json flops = Call(R"({"model": {"n_layers": 16, "d_model": 2048, "d_ff": 8192, "n_heads": 16,
+      "n_kv_heads": 1, "d_head": 128, "vocab_size": 256}, "prompt": [1], "tokens": 4096, "batch": 8})");
+  ASSERT_FALSE(flops["ok"].get<bool>()) << flops.dump();
+  EXPECT_EQ(flops["error"]["code"], "too_large");
+  EXPECT_EQ(flops["error"]["path"], "/tokens");
+  EXPECT_NE(flops["error"]["message"].get<std::string>().find("FLOPs"), std::string::npos);
+  const double elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "[          ] both refusals took " << elapsed_s << " s\n";
+  // The same sampling with top_k bounds the sort and is accepted (one token, to stay cheap).
+  io::Json topk =
+      Call(R"({"model": "tiny", "prompt": [1], "tokens": 4, "temperature": 1, "top_k": 8})");
+  EXPECT_TRUE(topk["ok"].get<bool>()) << topk.dump();
+}
+
+// Issue 12 item 8: decode can be stopped. A cancel asked before (or during) a decode stops it
+// after the current step with the tokens so far; the request is cleared when Decode returns.
+TEST(DecodeApi, CancelStopsWithTheTokensSoFar) {
+  const std::string req = R"({"model": "tiny", "prompt": [1, 2], "tokens": 16, "batch": 2})";
+  const io::Json full = Call(req);
+  ASSERT_TRUE(full["ok"].get<bool>());
+  EXPECT_FALSE(full["cancelled"].get<bool>());
+  api::CancelDecode();
+  const io::Json stopped = Call(req);
+  ASSERT_TRUE(stopped["ok"].get<bool>()) << stopped.dump();
+  EXPECT_TRUE(stopped["cancelled"].get<bool>());
+  ASSERT_EQ(stopped["tokens"].size(), 2u);
+  EXPECT_EQ(stopped["tokens"][0].size(), 1u);  // the prefill's token, then stopped
+  EXPECT_EQ(stopped["tokens"][0][0], full["tokens"][0][0]);
+  const io::Json again = Call(req);  // the cancel does not outlive the call it stopped
+  EXPECT_FALSE(again["cancelled"].get<bool>());
+  EXPECT_EQ(again["tokens"], full["tokens"]);
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
+#include "esti/decoder/sampling.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
-
-#include "esti/decoder/sampling.h"
 
 namespace esti::decoder {
 namespace {
@@ -51,6 +52,31 @@ TEST(Sampling, TopKAndTopPExcludeTheTail) {
     EXPECT_TRUE(a == 1 || a == 3) << a;
     EXPECT_TRUE(b == 1 || b == 3) << b;
   }
+}
+
+// Issue 12 item 6: with NaN logits the comparator was not a strict weak order (undefined behaviour
+// in std::sort). NaN now ranks below every number: it is never drawn while a finite logit exists,
+// and all-NaN logits give a defined answer.
+TEST(Sampling, NaNLogitsAreNeverDrawn) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> logits(257, nan);
+  for (size_t i = 0; i < logits.size(); i += 3) logits[i] = static_cast<float>(i % 7);
+  for (const SamplingOptions& o : {SamplingOptions{1.0, 0, 1.0}, SamplingOptions{2.0, 5, 1.0},
+                                   SamplingOptions{0.5, 0, 0.9}, SamplingOptions{1.0, 200, 1.0}}) {
+    Sampler s(o, 7);
+    for (int n = 0; n < 200; ++n) {
+      const int32_t id = s.Next(logits);
+      ASSERT_GE(id, 0);
+      ASSERT_LT(id, static_cast<int32_t>(logits.size()));
+      EXPECT_FALSE(std::isnan(logits[id])) << "drew NaN logit " << id;
+    }
+  }
+  // Top-1 is the largest finite logit (6, first at id 6), whatever NaNs surround it.
+  Sampler k1({1.0, 1, 1.0}, 3);
+  EXPECT_EQ(k1.Next(logits), 6);
+  std::vector<float> all_nan(16, nan);
+  Sampler s({1.0, 0, 1.0}, 1);
+  EXPECT_EQ(s.Next(all_nan), 0);
 }
 
 }  // namespace

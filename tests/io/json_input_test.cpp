@@ -41,6 +41,53 @@ TEST(ParseJson, DuplicateKeysAreNamedByPointer) {
   EXPECT_EQ(arr.error().path, "/x/1/k");
 }
 
+// Issue 12 item 1: `[{},{},...]` used to cost n^2/2 (nlohmann's callback parser rescans the parent
+// whenever an object ends). The timing is measured by esti_bench (BM_ParseEmptyObjects); here the
+// 1 MiB reproducer must still parse completely, and a duplicate key deep inside it is still named.
+std::string EmptyObjects(int64_t bytes) {
+  std::string s = "[";
+  while (static_cast<int64_t>(s.size()) + 4 <= bytes) s += "{},";
+  s += "{}]";
+  return s;
+}
+
+TEST(ParseJson, OneMebibyteOfEmptyObjectsParses) {
+  const std::string text = EmptyObjects(1 << 20);
+  ASSERT_LE(text.size(), size_t{1} << 20);
+  auto r = ParseJson(text);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->is_array());
+  EXPECT_EQ(r->size(), (text.size() - 1) / 3);
+  EXPECT_TRUE(r->back().is_object());
+  EXPECT_TRUE(r->back().empty());
+
+  std::string dup = EmptyObjects((1 << 20) - 16);  // room for the longer last element
+  const size_t last = (dup.size() - 1) / 3 - 1;
+  dup.replace(dup.size() - 3, 2, R"({"k":1,"k":2})");
+  ASSERT_LE(dup.size(), size_t{1} << 20);
+  auto d = ParseJson(dup);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().code, codes::kDuplicateKey);
+  EXPECT_EQ(d.error().path, "/" + std::to_string(last) + "/k");
+
+  std::string broken = text;
+  broken[broken.size() - 2] = ',';  // "{},}]" is not JSON
+  auto b = ParseJson(broken);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().code, codes::kParseError);
+  EXPECT_NE(b.error().message.find("parse error"), std::string::npos) << b.error().message;
+}
+
+TEST(ParseJson, BuildsTheSameValueAsNlohmann) {
+  const char* text =
+      R"({"a": [1, -2, 3.5, 18446744073709551615, "s\u00e9", true, false, null, {}, []],)"
+      R"( "b": {"c": {"d": [[], [{"e": "f"}]]}}, "": 0})";
+  auto r = ParseJson(text);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value(), Json::parse(text));
+  EXPECT_EQ(r->dump(), Json::parse(text).dump());
+}
+
 TEST(ObjectReader, IntegersAreTypeAndRangeChecked) {
   struct Case {
     const char* json;

@@ -45,23 +45,42 @@ TEST(Safetensors, RejectsEveryMalformedHeaderWithAPath) {
   const std::string ok_a = R"("a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]})";
   const Case cases[] = {
       {{1, 2, 3}, "invalid_value", ""},
-      {File("{}", 0, 1000), "invalid_value", ""},                        // length past the end
-      {File("{}", 0, int64_t{1} << 40), "too_large", ""},               // absurd length
+      {File("{}", 0, 1000), "invalid_value", ""},          // length past the end
+      {File("{}", 0, int64_t{1} << 40), "too_large", ""},  // absurd length
       {File("{not json", 0), "parse_error", ""},
       {File("[1]", 0), "type_error", ""},
-      {File(R"({"a": {"dtype": "Q4", "shape": [2], "data_offsets": [0, 8]}})", 8), "invalid_value", "/a/dtype"},
-      {File(R"({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}})", 12), "invalid_value", "/a/data_offsets"},
-      {File(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 16]}})", 8), "out_of_range", "/a/data_offsets/1"},
-      {File(R"({"a": {"dtype": "F32", "shape": [-2], "data_offsets": [0, 8]}})", 8), "out_of_range", "/a/shape/0"},
-      {File(R"({"a": {"dtype": "F32", "shape": [1e30], "data_offsets": [0, 8]}})", 8), "out_of_range", "/a/shape/0"},
-      {File(R"({"a": {"dtype": "F32", "shape": [4294967296, 4294967296], "data_offsets": [0, 8]}})", 8), "out_of_range", "/a/shape/0"},
-      {File(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 0]}})", 8), "invalid_value", "/a/data_offsets"},
-      {File(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0]}})", 8), "type_error", "/a/data_offsets"},
+      {File(R"({"a": {"dtype": "Q4", "shape": [2], "data_offsets": [0, 8]}})", 8), "invalid_value",
+       "/a/dtype"},
+      {File(R"({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}})", 12),
+       "invalid_value", "/a/data_offsets"},
+      {File(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 16]}})", 8), "out_of_range",
+       "/a/data_offsets/1"},
+      {File(R"({"a": {"dtype": "F32", "shape": [-2], "data_offsets": [0, 8]}})", 8), "out_of_range",
+       "/a/shape/0"},
+      {File(R"({"a": {"dtype": "F32", "shape": [1e30], "data_offsets": [0, 8]}})", 8),
+       "out_of_range", "/a/shape/0"},
+      {File(R"({"a": {"dtype": "F32", "shape": [4294967296, 4294967296], "data_offsets": [0, 8]}})",
+            8),
+       "out_of_range", "/a/shape/0"},
+      {File(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 0]}})", 8), "invalid_value",
+       "/a/data_offsets"},
+      {File(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0]}})", 8), "type_error",
+       "/a/data_offsets"},
       {File(R"({"a": {"dtype": "F32", "shape": [2]}})", 8), "missing_field", "/a/data_offsets"},
-      {File(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8], "x": 1}})", 8), "unknown_key", "/a/x"},
-      {File("{" + ok_a + R"(, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12), "invalid_value", "/b/data_offsets"},
+      {File(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8], "x": 1}})", 8),
+       "unknown_key", "/a/x"},
+      {File("{" + ok_a + R"(, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12),
+       "invalid_value", "/b/data_offsets"},
       {File(R"({"__metadata__": {"k": 1}})", 0), "type_error", "/__metadata__/k"},
-      {File(R"({"a/b": {"dtype": "F32", "shape": 2, "data_offsets": [0, 8]}})", 8), "type_error", "/a~1b/shape"},
+      {File(R"({"a/b": {"dtype": "F32", "shape": 2, "data_offsets": [0, 8]}})", 8), "type_error",
+       "/a~1b/shape"},
+      // Issue 12 item 3: the data section is exactly the tensors' bytes (no holes, nothing after).
+      {File("{" + ok_a + "}", 9), "invalid_value", "/a/data_offsets"},
+      {File("{" + ok_a + R"(, "b": {"dtype": "F32", "shape": [2], "data_offsets": [12, 20]}})", 20),
+       "invalid_value", "/b/data_offsets"},
+      {File(R"({"b": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})", 8), "invalid_value",
+       "/b/data_offsets"},
+      {File("{}", 4), "invalid_value", ""},
   };
   for (const Case& c : cases) {
     auto r = ParseSafetensors(c.file);
@@ -69,6 +88,31 @@ TEST(Safetensors, RejectsEveryMalformedHeaderWithAPath) {
     EXPECT_EQ(r.error().code, c.code) << r.error().message;
     EXPECT_EQ(r.error().path, c.path) << r.error().message;
   }
+}
+
+// Issue 12 item 1: a header of 65,536 tensors took 59 s (quadratic JSON parse). esti_bench
+// (BM_ParseSafetensorsHeader) measures the time; here every tensor must come back, and one bad
+// entry among them must still be named.
+std::string ManyTensorHeader(int64_t n, int64_t bad_index) {
+  std::string h = "{";
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t end = i == bad_index ? 4 * i + 8 : 4 * i + 4;
+    h += (i ? "," : "") + std::string("\"t") + std::to_string(i) +
+         R"(":{"dtype":"F32","shape":[1],"data_offsets":[)" + std::to_string(4 * i) + "," +
+         std::to_string(end) + "]}";
+  }
+  return h + "}";
+}
+
+TEST(Safetensors, ParsesSixtyFiveThousandTensors) {
+  const int64_t n = kMaxSafetensorsTensors;
+  auto f = File(ManyTensorHeader(n, -1), 4 * n);
+  auto r = ParseSafetensors(f);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(static_cast<int64_t>(r->size()), n);
+  auto bad = ParseSafetensors(File(ManyTensorHeader(n, n - 7), 4 * n));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().path, "/t" + std::to_string(n - 7) + "/data_offsets");
 }
 
 TEST(Safetensors, WriteThenParseRoundTrips) {

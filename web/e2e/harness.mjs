@@ -84,6 +84,14 @@ export async function openPage(browser, { colorScheme = 'light', viewport = { wi
     problems.push(`dialog: ${d.message()}`);
     void d.dismiss();
   });
+  // The built site ships a strict CSP (vite.config.ts): any violation, in the page or a worker,
+  // fails the test (Chromium also logs it as a console error; this names the directive).
+  await page.exposeFunction('__estiCspViolation', (v) => problems.push(`CSP violation: ${v}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__estiCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} in ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
   return {
     page,
     problems,

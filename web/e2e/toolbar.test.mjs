@@ -125,6 +125,12 @@ test('JSON export is the core answer text; CSV export has the same values; layou
   const r = primary() === 'search' ? JSON.parse(expected).best : JSON.parse(expected);
   assert.match(svg, /^<\?xml/);
   assert.equal((svg.match(/class="chip"/g) ?? []).length, Math.min(r.topology[2], 16) * r.topology[0] * r.topology[1], 'one square per chip drawn');
+  // PNG export goes through a blob: image and a canvas: allowed by the built site's CSP (img-src
+  // blob:), which assertClean() below would report as a violation otherwise (issue 12 item 10).
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('text=Export layout: >> button:has-text("PNG")')]);
+  assert.equal(png.suggestedFilename(), 'layout.png');
+  const bytes = await readFile(await png.path());
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
   p.assertClean();
   await p.close();
 });

@@ -9,6 +9,17 @@ export class CancelledError extends Error {
   }
 }
 
+/**
+ * The wasm instance trapped (out of memory, an abort): its memory may be corrupt, so it is never
+ * used again. The worker is replaced by a fresh one and the message says so (issue 12 item 4).
+ */
+export class CoreCrashError extends Error {
+  constructor(detail: string) {
+    super(`the calculation engine stopped (${detail}); a fresh engine was started, try again`);
+    this.name = 'CoreCrashError';
+  }
+}
+
 export class CoreLoadError extends Error {
   constructor(message: string) {
     super(message);
@@ -60,9 +71,8 @@ export class CoreClient {
             break;
           }
           case 'call-error': {
-            const p = this.pending.get(m.id);
-            this.pending.delete(m.id);
-            p?.reject(new Error(m.message));
+            // The core never throws: an exception out of a call is a trap. Replace the instance.
+            this.replaceAfterCrash(new CoreCrashError(m.message));
             break;
           }
         }
@@ -99,6 +109,16 @@ export class CoreClient {
   /** True while a call is outstanding. */
   get busy(): boolean {
     return this.pending.size > 0;
+  }
+
+  /** Number of times a trapped engine was replaced (shown by the page, checked by tests). */
+  restarts = 0;
+
+  private replaceAfterCrash(e: CoreCrashError): void {
+    this.worker.terminate();
+    this.failAll(e);
+    this.restarts++;
+    this.start();
   }
 
   /** Stops whatever the worker is doing: terminate it, reject pending calls, start afresh. */

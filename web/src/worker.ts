@@ -8,7 +8,13 @@ const post = (m: WorkerMessage): void => self.postMessage(m);
 let core: EstiCoreModule | null = null;
 const queue: CallRequest[] = [];
 
+let dead: string | null = null;
+
 function run(req: CallRequest): void {
+  if (dead !== null) {
+    post({ type: 'call-error', id: req.id, message: `engine instance is dead: ${dead}` });
+    return;
+  }
   const fn = (core as unknown as Record<string, unknown>)[req.fn];
   if (typeof fn !== 'function') {
     post({ type: 'call-error', id: req.id, message: `this engine build has no ${req.fn}()` });
@@ -21,8 +27,11 @@ function run(req: CallRequest): void {
       : (fn as (s: string) => string).call(core, req.arg);
     post({ type: 'result', id: req.id, text: String(text), elapsed_ms: performance.now() - t0 });
   } catch (e) {
-    // The core promises never to throw; a trap (e.g. out of memory) still must not go unseen.
-    post({ type: 'call-error', id: req.id, message: e instanceof Error ? e.message : String(e) });
+    // The core promises never to throw; a trap (e.g. out of memory) still must not go unseen. The
+    // instance is dead from here on: the page replaces this worker (core-client.ts), and any call
+    // that still arrives is refused rather than run on corrupt memory.
+    dead = e instanceof Error ? e.message : String(e);
+    post({ type: 'call-error', id: req.id, message: dead });
   }
 }
 

@@ -84,7 +84,14 @@ std::string Reproduce(std::string_view request);
 // "setup_s", "prefill_s", "decode_s", ["step_s"], "kernel", "memory_bytes", "counts": {"prefill",
 // "decode"} (FLOPs and bytes counted as the decoder ran), "layer_hashes" (int8)}.
 std::string Decode(std::string_view request);
-// The same with weights from a safetensors checkpoint (raw file bytes) instead of the seed.
+// Asks a running (or the next) Decode to stop after its current step: it then answers with the
+// tokens generated so far and "cancelled": true. Async-signal-safe (a lock-free atomic store), so
+// the CLI calls it from its SIGINT handler. The request is cleared when Decode returns.
+void CancelDecode();
+// The same with weights from a safetensors checkpoint (raw file bytes) instead of the seed. The
+// checkpoint is validated completely (see io::ParseSafetensors and decoder::WeightsFromTensors):
+// an empty one is an error, never a fallback to synthetic weights; errors carry the path
+// "/checkpoint/<tensor name>...".
 std::string Decode(std::string_view request, std::string_view checkpoint);
 // Sharded (esti/mesh): with "mesh": "XxYxZ", "ffn_layout" (ws2d), "attention_sharding" (heads),
 // "transport": "local" (default, the in-process mesh) or "mpi" (only through the overload below)
@@ -93,8 +100,9 @@ std::string Decode(std::string_view request, std::string_view checkpoint);
 // kv_cache_elements, ..., *_model}], "notes", "collectives": [{phase, name, kind, axes, group,
 // calls, bytes_measured, bytes_sent, elements_measured, in_cost_model, bytes_model,
 // elements_model, match, seconds}]}. Errors name the field (/mesh, /ffn_layout, /batch, ...).
-// `transport` (may be null: in-process) runs the collectives, e.g. one MPI rank per chip.
-std::string Decode(std::string_view request, std::string_view checkpoint,
+// `checkpoint` (null: synthetic weights from the seed) as above; `transport` (null: in-process)
+// runs the collectives, e.g. one MPI rank per chip.
+std::string Decode(std::string_view request, const std::string_view* checkpoint,
                    mesh::Transport* transport);
 // With "link": {"latency_s", "bandwidth_bytes_per_s"} (from MeasureLink) each collective also
 // gets "seconds_model" = calls x latency + bytes_sent / bandwidth.

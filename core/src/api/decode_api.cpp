@@ -1,10 +1,12 @@
 // api::Decode: runs the reference decoder on a request (model, prompt, sampling, weight format).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "decode_work.h"
 #include "esti/decoder/config.h"
 #include "esti/decoder/decoder.h"
 #include "esti/decoder/prng.h"
@@ -21,6 +23,10 @@
 namespace esti::api {
 
 namespace {
+
+// Set by CancelDecode (possibly from a signal handler), read between decode steps.
+std::atomic<bool> g_cancel{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 using decoder::Counts;
 using decoder::WeightKind;
@@ -158,7 +164,9 @@ io::Json RunSharded(const model::ModelConfig& m, const decoder::Weights& weights
   return j;
 }
 
-io::Json Run(const io::Json& req, std::string_view checkpoint, mesh::Transport* transport) {
+// `checkpoint` is null for synthetic weights; otherwise the file bytes, validated whole (an empty
+// file is an error, not a request for synthetic weights).
+io::Json Run(const io::Json& req, const std::string_view* checkpoint, mesh::Transport* transport) {
   const auto t_setup = std::chrono::steady_clock::now();
   io::ObjectReader r(req, "");
   model::ModelConfig m = io::ReadModel(r.Required("model"), "/model");
@@ -236,12 +244,16 @@ io::Json Run(const io::Json& req, std::string_view checkpoint, mesh::Transport* 
   // Memory is planned (and too_large reported) before any weight is allocated.
   Result<decoder::MemoryPlan> plan = decoder::PlanMemory(m, kind, limits);
   if (!plan.ok()) throw io::InputError{plan.error()};
+  // Time (FLOPs, sampling) and the sampler's memory are bounded before any work too.
+  internal::CheckDecodeWork(internal::EstimateDecodeWork(m, batch, prompt_len, n_new, so),
+                            plan->total_bytes);
 
   decoder::Weights weights;
-  if (checkpoint.empty()) {
+  if (checkpoint == nullptr) {
     weights = decoder::GenerateWeights(m, kind, seed);
   } else {
-    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(checkpoint.data()), checkpoint.size());
+    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(checkpoint->data()),
+                                   checkpoint->size());
     Result<std::vector<io::SafetensorsTensor>> parsed = io::ParseSafetensors(bytes);
     if (!parsed.ok()) {
       Error e = parsed.error();
@@ -285,7 +297,12 @@ io::Json Run(const io::Json& req, std::string_view checkpoint, mesh::Transport* 
   // Decode: one token per sequence per step.
   std::vector<double> step_s;
   const auto t_decode = std::chrono::steady_clock::now();
+  bool cancelled = false;
   for (int64_t step = 1; step < n_new; ++step) {
+    if (g_cancel.load(std::memory_order_relaxed)) {
+      cancelled = true;
+      break;
+    }
     const auto t_step = std::chrono::steady_clock::now();
     std::vector<std::vector<int32_t>> next(batch);
     for (int64_t b = 0; b < batch; ++b) next[b] = {out[b].back()};
@@ -297,10 +314,12 @@ io::Json Run(const io::Json& req, std::string_view checkpoint, mesh::Transport* 
 
   io::Json j;
   j["tokens"] = out;
-  const double generated = static_cast<double>(batch * n_new);
+  j["cancelled"] = cancelled;
+  const int64_t produced = static_cast<int64_t>(out[0].size());  // n_new unless cancelled
+  const double generated = static_cast<double>(batch * produced);
   j["tokens_per_s"] = generated / (prefill_s + decode_s);
-  j["decode_tokens_per_s"] = n_new > 1 && decode_s > 0
-                                 ? io::Json(static_cast<double>(batch * (n_new - 1)) / decode_s)
+  j["decode_tokens_per_s"] = produced > 1 && decode_s > 0
+                                 ? io::Json(static_cast<double>(batch * (produced - 1)) / decode_s)
                                  : io::Json();
   j["setup_s"] = setup_s;
   j["prefill_s"] = prefill_s;
@@ -327,16 +346,20 @@ io::Json Run(const io::Json& req, std::string_view checkpoint, mesh::Transport* 
 
 }  // namespace
 
-std::string Decode(std::string_view request) { return Decode(request, {}); }
+void CancelDecode() { g_cancel.store(true, std::memory_order_relaxed); }
+
+std::string Decode(std::string_view request) { return Decode(request, nullptr, nullptr); }
 
 std::string Decode(std::string_view request, std::string_view checkpoint) {
-  return Decode(request, checkpoint, nullptr);
+  return Decode(request, &checkpoint, nullptr);
 }
 
-std::string Decode(std::string_view request, std::string_view checkpoint,
+std::string Decode(std::string_view request, const std::string_view* checkpoint,
                    mesh::Transport* transport) {
-  return internal::Respond(request,
-                           [&](const io::Json& req) { return Run(req, checkpoint, transport); });
+  std::string out = internal::Respond(
+      request, [&](const io::Json& req) { return Run(req, checkpoint, transport); });
+  g_cancel.store(false, std::memory_order_relaxed);
+  return out;
 }
 
 }  // namespace esti::api

@@ -11,6 +11,7 @@
 #include "esti/common/result.h"
 #include "esti/io/json_input.h"
 #include "esti/io/object_reader.h"
+#include "oom_reserve.h"
 
 namespace esti::api::internal {
 
@@ -26,6 +27,7 @@ inline std::string ErrorResponse(const Error& e) {
 inline std::string Respond(std::string_view request,
                            const std::function<io::Json(const io::Json&)>& handler) {
   try {
+    ArmOomReserve();  // out of memory below unwinds with the reserve freed (oom_reserve.h)
     Result<io::Json> parsed = io::ParseJson(request);
     if (!parsed.ok()) return ErrorResponse(parsed.error());
     io::Json out = handler(parsed.value());

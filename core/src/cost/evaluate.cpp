@@ -153,8 +153,8 @@ Evaluation Evaluate(const Scenario& s) {
     } parts[] = {{"weights", mem.weights_bytes},
                  {"KV cache", mem.kv_cache_bytes},
                  {"working memory (activations, gathered weights)", mem.working_bytes}};
-    std::sort(std::begin(parts), std::end(parts),
-              [](const Part& a, const Part& b) { return a.bytes > b.bytes; });
+    std::stable_sort(std::begin(parts), std::end(parts),  // equal parts keep this order
+                     [](const Part& a, const Part& b) { return a.bytes > b.bytes; });
     ev.does_not_fit.push_back("needs " + Bytes(mem.total_bytes) + " per chip, HBM holds " +
                               Bytes(mem.hbm_capacity_bytes));
     for (const Part& p : parts) {

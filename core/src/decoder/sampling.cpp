@@ -1,6 +1,8 @@
 #include "esti/decoder/sampling.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -20,7 +22,16 @@ int32_t Sampler::Next(std::span<const float> logits) {
   // Candidates by descending logit (ties: lower id first), truncated to top_k.
   std::vector<int32_t> ids(logits.size());
   std::iota(ids.begin(), ids.end(), 0);
-  auto order = [&](int32_t a, int32_t b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); };
+  // A strict weak order even when logits hold NaN (issue 12 item 6: `>` on NaN is not one, which is
+  // undefined behaviour in std::sort): NaN ranks below every number, then ties go to the lower id.
+  auto key = [&](int32_t i) {
+    const float x = logits[i];
+    return std::isnan(x) ? -std::numeric_limits<double>::infinity() : static_cast<double>(x);
+  };
+  auto order = [&](int32_t a, int32_t b) {
+    const double ka = key(a), kb = key(b);
+    return ka > kb || (ka == kb && a < b);
+  };
   size_t keep = ids.size();
   if (o_.top_k > 0 && static_cast<size_t>(o_.top_k) < keep) {
     keep = static_cast<size_t>(o_.top_k);
@@ -32,9 +43,12 @@ int32_t Sampler::Next(std::span<const float> logits) {
   // Softmax at temperature T over the candidates (max first, so every exponent is <= 0).
   std::vector<double> p(keep);
   const double top = logits[ids[0]];
+  // No finite top logit (all NaN or -inf, or +inf): no distribution to sample; the first candidate.
+  if (!std::isfinite(top)) return ids[0];
   double sum = 0;
   for (size_t i = 0; i < keep; ++i) {
-    p[i] = DetExp((static_cast<double>(logits[ids[i]]) - top) / o_.temperature);
+    const double x = logits[ids[i]];
+    p[i] = std::isfinite(x) ? DetExp((x - top) / o_.temperature) : 0.0;  // NaN, -inf: never drawn
     sum += p[i];
   }
   // Nucleus: the shortest prefix whose mass reaches top_p.

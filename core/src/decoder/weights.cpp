@@ -232,7 +232,10 @@ class TensorSource {
     if (t == nullptr) return false;
     std::vector<float> row(mat.cols);  // [cols]
     for (int64_t r = 0; r < mat.rows; ++r) {
-      for (int64_t c = 0; c < mat.cols; ++c) row[c] = Element(*t, r * mat.cols + c);
+      for (int64_t c = 0; c < mat.cols; ++c) {
+        row[c] = Element(*t, r * mat.cols + c);
+        if (!std::isfinite(row[c])) return NonFinite(name, r * mat.cols + c, row[c], err);
+      }
       StoreRow(mat, kind, r, row.data());
     }
     return true;
@@ -242,7 +245,10 @@ class TensorSource {
     const NamedTensor* t = Take(name, {n}, err);
     if (t == nullptr) return false;
     out.resize(n);
-    for (int64_t i = 0; i < n; ++i) out[i] = Element(*t, i);
+    for (int64_t i = 0; i < n; ++i) {
+      out[i] = Element(*t, i);
+      if (!std::isfinite(out[i])) return NonFinite(name, i, out[i], err);
+    }
     return true;
   }
 
@@ -258,6 +264,16 @@ class TensorSource {
   }
 
  private:
+  // A NaN or infinite weight would decode garbage (issue 12 item 3): rejected, naming the tensor
+  // and the element.
+  static bool NonFinite(const std::string& name, int64_t index, float v, Error* err) {
+    *err = MakeError(codes::kInvalidValue, "/" + name,
+                     "element " + std::to_string(index) + " is " +
+                         (std::isnan(v) ? std::string("NaN") : std::string("infinite")) +
+                         "; weights must be finite");
+    return false;
+  }
+
   std::map<std::string, const NamedTensor*> by_name_;
 };
 

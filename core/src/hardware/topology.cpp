@@ -59,7 +59,7 @@ std::vector<Topology> ValidTopologies(const ChipSpec& chip, int64_t chips) {
       out.push_back(Topology{dims, Wraparound(chip, dims)});
     }
   }
-  std::sort(out.begin(), out.end(), [](const Topology& l, const Topology& r) {
+  std::stable_sort(out.begin(), out.end(), [](const Topology& l, const Topology& r) {
     if (l.dims[2] != r.dims[2]) return l.dims[2] < r.dims[2];
     return l.dims[0] + l.dims[1] + l.dims[2] < r.dims[0] + r.dims[1] + r.dims[2];
   });

@@ -39,12 +39,100 @@ int64_t NestingDepth(std::string_view text, int64_t limit) {
   return max_depth;
 }
 
-// Tracks the JSON pointer of the value being parsed, to name duplicate keys.
-struct Frame {
-  bool is_object = false;
-  int64_t next_index = 0;
-  std::string token;
-  std::set<std::string> keys;
+// Builds the DOM from nlohmann's SAX events while tracking the JSON pointer of the value being
+// parsed, to name the first duplicate key. Every event costs O(1) amortised (plus O(log k) for a
+// key among k siblings), so parsing is linear in the input. (nlohmann's callback parser, used
+// before, rescans the parent container whenever an object ends: `[{},{},...]` cost n^2/2.)
+class StrictDomBuilder {
+ public:
+  explicit StrictDomBuilder(Json& root) : root_(root) {}
+
+  bool null() { return Scalar(Json(nullptr)); }
+  bool boolean(bool v) { return Scalar(Json(v)); }
+  bool number_integer(Json::number_integer_t v) { return Scalar(Json(v)); }
+  bool number_unsigned(Json::number_unsigned_t v) { return Scalar(Json(v)); }
+  bool number_float(Json::number_float_t v, const Json::string_t& /*text*/) {
+    return Scalar(Json(v));
+  }
+  bool string(Json::string_t& v) { return Scalar(Json(std::move(v))); }
+  bool binary(Json::binary_t& v) { return Scalar(Json::binary(std::move(v))); }
+
+  bool start_object(std::size_t /*elements*/) {
+    stack_.push_back(Frame{Put(Json::object()), true, -1, "", {}});
+    return true;
+  }
+  bool key(Json::string_t& k) {
+    Frame& f = stack_.back();
+    f.token = k;
+    if (!f.keys.insert(k).second && duplicate_path_.empty()) duplicate_path_ = CurrentPath();
+    object_element_ = &(*f.value)[k];
+    return true;
+  }
+  bool end_object() {
+    stack_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t /*elements*/) {
+    stack_.push_back(Frame{Put(Json::array()), false, -1, "", {}});
+    return true;
+  }
+  bool end_array() {
+    stack_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& e) {
+    parse_error_ = e.what();
+    return false;
+  }
+
+  const std::string& parse_error_message() const { return parse_error_; }
+  const std::string& duplicate_path() const { return duplicate_path_; }
+
+ private:
+  struct Frame {
+    Json* value = nullptr;
+    bool is_object = false;
+    int64_t index = -1;  // arrays: index of the element being parsed
+    std::string token;   // objects: the key being parsed
+    std::set<std::string> keys;
+  };
+
+  bool Scalar(Json&& v) {
+    Put(std::move(v));
+    return true;
+  }
+
+  // Stores `v` where the parser is (root, array element or the value of the last key) and returns
+  // where it went. Pointers stay valid while the value is open: nothing is added to its parent
+  // before it ends.
+  Json* Put(Json&& v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    Frame& f = stack_.back();
+    if (f.is_object) {
+      *object_element_ = std::move(v);
+      return object_element_;
+    }
+    ++f.index;
+    f.value->push_back(std::move(v));
+    return &f.value->back();
+  }
+
+  std::string CurrentPath() const {
+    std::string p;
+    for (const Frame& f : stack_)
+      p = PointerAppend(p, f.is_object ? f.token : std::to_string(f.index));
+    return p;
+  }
+
+  Json& root_;
+  Json* object_element_ = nullptr;
+  std::vector<Frame> stack_;
+  std::string parse_error_;
+  std::string duplicate_path_;
 };
 
 }  // namespace
@@ -63,58 +151,16 @@ Result<Json> ParseJson(std::string_view text, const ParseLimits& limits) {
     return MakeError(codes::kTooDeep, "",
                      "input nests deeper than " + std::to_string(limits.max_depth) + " levels");
   }
-  std::vector<Frame> stack;
-  std::string duplicate_path;
-  auto current_path = [&stack]() {
-    std::string p;
-    for (const Frame& f : stack) p = PointerAppend(p, f.token);
-    return p;
-  };
-  // Called once per value in an array before it starts; names it by its index.
-  auto enter_element = [&stack]() {
-    if (!stack.empty() && !stack.back().is_object) {
-      stack.back().token = std::to_string(stack.back().next_index++);
-    }
-  };
-  Json::parser_callback_t cb = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
-    switch (event) {
-      case Json::parse_event_t::object_start:
-      case Json::parse_event_t::array_start:
-        enter_element();
-        stack.push_back(Frame{event == Json::parse_event_t::object_start, 0, "", {}});
-        break;
-      case Json::parse_event_t::object_end:
-      case Json::parse_event_t::array_end:
-        if (!stack.empty()) stack.pop_back();
-        break;
-      case Json::parse_event_t::key:
-        if (!stack.empty() && parsed.is_string()) {
-          const std::string& k = parsed.get_ref<const std::string&>();
-          stack.back().token = k;
-          if (!stack.back().keys.insert(k).second && duplicate_path.empty()) {
-            duplicate_path = current_path();
-          }
-        }
-        break;
-      case Json::parse_event_t::value:
-        enter_element();
-        break;
-    }
-    return true;
-  };
-  Json parsed = Json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    // Re-run without callback only to obtain nlohmann's position message; exceptions are caught
-    // here and never leave io.
-    try {
-      Json unused = Json::parse(text.begin(), text.end());
-    } catch (const Json::exception& e) {
-      return MakeError(codes::kParseError, "", e.what());
-    }
-    return MakeError(codes::kParseError, "", "input is not valid JSON");
+  Json parsed;
+  StrictDomBuilder builder(parsed);
+  const bool ok = Json::sax_parse(text.begin(), text.end(), &builder, Json::input_format_t::json,
+                                  /*strict=*/true);
+  if (!ok) {
+    const std::string& m = builder.parse_error_message();
+    return MakeError(codes::kParseError, "", m.empty() ? "input is not valid JSON" : m);
   }
-  if (!duplicate_path.empty()) {
-    return MakeError(codes::kDuplicateKey, duplicate_path, "key appears more than once");
+  if (!builder.duplicate_path().empty()) {
+    return MakeError(codes::kDuplicateKey, builder.duplicate_path(), "key appears more than once");
   }
   return parsed;
 }

@@ -15,18 +15,21 @@ const char* TypeName(const Json& v) { return v.type_name(); }
 }  // namespace
 
 int64_t ToInt(const Json& v, const std::string& path, int64_t min, int64_t max) {
-  std::string range = " (allowed " + std::to_string(min) + ".." + std::to_string(max) + ")";
+  // Built only on failure: this runs once per number of a large safetensors header.
+  auto range = [&] {
+    return " (allowed " + std::to_string(min) + ".." + std::to_string(max) + ")";
+  };
   if (v.is_number_integer()) {
     if (v.is_number_unsigned()) {
       uint64_t u = v.get<uint64_t>();
       if (u > static_cast<uint64_t>(max) || (min > 0 && u < static_cast<uint64_t>(min))) {
-        Fail(codes::kOutOfRange, path, std::to_string(u) + " is out of range" + range);
+        Fail(codes::kOutOfRange, path, std::to_string(u) + " is out of range" + range());
       }
       return static_cast<int64_t>(u);
     }
     int64_t i = v.get<int64_t>();
     if (i < min || i > max)
-      Fail(codes::kOutOfRange, path, std::to_string(i) + " is out of range" + range);
+      Fail(codes::kOutOfRange, path, std::to_string(i) + " is out of range" + range());
     return i;
   }
   if (v.is_number_float()) {
@@ -34,7 +37,7 @@ int64_t ToInt(const Json& v, const std::string& path, int64_t min, int64_t max) 
     // 1e3 is an integer written in float syntax; 4.7 is not an integer at all.
     if (std::isfinite(d) && d == std::floor(d)) {
       if (d < static_cast<double>(min) || d > static_cast<double>(max)) {
-        Fail(codes::kOutOfRange, path, "value is out of range" + range);
+        Fail(codes::kOutOfRange, path, "value is out of range" + range());
       }
       return static_cast<int64_t>(d);
     }

@@ -8,6 +8,7 @@
 #include "esti/hardware/topology.h"
 #include "esti/io/object_reader.h"
 #include "esti/io/spec_io.h"
+#include "esti/search/best_plan.h"
 
 namespace esti::io {
 
@@ -66,6 +67,32 @@ std::vector<int64_t> PowersOfTwo(int64_t max) {
   std::vector<int64_t> out;
   for (int64_t b = 1; b <= max; b *= 2) out.push_back(b);
   return out;
+}
+
+}  // namespace
+
+namespace {
+
+// Rejects a search space over the work limits before any plan is scored, naming the field that
+// multiplies it: the chip counts (a list, "auto", or a custom torus's many valid counts).
+void CheckSearchSize(const ScenarioInput& in, bool topology_given) {
+  const search::SpaceSize n = search::CountSpace(in.space);
+  const std::string path = topology_given ? "/batch" : "/chips";
+  const std::string why =
+      " (chip counts x slice shapes x layouts x batches x weight formats); narrow " +
+      std::string(topology_given ? "batch or weights" : "chips, batch or weights") +
+      ", or lower the hardware's max_chips";
+  if (n.combinations > kMaxSearchCombinations) {
+    Fail(codes::kTooLarge, path,
+         "the search would compare " + std::to_string(n.combinations) +
+             " combinations of chips, weights and batch; the limit is " +
+             std::to_string(kMaxSearchCombinations) + why);
+  }
+  if (n.plans > kMaxPlansScored) {
+    Fail(codes::kTooLarge, path,
+         "the search would score up to " + std::to_string(n.plans) + " plans; the limit is " +
+             std::to_string(kMaxPlansScored) + why);
+  }
 }
 
 }  // namespace
@@ -204,6 +231,7 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
     sp.max_latency_per_token_s = r.OptNumber("max_latency_per_token_s", 1e-9, 1e9);
   }
   r.Finish();
+  if (many) CheckSearchSize(in, topology != nullptr);
   return in;
 }
 

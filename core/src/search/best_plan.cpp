@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <optional>
 
+#include "esti/common/checked.h"
 #include "esti/hardware/topology.h"
 
 namespace esti::search {
@@ -38,6 +41,35 @@ std::vector<ShapePlans> ShapePlansFor(const Space& space, int64_t chips) {
                                             : cost::DistinctRoleAssignments(t)});
   }
   return out;
+}
+
+SpaceSize CountSpace(const Space& space) {
+  auto mul = [](int64_t a, int64_t b) {
+    const std::optional<int64_t> p = CheckedMul(a, b);
+    return p ? *p : std::numeric_limits<int64_t>::max();
+  };
+  auto add = [](int64_t a, int64_t b) {
+    return a > std::numeric_limits<int64_t>::max() - b ? std::numeric_limits<int64_t>::max()
+                                                       : a + b;
+  };
+  const std::vector<int64_t> counts =
+      space.topology ? std::vector<int64_t>{space.topology->chips()} : space.chip_counts;
+  const int64_t per_slice = mul(
+      mul(static_cast<int64_t>(space.ffn_layouts.size()),
+          static_cast<int64_t>(space.attentions.size())),
+      mul(static_cast<int64_t>(space.batches.size()), static_cast<int64_t>(space.weights.size())));
+  SpaceSize size;
+  size.combinations = mul(
+      static_cast<int64_t>(counts.size()),
+      mul(static_cast<int64_t>(space.weights.size()), static_cast<int64_t>(space.batches.size())));
+  for (int64_t chips : counts) {
+    for (const hardware::Topology& t : ShapesFor(space, chips)) {
+      const int64_t roles =
+          space.roles ? 1 : static_cast<int64_t>(cost::DistinctRoleAssignments(t).size());
+      size.plans = add(size.plans, mul(roles, per_slice));
+    }
+  }
+  return size;
 }
 
 ScoredPlan BestPlanFor(const Space& space) {

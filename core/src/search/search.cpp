@@ -80,9 +80,22 @@ std::vector<Candidate> Frontier(const Space& space, SearchStats* stats,
   for (Candidate& c : BestPerCombination(space, stats)) {
     if (c.quick.fits) feasible.push_back(std::move(c));
   }
-  std::sort(feasible.begin(), feasible.end(), [](const Candidate& a, const Candidate& b) {
+  // A total key: latency, cost, then chips, weight format and batch (BestPerCombination yields one
+  // candidate per such combination). With latency and cost alone, std::sort left ties to the
+  // standard library, so libstdc++ (native) and libc++ (wasm) put different points on the frontier
+  // (issue 12 item 5). Of tied points the frontier keeps the first: fewest chips, bf16, smallest
+  // batch.
+  std::stable_sort(feasible.begin(), feasible.end(), [](const Candidate& a, const Candidate& b) {
     if (a.quick.latency_s != b.quick.latency_s) return a.quick.latency_s < b.quick.latency_s;
-    return a.cost_chip_s_per_token < b.cost_chip_s_per_token;
+    if (a.cost_chip_s_per_token != b.cost_chip_s_per_token) {
+      return a.cost_chip_s_per_token < b.cost_chip_s_per_token;
+    }
+    const int64_t ca = a.scenario.plan.topology.chips(), cb = b.scenario.plan.topology.chips();
+    if (ca != cb) return ca < cb;
+    if (a.scenario.plan.weights != b.scenario.plan.weights) {
+      return a.scenario.plan.weights < b.scenario.plan.weights;
+    }
+    return a.scenario.workload.batch < b.scenario.workload.batch;
   });
   // Sweep by latency: a point is on the frontier when it is cheaper than every faster point.
   std::vector<Candidate> front;

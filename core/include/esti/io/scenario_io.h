@@ -23,11 +23,20 @@
 namespace esti::io {
 
 inline constexpr int64_t kScenarioSchemaVersion = 1;
-inline constexpr int64_t kMaxBatch = 1 << 20;           // sequences in one batch
-inline constexpr int64_t kMaxInputTokens = 1 << 24;     // context tokens per sequence
-inline constexpr int64_t kMaxGenerateTokens = 1 << 20;  // decode steps
-inline constexpr int64_t kAutoBatchMax = 4096;          // "batch": "auto" = 1, 2, 4 ... 4096
-inline constexpr size_t kMaxListLength = 64;            // entries in any list-valued field
+inline constexpr int64_t kMaxBatch = 1 << 20;          // sequences in one batch
+inline constexpr int64_t kMaxInputTokens = 1 << 24;    // context tokens per sequence
+inline constexpr int64_t kMaxGenerateTokens = 1 << 20; // decode steps
+inline constexpr int64_t kAutoBatchMax = 4096;         // "batch": "auto" = 1, 2, 4 ... 4096
+inline constexpr size_t kMaxListLength = 64;           // entries in any list-valued field
+// Work a search or frontier may do, checked before it starts (issue 12 item 9: a custom torus from
+// a link reached 21 M plans and 2.1 GB). Per phase, counted by search::CountSpace:
+// - combinations (chip counts x weight formats x batches; one candidate each, so also the points
+//   a frontier with include_dominated returns): explicit lists reach 64 x 2 x 64 = 8192; "auto"
+//   chips on TPU v4 give 962.
+inline constexpr int64_t kMaxSearchCombinations = 8192;
+// - plans scored, an upper bound (slices x role assignments x layouts x attention x batches x
+//   weight formats): 89,180 for the default palm-540b frontier on TPU v4; 2 M take ~0.2 s natively.
+inline constexpr int64_t kMaxPlansScored = 2'000'000;
 
 struct ScenarioInput {
   search::Space space;  // every field but the echoed model/hardware documents

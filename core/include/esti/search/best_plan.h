@@ -33,6 +33,17 @@ std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<
                                           const std::vector<int64_t>& batches,
                                           model::WeightFormat weights, int64_t* evaluated = nullptr);
 
+// The work a search of `space` does, counted before doing it (issue 12 item 9: a custom torus
+// multiplied it to 21 M plans): `combinations` is chip counts x weight formats x batches (one
+// candidate each, the points a frontier or search may return); `plans` is an upper bound on the
+// plans BestPlansPerBatch scores (slices x role assignments x layouts x attention x batches x
+// weight formats). Saturates at INT64_MAX.
+struct SpaceSize {
+  int64_t combinations = 0;
+  int64_t plans = 0;
+};
+SpaceSize CountSpace(const Space& space);
+
 // The best plan for the space's own configuration: its first chip count (or its topology), its
 // workload's batch and its plan's weight format ("auto" layouts of evaluate, calibration).
 ScoredPlan BestPlanFor(const Space& space);
