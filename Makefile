@@ -2,7 +2,7 @@
 # Debian 12 machine as root: `setup` installs what is missing first.
 .PHONY: setup native wasm web sanitize build test test-native test-wasm test-web test-cross test-sanitize fuzz serve bench clean
 
-APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ clang nodejs openmpi-bin libopenmpi-dev
+APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ clang libclang-rt-14-dev nodejs openmpi-bin libopenmpi-dev
 export NODE_PATH := /usr/share/nodejs
 
 setup:
