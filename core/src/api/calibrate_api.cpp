@@ -11,7 +11,8 @@ namespace esti::api {
 
 namespace {
 
-std::set<std::string> Models(const std::vector<calibrate::Measurement>& data, bool by_model) {
+// The distinct fold keys of the data: its models, or its groups (tables and figures).
+std::set<std::string> FoldKeys(const std::vector<calibrate::Measurement>& data, bool by_model) {
   std::set<std::string> keys;
   for (const calibrate::Measurement& m : data) keys.insert(by_model ? m.model_id : m.group);
   return keys;
@@ -59,12 +60,12 @@ std::string Calibrate(std::string_view request) {
     calibrate::FoldBy by = calibrate::FoldBy::kModel;
     bool cross_validate = cv_mode != 3;
     if (cv_mode == 0) {
-      if (Models(data, true).size() < 2) by = calibrate::FoldBy::kGroup;
-      cross_validate = Models(data, by == calibrate::FoldBy::kModel).size() >= 2;
+      if (FoldKeys(data, true).size() < 2) by = calibrate::FoldBy::kGroup;
+      cross_validate = FoldKeys(data, by == calibrate::FoldBy::kModel).size() >= 2;
     } else if (cv_mode == 2) {
       by = calibrate::FoldBy::kGroup;
     }
-    if (cross_validate && Models(data, by == calibrate::FoldBy::kModel).size() < 2) {
+    if (cross_validate && FoldKeys(data, by == calibrate::FoldBy::kModel).size() < 2) {
       io::Fail(codes::kInvalidValue, "/cross_validate",
                "cross-validation needs at least two models (groups) to leave out in turn");
     }
