@@ -4,6 +4,7 @@
 #include "esti/api.h"
 
 static void BM_DescribeModelPreset(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(esti::api::DescribeModel(R"({"model":"palm-540b"})"));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(esti::api::DescribeModel(R"({"model":"palm-540b"})"));
 }
 BENCHMARK(BM_DescribeModelPreset);

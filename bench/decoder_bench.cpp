@@ -16,8 +16,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <string>
 #include <memory>
+#include <string>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -44,7 +44,7 @@ struct Figures {
   double read_bytes_per_s = 0;        // plain read of the weight arena
   double other_read_bytes_per_s = 0;  // plain read of a separate buffer of the same size
   double weight_bytes_per_token = 0;
-  double huge_page_bytes = -1;        // AnonHugePages of this process (-1: not readable)
+  double huge_page_bytes = -1;  // AnonHugePages of this process (-1: not readable)
   ~Figures() {
     if (tokens_per_s <= 0 || read_bytes_per_s <= 0) return;
     const double limit = read_bytes_per_s / weight_bytes_per_token;
@@ -53,9 +53,11 @@ struct Figures {
     std::printf("decode_int8_native_fraction_of_limit: %.3f\n", tokens_per_s / limit);
     std::printf("decode_int8_read_bandwidth_bytes_per_s: %.4g\n", read_bytes_per_s);
     std::printf("decode_int8_weight_bytes_per_token: %.4g\n", weight_bytes_per_token);
-    if (huge_page_bytes >= 0) std::printf("decode_int8_process_huge_page_bytes: %.4g\n", huge_page_bytes);
+    if (huge_page_bytes >= 0)
+      std::printf("decode_int8_process_huge_page_bytes: %.4g\n", huge_page_bytes);
     if (other_read_bytes_per_s > 0) {  // the same read of a separate buffer, for comparison
-      std::printf("decode_int8_other_buffer_read_bandwidth_bytes_per_s: %.4g\n", other_read_bytes_per_s);
+      std::printf("decode_int8_other_buffer_read_bandwidth_bytes_per_s: %.4g\n",
+                  other_read_bytes_per_s);
       std::printf("decode_int8_native_fraction_of_other_buffer_limit: %.3f\n",
                   tokens_per_s * weight_bytes_per_token / other_read_bytes_per_s);
     }
@@ -139,7 +141,8 @@ void BM_DecodeInt8VsRead(benchmark::State& state) {
   (void)d.Forward({{1}});
   const double weight_bytes = d.counts().weight_bytes + d.counts().weight_scale_bytes;
   const auto* arena = reinterpret_cast<const uint8_t*>(d.weights().arena.data());
-  const int64_t arena_bytes = static_cast<int64_t>(d.weights().arena.size() * sizeof(d.weights().arena[0]));
+  const int64_t arena_bytes =
+      static_cast<int64_t>(d.weights().arena.size() * sizeof(d.weights().arena[0]));
   // Read an arena-sized window of the other buffer, moving through it so each read comes from DRAM.
   const int64_t window = (arena_bytes / 128) * 128;
   int64_t offset = 0;

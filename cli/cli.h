@@ -12,8 +12,9 @@
 namespace esti::cli {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;   // the tool failed (cannot read a file, internal error)
-inline constexpr int kExitBadInput = 2;  // the input was rejected: one line on stderr names the field
+inline constexpr int kExitFailure = 1;  // the tool failed (cannot read a file, internal error)
+inline constexpr int kExitBadInput =
+    2;  // the input was rejected: one line on stderr names the field
 inline constexpr int kExitInterrupted = 130;  // SIGINT: stopped cleanly, partial output printed
 
 using Args = std::vector<std::string>;

@@ -306,9 +306,12 @@ std::string Si(double v, const std::string& unit, int digits) {
 
 std::string Seconds(double s) {
   char buf[64];
-  if (s >= 1) (void)std::snprintf(buf, sizeof buf, "%.4g s", s);
-  else if (s >= 1e-3) (void)std::snprintf(buf, sizeof buf, "%.4g ms", s * 1e3);
-  else (void)std::snprintf(buf, sizeof buf, "%.4g us", s * 1e6);
+  if (s >= 1)
+    (void)std::snprintf(buf, sizeof buf, "%.4g s", s);
+  else if (s >= 1e-3)
+    (void)std::snprintf(buf, sizeof buf, "%.4g ms", s * 1e3);
+  else
+    (void)std::snprintf(buf, sizeof buf, "%.4g us", s * 1e6);
   return buf;
 }
 

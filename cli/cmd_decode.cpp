@@ -116,7 +116,8 @@ int RunDecode(Args args) {
         req["model"] = model.value();
       } else {
         std::string known;
-        for (const std::string& k : io::PresetIds("models")) known += (known.empty() ? "" : ", ") + k;
+        for (const std::string& k : io::PresetIds("models"))
+          known += (known.empty() ? "" : ", ") + k;
         std::cerr << "esti: unknown_preset at --model: \"" << TerminalSafe(v)
                   << "\" is neither a model preset nor a file (presets: " << known << ")\n";
         return kExitBadInput;
@@ -126,8 +127,10 @@ int RunDecode(Args args) {
       size_t start = 0;
       while (start <= v.size()) {
         size_t comma = v.find(',', start);
-        std::string tok = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!ParseInt(tok, &n)) return Bad(flag, "expected comma-separated token ids, got \"" + v + "\"");
+        std::string tok =
+            v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!ParseInt(tok, &n))
+          return Bad(flag, "expected comma-separated token ids, got \"" + v + "\"");
         ids.push_back(n);
         if (comma == std::string::npos) break;
         start = comma + 1;

@@ -23,7 +23,8 @@ const Command kCommands[] = {
     {"decode",
      "esti decode --model <preset|FILE> --prompt 1,2,3 --tokens N [--weights int8|fp32] [--seed S] "
      "[--batch B] [--temperature T] [--top-k K] [--top-p P] [--checkpoint F] [--mesh XxYxZ "
-     "--ffn-layout L --attention-sharding heads|batch [--transport local|mpi]] [--format json|table]",
+     "--ffn-layout L --attention-sharding heads|batch [--transport local|mpi]] [--format "
+     "json|table]",
      esti::cli::RunDecode},
     {"link", "esti link --mesh XxYxZ [--transport local|mpi] [--repeats N] [--format json|table]",
      esti::cli::RunLink},

@@ -32,7 +32,7 @@ TEST(Reproduce, ListsEveryPaperPointOnce) {
   EXPECT_EQ(Rows().size(), 129u);
 }
 
-// Figure 3's volumes are exact (paper-facts §4.6: 4 significant figures).
+// Figure 3's volumes are exact (ESTI Figure 3, digitized to 4 significant figures).
 TEST(Reproduce, Figure3VolumesMatchThePaper) {
   for (const auto& r : Rows()) {
     if (r["source"] != "ESTI Figure 3") continue;

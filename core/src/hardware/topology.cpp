@@ -16,7 +16,7 @@ bool AxisAllowed(const ChipSpec& chip, int64_t n) {
 }
 
 // Wraparound links exist only when the slice is made of whole cubes: every axis a multiple of
-// torus_axis_multiple (GCP TPU v4 topologies; paper-facts §1 "Slice shapes").
+// torus_axis_multiple (GCP TPU v4 topologies; the tpu-v4 preset's "source" cites them).
 std::array<bool, 3> Wraparound(const ChipSpec& chip, const std::array<int64_t, 3>& dims) {
   bool all = std::all_of(dims.begin(), dims.end(),
                          [&](int64_t d) { return d % chip.torus_axis_multiple == 0; });

@@ -953,19 +953,20 @@ Result<int64_t> ShardedDecoder::Forward(const std::vector<std::vector<int32_t>>&
     return MakeError(codes::kInvalidValue, "/batch",
                      "the sharded decoder runs every sequence in each pass");
   }
-  const size_t t = tokens[0].size();
+  // New tokens per sequence (int64: size_t is 32-bit in wasm).
+  const int64_t t = static_cast<int64_t>(tokens[0].size());
   for (size_t b = 0; b < tokens.size(); ++b) {
-    if (tokens[b].size() != t) {
+    if (static_cast<int64_t>(tokens[b].size()) != t) {
       return MakeError(codes::kInvalidValue, "/tokens",
                        "every sequence needs the same number of new tokens");
     }
-    for (size_t i = 0; i < t; ++i) {
+    for (int64_t i = 0; i < t; ++i) {
       if (tokens[b][i] < 0 || tokens[b][i] >= s.m.vocab_size) {
         return MakeError(codes::kOutOfRange, "/prompt/" + std::to_string(i),
                          "token id outside the vocabulary");
       }
     }
-    if (s.positions[b] + static_cast<int64_t>(t) > s.limits.max_seq_len) {
+    if (s.positions[b] + t > s.limits.max_seq_len) {
       return MakeError(codes::kTooLarge, "/tokens", "sequence would exceed the KV cache");
     }
   }

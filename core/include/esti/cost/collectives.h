@@ -1,12 +1,12 @@
 // Time of one collective on a TPU-style torus.
 //
-// Modeling decisions (the paper uses one scalar "network bandwidth", paper-facts §1, §10):
+// Modeling decisions (the paper uses one scalar "network bandwidth", ESTI §4 and App. A.1):
 // * Bandwidth, hardware::CollectiveBandwidth:
 //   - all_links (the TPU v4 preset's choice): every collective gets the chip's whole ICI bandwidth
 //     (6 x 45 GB/s = 270 GB/s, ESTI §4), the paper's literal use of one "network bandwidth".
 //     Chosen because it fits the published PaLM 540B/62B/8B latencies better than per_axis (rms log
-//     error 0.106 vs 0.133, leave-one-model-out max error 32% vs 61%, README) and reproduces the paper's own layout choices
-//     (2D weight-stationary for decode at 64 chips, ESTI §4.1).
+//     error 0.106 vs 0.133, leave-one-model-out max error 32% vs 61%, README) and reproduces the
+//     paper's own layout choices (2D weight-stationary for decode at 64 chips, ESTI §4.1).
 //   - per_axis: a collective over one axis of k > 1 chips with wraparound is a bidirectional ring
 //     using 2 links per chip (90 GB/s); over several axes the sum (scaling-book sharding.md:
 //     T = V / (W x n_axes)).
@@ -22,8 +22,8 @@
 #include <array>
 #include <cstdint>
 
-#include "esti/hardware/chip.h"
 #include "esti/cost/plan.h"
+#include "esti/hardware/chip.h"
 
 namespace esti::cost {
 
@@ -38,21 +38,21 @@ std::string RolesToString(uint8_t mask);  // "x", "yz", "xyz"
 
 // Links of one role assignment on one slice, precomputed once per plan.
 struct RoleLinks {
-  std::array<int64_t, 3> size{1, 1, 1};          // chips along x, y, z
-  std::array<double, 3> bandwidth{0, 0, 0};      // bytes/s a collective gets on that axis
-  std::array<int64_t, 3> hops{0, 0, 0};          // hops of one ring pass along that axis
+  std::array<int64_t, 3> size{1, 1, 1};      // chips along x, y, z
+  std::array<double, 3> bandwidth{0, 0, 0};  // bytes/s a collective gets on that axis
+  std::array<int64_t, 3> hops{0, 0, 0};      // hops of one ring pass along that axis
   bool all_wrap = false;
   bool per_axis = false;
-  double all_links_bandwidth = 0;                // bytes/s of every collective when !per_axis
+  double all_links_bandwidth = 0;  // bytes/s of every collective when !per_axis
 };
 
 RoleLinks MakeRoleLinks(const hardware::ChipSpec& chip, const Plan& plan);
 
 struct CollectiveTime {
-  int64_t group_size = 1;      // K: chips in the group
+  int64_t group_size = 1;  // K: chips in the group
   double bandwidth_bytes_per_s = 0;
-  double transfer_s = 0;       // volume / bandwidth
-  double latency_s = 0;        // hops x hop latency
+  double transfer_s = 0;  // volume / bandwidth
+  double latency_s = 0;   // hops x hop latency
   double time_s() const { return transfer_s + latency_s; }
 };
 

@@ -53,7 +53,7 @@ struct Evaluation {
 // The cost of `s`. The scenario is assumed valid (io validates every field and the topology).
 Evaluation Evaluate(const Scenario& s);
 
-// ESTI §3.3 (paper-facts §3.3): MFU = 2 N_nominal tokens / (chips x peak bf16 FLOP/s x time).
+// ESTI §3.3: MFU = 2 N_nominal tokens / (chips x peak bf16 FLOP/s x time).
 double ModelFlopsUtilization(double nominal_params, double tokens, double chips,
                              double peak_flops_per_s, double latency_s);
 

@@ -46,7 +46,7 @@ struct Calibration {
   CalibrationValidity validity;            // empty: no band can be given
 };
 
-// Which bandwidth a collective gets (ESTI uses one "network bandwidth", paper-facts §1, §10).
+// Which bandwidth a collective gets (ESTI App. A.1 uses one "network bandwidth"; see cost/collectives.h).
 enum class CollectiveBandwidth {
   kAllLinks,  // every collective gets all of the chip's links (ESTI's literal reading: 270 GB/s)
   kPerAxis,   // only the links of the torus axes it runs over (scaling-book's reading)

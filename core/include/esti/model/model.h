@@ -24,7 +24,7 @@ struct ModelConfig {
   FfnType ffn_type = FfnType::kSwiglu;
   BlockType block_type = BlockType::kParallel;
   bool shared_embedding = true;
-  // The size MFU is computed with (ESTI §4, paper-facts §3.3: nominal N, padded heads excluded).
+  // The size MFU is computed with (ESTI §3.3, §4: nominal N, padded heads excluded; docs/paper-data.md).
   // 0 means "use the exact parameter count".
   double nominal_params = 0;
 };
