@@ -95,6 +95,7 @@ std::string LatencyWithBand(const io::Json& result, const std::string& key);
 void PrintCalibrationWarnings(const std::vector<const io::Json*>& results);
 
 int RunPresets(Args args);
+int RunSchema(Args args);
 int RunModel(Args args);
 int RunEvaluate(Args args);
 int RunDecode(Args args);

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -109,6 +111,13 @@ int RunModel(Args args) {
   io::Json request;
   if (io::FindPreset("models", args[0]) != nullptr) {
     request = {{"model", args[0]}};
+  } else if (args[0] != "-" && access(args[0].c_str(), F_OK) != 0) {
+    // Neither a preset nor a file: say both, with the presets there are.
+    std::string known;
+    for (const std::string& id : io::PresetIds("models")) known += (known.empty() ? "" : ", ") + id;
+    std::cerr << "esti: unknown_preset at model: no model preset or file \""
+              << TerminalSafe(args[0]) << "\" (presets: " << known << ")\n";
+    return kExitBadInput;
   } else {
     std::optional<io::Json> model = ReadJsonArg(args[0]);
     if (!model) return kExitBadInput;

@@ -15,6 +15,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"presets", "esti presets [--format table|json]", esti::cli::RunPresets},
+    {"schema", "esti schema [--format json|table]", esti::cli::RunSchema},
     {"model",
      "esti model <preset-id|FILE|-> [--format table|json]\n"
      "  esti model --from-hf config.json [--id ID] [--name NAME] [--format table|json]",

@@ -8,6 +8,7 @@
 namespace {
 std::string EngineVersion() { return esti::api::EngineVersion(); }
 std::string ListPresets() { return esti::api::ListPresets(); }
+std::string Schema() { return esti::api::Schema(); }
 std::string GetPreset(std::string r) { return esti::api::GetPreset(r); }
 std::string DescribeModel(std::string r) { return esti::api::DescribeModel(r); }
 std::string ModelFromHf(std::string r) { return esti::api::ModelFromHf(r); }
@@ -23,6 +24,7 @@ std::string Decode(std::string r) { return esti::api::Decode(r); }
 EMSCRIPTEN_BINDINGS(esti) {
   emscripten::function("engineVersion", &EngineVersion);
   emscripten::function("listPresets", &ListPresets);
+  emscripten::function("schema", &Schema);
   emscripten::function("getPreset", &GetPreset);
   emscripten::function("describeModel", &DescribeModel);
   emscripten::function("modelFromHf", &ModelFromHf);

@@ -41,8 +41,12 @@ JSON
 expect usage 2 "usage:" -- "$ESTI"
 expect presets 0 "palm-540b" -- "$ESTI" presets --format table
 expect presets-json 0 '"ok": ?true' -- "$ESTI" presets
+expect schema 0 "scenario +batch +integer +sequences" -- "$ESTI" schema --format table
+expect schema-json 0 '"documents"' -- "$ESTI" schema
+echo '{"model": tru}' >"$tmp/bad.json"
+expect parse-error 2 "^esti: parse_error at .*not valid JSON at line 1, column 1[0-9]" -- "$ESTI" evaluate "$tmp/bad.json"
 expect model 0 "total_params|Total" -- "$ESTI" model palm-8b --format table
-expect model-bad 2 "^esti: .*no-such-model" -- "$ESTI" model no-such-model
+expect model-bad 2 "^esti: unknown_preset at model: .*no-such-model.*palm-540b" -- "$ESTI" model no-such-model
 expect evaluate 0 "latency per token +[0-9.]+ ms, [0-9.]+ ms-[0-9.]+ ms" -- "$ESTI" evaluate "$SC" --format table
 expect evaluate-json 0 '"latency_band"' -- "$ESTI" evaluate "$SC"
 expect evaluate-missing 2 "^esti: .*cannot read file" -- "$ESTI" evaluate "$tmp/no-such-file.json"

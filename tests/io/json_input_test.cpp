@@ -1,6 +1,7 @@
+#include "esti/io/json_input.h"
+
 #include <gtest/gtest.h>
 
-#include "esti/io/json_input.h"
 #include "esti/io/object_reader.h"
 
 namespace esti::io {
@@ -11,7 +12,7 @@ TEST(ParseJson, RejectsNonJson) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, codes::kParseError);
   EXPECT_FALSE(ParseJson(std::string("{\"a\":\"\xff\"}")).ok());  // invalid UTF-8
-  EXPECT_FALSE(ParseJson(std::string("{\"a\":1}\0", 8)).ok());     // NUL byte after the value
+  EXPECT_FALSE(ParseJson(std::string("{\"a\":1}\0", 8)).ok());    // NUL byte after the value
   EXPECT_FALSE(ParseJson("").ok());
 }
 
@@ -93,10 +94,10 @@ TEST(ObjectReader, IntegersAreTypeAndRangeChecked) {
     const char* json;
     const char* code;
   };
-  for (const Case& c : {Case{"4.7", codes::kTypeError}, Case{"1e20", codes::kOutOfRange},
-                        Case{"-1", codes::kOutOfRange},
-                        Case{"18446744073709551616", codes::kOutOfRange},
-                        Case{"\"4\"", codes::kTypeError}, Case{"true", codes::kTypeError}}) {
+  for (const Case& c :
+       {Case{"4.7", codes::kTypeError}, Case{"1e20", codes::kOutOfRange},
+        Case{"-1", codes::kOutOfRange}, Case{"18446744073709551616", codes::kOutOfRange},
+        Case{"\"4\"", codes::kTypeError}, Case{"true", codes::kTypeError}}) {
     Json doc = Json::parse(std::string("{\"n\":") + c.json + "}");
     auto r = Guard<int64_t>([&] { return ObjectReader(doc, "").Int("n", 0, 1000); });
     ASSERT_FALSE(r.ok()) << c.json;
@@ -125,6 +126,31 @@ TEST(ObjectReader, NewerSchemaVersionIsRejected) {
   auto r = Guard<int64_t>([&] { return ObjectReader(doc, "").SchemaVersion(1, true); });
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, codes::kUnsupportedVersion);
+}
+
+}  // namespace
+}  // namespace esti::io
+
+namespace esti::io {
+namespace {
+
+// Syntax errors are described in the core's words, with where the text stops making sense; the
+// JSON library's own message ("[json.exception...]") never reaches a user.
+TEST(JsonInput, SyntaxErrorsSayWhereInTheCoresWords) {
+  struct Case {
+    const char* text;
+    const char* want;
+  };
+  for (const Case& c : {Case{"{\"model\": tru}", "not valid JSON at line 1, column 14"},
+                        Case{"{\n  \"a\": 1,\n  \"b\": }", "not valid JSON at line 3, column 8"},
+                        Case{"{\"model\": ", "the text ends early"},
+                        Case{"   ", "the input is empty"}, Case{"[1, 2", "the text ends early"}}) {
+    Result<Json> r = ParseJson(c.text);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.error().code, "parse_error");
+    EXPECT_NE(r.error().message.find(c.want), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().message.find("json.exception"), std::string::npos) << r.error().message;
+  }
 }
 
 }  // namespace

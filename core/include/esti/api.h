@@ -20,6 +20,14 @@ const char* EngineVersion();
 // {"hardware": [{id, name}], "models": [{id, name}], "scenarios": [{id, name}]}
 std::string ListPresets();
 
+// The input documents' fields as the core reads them: {"documents": {"scenario"|"model"|
+// "hardware": {"label", "fields": [{"key", "label", "type" ("integer"|"number"|"boolean"|
+// "string"|"enum"|"spec"|"integer_triple"|"object"), "required", "min", "max", "unit",
+// "accepts_units" (a number that also reads "32 GiB", "50 ms"), "default", "default_rule",
+// "values": [{"value", "label"}] (enums), "lists" (a list or "auto" allowed in search and
+// frontier), "applies" ("search"|"decode"), "help"}]}}, "presets": {kind: [ids]}, "limits"}.
+std::string Schema();
+
 // Request {"kind": "hardware"|"models"|"scenarios", "id": "..."} -> {"preset": <the JSON>}.
 std::string GetPreset(std::string_view request);
 

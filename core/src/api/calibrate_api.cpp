@@ -47,8 +47,9 @@ std::string Calibrate(std::string_view request) {
     r.SchemaVersion(1, false);
     std::vector<calibrate::Measurement> data = io::ReadMeasurements(r.Required("data"), "/data");
     const bool fit = r.OptBool("fit").value_or(true);
-    const int cv_mode =
-        r.Has("cross_validate") ? r.Enum("cross_validate", {"auto", "model", "group", "none"}) : 0;
+    const std::string cv_mode = r.Has("cross_validate")
+                                    ? r.OneOf("cross_validate", {"auto", "model", "group", "none"})
+                                    : "auto";
     const calibrate::FitOptions options = ReadOptions(r);
     r.Finish();
     if (!fit) {
@@ -58,11 +59,11 @@ std::string Calibrate(std::string_view request) {
     }
     calibrate::FitResult result = calibrate::Fit(data, options);
     calibrate::FoldBy by = calibrate::FoldBy::kModel;
-    bool cross_validate = cv_mode != 3;
-    if (cv_mode == 0) {
+    bool cross_validate = cv_mode != "none";
+    if (cv_mode == "auto") {
       if (FoldKeys(data, true).size() < 2) by = calibrate::FoldBy::kGroup;
       cross_validate = FoldKeys(data, by == calibrate::FoldBy::kModel).size() >= 2;
-    } else if (cv_mode == 2) {
+    } else if (cv_mode == "group") {
       by = calibrate::FoldBy::kGroup;
     }
     if (cross_validate && FoldKeys(data, by == calibrate::FoldBy::kModel).size() < 2) {

@@ -171,7 +171,8 @@ io::Json Run(const io::Json& req, const std::string_view* checkpoint, mesh::Tran
   io::ObjectReader r(req, "");
   model::ModelConfig m = io::ReadModel(r.Required("model"), "/model");
   const io::Json& prompt_json = r.Required("prompt");
-  if (!prompt_json.is_array()) io::Fail(codes::kTypeError, "/prompt", "expected an array of token ids");
+  if (!prompt_json.is_array())
+    io::Fail(codes::kTypeError, "/prompt", "expected an array of token ids");
   if (prompt_json.empty() || static_cast<int64_t>(prompt_json.size()) > kMaxPromptTokens) {
     io::Fail(codes::kOutOfRange, "/prompt",
              "prompt must hold 1.." + std::to_string(kMaxPromptTokens) + " tokens");
@@ -182,9 +183,7 @@ io::Json Run(const io::Json& req, const std::string_view* checkpoint, mesh::Tran
         io::ToInt(prompt_json[i], "/prompt/" + std::to_string(i), 0, m.vocab_size - 1)));
   }
   const int64_t n_new = r.Int("tokens", 1, kMaxNewTokens);
-  const WeightKind kind = r.Has("weights") && r.Enum("weights", {"int8", "fp32"}) == 1
-                              ? WeightKind::kFp32
-                              : WeightKind::kInt8;
+  const WeightKind kind = r.OptEnum<WeightKind>("weights").value_or(WeightKind::kInt8);
   const uint64_t seed = static_cast<uint64_t>(r.OptInt("seed", 0, kMaxSeed).value_or(0));
   const int64_t batch = r.OptInt("batch", 1, decoder::kMaxBatch).value_or(1);
   decoder::SamplingOptions so;
@@ -202,21 +201,16 @@ io::Json Run(const io::Json& req, const std::string_view* checkpoint, mesh::Tran
     Result<mesh::MeshShape> ms = mesh::ParseMesh(r.String("mesh", 32), "/mesh");
     if (!ms.ok()) throw io::InputError{ms.error()};
     mesh_shape = ms.value();
-    if (r.Has("ffn_layout")) {
-      layout.ffn = static_cast<cost::FfnLayout>(
-          r.Enum("ffn_layout", {"ws1d", "ws2d", "wg_x", "wg_xy", "wg_xyz"}));
-    }
-    if (r.Has("attention_sharding")) {
-      layout.attention =
-          static_cast<cost::AttentionSharding>(r.Enum("attention_sharding", {"heads", "batch"}));
-    }
-    const int t = r.Has("transport") ? r.Enum("transport", {"local", "mpi"}) : 0;
-    if (t == 1 && transport == nullptr) {
+    layout.ffn = r.OptEnum<cost::FfnLayout>("ffn_layout").value_or(layout.ffn);
+    layout.attention =
+        r.OptEnum<cost::AttentionSharding>("attention_sharding").value_or(layout.attention);
+    const bool mpi = r.Has("transport") && r.OneOf("transport", {"local", "mpi"}) == "mpi";
+    if (mpi && transport == nullptr) {
       io::Fail(codes::kInvalidValue, "/transport",
                "the mpi transport runs only from the esti command under mpirun (esti decode "
                "--transport mpi); this front end has the in-process mesh (\"local\")");
     }
-    if (t == 0) transport = nullptr;
+    if (!mpi) transport = nullptr;
     if (r.Has("link")) {
       io::ObjectReader lr(r.Required("link"), "/link");
       mesh::LinkFit f;
@@ -283,7 +277,8 @@ io::Json Run(const io::Json& req, const std::string_view* checkpoint, mesh::Tran
   const double setup_s = Since(t_setup);
 
   std::vector<decoder::Sampler> samplers;
-  for (int64_t b = 0; b < batch; ++b) samplers.emplace_back(so, decoder::DeriveSeed(seed, 1000 + b));
+  for (int64_t b = 0; b < batch; ++b)
+    samplers.emplace_back(so, decoder::DeriveSeed(seed, 1000 + b));
   std::vector<std::vector<int32_t>> out(batch);
 
   // Prefill: every sequence's prompt in one pass.

@@ -27,12 +27,12 @@ std::string ListPresets() {
 std::string GetPreset(std::string_view request) {
   return internal::Respond(request, [](const io::Json& req) {
     io::ObjectReader r(req, "");
-    int kind = r.Enum("kind", {"hardware", "models", "scenarios"});
+    const std::string kind = r.OneOf("kind", {"hardware", "models", "scenarios"});
     std::string id = r.String("id");
     r.Finish();
-    const char* kinds[] = {"hardware", "models", "scenarios"};
-    const io::PresetText* p = io::FindPreset(kinds[kind], id);
-    if (p == nullptr) io::Fail(codes::kUnknownPreset, "/id", "no " + std::string(kinds[kind]) + " preset \"" + id + "\"");
+    const io::PresetText* p = io::FindPreset(kind, id);
+    if (p == nullptr)
+      io::Fail(codes::kUnknownPreset, "/id", "no " + kind + " preset \"" + id + "\"");
     Result<io::Json> j = io::ParseJson(p->json);
     if (!j.ok()) io::Fail(codes::kInternal, "/id", "preset is corrupt: " + j.error().message);
     return io::Json{{"preset", j.value()}};

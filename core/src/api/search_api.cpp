@@ -236,9 +236,7 @@ std::string MaxContext(std::string_view request) {
     if (!t.ok()) throw io::InputError{t.error()};
     s.plan.topology = t.value();
     s.workload.batch = r.Int("batch", 1, io::kMaxBatch);
-    s.plan.weights = r.Has("weights") && r.Enum("weights", {"bf16", "int8"}) == 1
-                         ? model::WeightFormat::kInt8
-                         : model::WeightFormat::kBf16;
+    s.plan.weights = r.OptEnum<model::WeightFormat>("weights").value_or(model::WeightFormat::kBf16);
     // Table 1 reserves a fraction of HBM for the KV cache; by default, all HBM the weights leave.
     const std::optional<double> fraction = r.OptNumber("kv_memory_fraction", 1e-6, 1.0);
     r.Finish();

@@ -5,21 +5,10 @@
 
 namespace esti::cost {
 
-const char* ToString(Phase p) { return p == Phase::kPrefill ? "prefill" : "decode"; }
-const char* ToString(FfnLayout l) {
-  switch (l) {
-    case FfnLayout::kWs1d: return "ws1d";
-    case FfnLayout::kWs2d: return "ws2d";
-    case FfnLayout::kWgX: return "wg_x";
-    case FfnLayout::kWgXy: return "wg_xy";
-    case FfnLayout::kWgXyz: return "wg_xyz";
-  }
-  return "?";
-}
-const char* ToString(AttentionSharding a) {
-  return a == AttentionSharding::kHeads ? "heads" : "batch";
-}
-const char* ToString(Mode m) { return m == Mode::kRoofline ? "roofline" : "calibrated"; }
+const char* ToString(Phase p) { return NameOf(p); }
+const char* ToString(FfnLayout l) { return NameOf(l); }
+const char* ToString(AttentionSharding a) { return NameOf(a); }
+const char* ToString(Mode m) { return NameOf(m); }
 
 std::array<int64_t, 3> RoleSizes(const Plan& plan) {
   const auto& d = plan.topology.dims;

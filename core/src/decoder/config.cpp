@@ -7,7 +7,7 @@
 
 namespace esti::decoder {
 
-const char* ToString(WeightKind k) { return k == WeightKind::kInt8 ? "int8" : "fp32"; }
+const char* ToString(WeightKind k) { return NameOf(k); }
 
 namespace {
 
@@ -18,8 +18,9 @@ std::optional<int64_t> MulAdd(int64_t a, int64_t b, int64_t c) {
 }
 
 Error TooLarge(const std::string& path, const std::string& what) {
-  return MakeError(codes::kTooLarge, path, "memory for " + what + " exceeds the decoder's limit of " +
-                                               std::to_string(kMaxDecoderBytes >> 20) + " MiB");
+  return MakeError(codes::kTooLarge, path,
+                   "memory for " + what + " exceeds the decoder's limit of " +
+                       std::to_string(kMaxDecoderBytes >> 20) + " MiB");
 }
 
 }  // namespace
@@ -42,8 +43,9 @@ Result<MemoryPlan> PlanMemory(const model::ModelConfig& m, WeightKind kind, cons
                      "batch must be in 1.." + std::to_string(kMaxBatch));
   }
   if (limits.max_seq_len < 1 || limits.max_seq_len > kMaxSequenceLength) {
-    return MakeError(codes::kTooLarge, "/tokens",
-                     "prompt + generated tokens must be in 1.." + std::to_string(kMaxSequenceLength));
+    return MakeError(
+        codes::kTooLarge, "/tokens",
+        "prompt + generated tokens must be in 1.." + std::to_string(kMaxSequenceLength));
   }
   if (limits.max_tokens_per_pass < 1 ||
       limits.max_tokens_per_pass > limits.batch * limits.max_seq_len) {
@@ -79,13 +81,15 @@ Result<MemoryPlan> PlanMemory(const model::ModelConfig& m, WeightKind kind, cons
   auto scratch = per_token ? MulAdd(*per_token, limits.max_tokens_per_pass,
                                     limits.max_seq_len * 4 + limits.batch * m.vocab_size * 8)
                            : std::nullopt;
-  if (!scratch || *scratch > kMaxDecoderBytes) return TooLarge("/prompt", "the activations of one pass");
+  if (!scratch || *scratch > kMaxDecoderBytes)
+    return TooLarge("/prompt", "the activations of one pass");
   p.scratch_bytes = *scratch;
   p.total_bytes = p.weight_bytes + p.kv_cache_bytes + p.scratch_bytes;
   if (p.total_bytes > kMaxDecoderBytes) {
-    return TooLarge(model_path, "weights (" + std::to_string(p.weight_bytes >> 20) + " MiB) + KV cache (" +
-                    std::to_string(p.kv_cache_bytes >> 20) + " MiB) + activations (" +
-                    std::to_string(p.scratch_bytes >> 20) + " MiB)");
+    return TooLarge(model_path, "weights (" + std::to_string(p.weight_bytes >> 20) +
+                                    " MiB) + KV cache (" + std::to_string(p.kv_cache_bytes >> 20) +
+                                    " MiB) + activations (" +
+                                    std::to_string(p.scratch_bytes >> 20) + " MiB)");
   }
   return p;
 }

@@ -1,5 +1,6 @@
 #include "esti/io/json_input.h"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -8,9 +9,12 @@ namespace esti::io {
 std::string PointerAppend(const std::string& path, std::string_view token) {
   std::string out = path + "/";
   for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -23,12 +27,16 @@ int64_t NestingDepth(std::string_view text, int64_t limit) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
+    if (c == '"')
+      in_string = true;
     else if (c == '{' || c == '[') {
       if (++depth > max_depth) max_depth = depth;
       if (max_depth > limit) return max_depth;
@@ -80,13 +88,20 @@ class StrictDomBuilder {
     stack_.pop_back();
     return true;
   }
-  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+  // nlohmann's own message ("[json.exception.parse_error.101] ...") is never shown: the core
+  // words it (DescribeSyntaxError) from where the parser stopped and what it last read.
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& e) {
-    parse_error_ = e.what();
+    failed_ = true;
+    error_position_ = position;
+    // Only classified, never shown: the text ran out before the document was complete.
+    error_at_end_ = std::string_view(e.what()).find("end of input") != std::string_view::npos;
     return false;
   }
+  bool error_at_end() const { return error_at_end_; }
 
-  const std::string& parse_error_message() const { return parse_error_; }
+  bool failed() const { return failed_; }
+  std::size_t error_position() const { return error_position_; }
   const std::string& duplicate_path() const { return duplicate_path_; }
 
  private:
@@ -131,9 +146,41 @@ class StrictDomBuilder {
   Json& root_;
   Json* object_element_ = nullptr;
   std::vector<Frame> stack_;
-  std::string parse_error_;
+  bool failed_ = false;
+  std::size_t error_position_ = 0;
+  bool error_at_end_ = false;
   std::string duplicate_path_;
 };
+
+}  // namespace
+
+namespace {
+
+// "not valid JSON at line 3, column 7 (after \": tru}\")": where the parser stopped, counted in
+// the text itself, and what came just before.
+std::string DescribeSyntaxError(std::string_view text, std::size_t position, bool at_end) {
+  const std::size_t end = std::min(position, text.size());
+  int64_t line = 1, column = 1;
+  for (std::size_t i = 0; i + 1 < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  // The characters just before the stop, printable ASCII only.
+  std::string shown;
+  for (std::size_t i = end > 10 ? end - 10 : 0; i < end; ++i)
+    shown += (text[i] >= 0x20 && text[i] < 0x7f) ? text[i] : '?';
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return "the input is empty: expected a JSON document";
+  std::string where = "line " + std::to_string(line) + ", column " + std::to_string(column);
+  if (at_end)
+    return "not valid JSON: the text ends early, at " + where +
+           " (unclosed object, list or string?)";
+  return "not valid JSON at " + where + (shown.empty() ? "" : " (after \"" + shown + "\")");
+}
 
 }  // namespace
 
@@ -156,8 +203,8 @@ Result<Json> ParseJson(std::string_view text, const ParseLimits& limits) {
   const bool ok = Json::sax_parse(text.begin(), text.end(), &builder, Json::input_format_t::json,
                                   /*strict=*/true);
   if (!ok) {
-    const std::string& m = builder.parse_error_message();
-    return MakeError(codes::kParseError, "", m.empty() ? "input is not valid JSON" : m);
+    return MakeError(codes::kParseError, "",
+                     DescribeSyntaxError(text, builder.error_position(), builder.error_at_end()));
   }
   if (!builder.duplicate_path().empty()) {
     return MakeError(codes::kDuplicateKey, builder.duplicate_path(), "key appears more than once");

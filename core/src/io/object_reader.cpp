@@ -142,16 +142,23 @@ std::optional<std::string> ObjectReader::OptString(const std::string& key, int64
   return String(key, max_length);
 }
 
-int ObjectReader::Enum(const std::string& key, std::initializer_list<const char*> allowed) {
-  std::string s = String(key);
-  int i = 0;
+void FailNotOneOf(const std::string& path, const std::string& got,
+                  const std::vector<std::string_view>& names, bool or_auto) {
   std::string list;
+  for (std::string_view n : names) list += (list.empty() ? "\"" : ", \"") + std::string(n) + "\"";
+  if (or_auto) list += " or \"auto\"";
+  Fail(codes::kInvalidValue, path, "\"" + got + "\" is not one of " + list);
+}
+
+std::string ObjectReader::OneOf(const std::string& key,
+                                std::initializer_list<const char*> allowed) {
+  std::string s = String(key);
+  std::vector<std::string_view> names;
   for (const char* a : allowed) {
-    if (s == a) return i;
-    list += (i ? ", " : "") + std::string("\"") + a + "\"";
-    ++i;
+    if (s == a) return s;
+    names.emplace_back(a);
   }
-  Fail(codes::kInvalidValue, PathOf(key), "\"" + s + "\" is not one of " + list);
+  FailNotOneOf(PathOf(key), s, names);
 }
 
 int64_t ObjectReader::SchemaVersion(int64_t current, bool required) {

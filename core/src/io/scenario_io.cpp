@@ -9,6 +9,7 @@
 #include "esti/io/object_reader.h"
 #include "esti/io/spec_io.h"
 #include "esti/search/best_plan.h"
+#include "io/fields.h"
 
 namespace esti::io {
 
@@ -48,18 +49,11 @@ std::vector<T> ReadChoice(ObjectReader& r, const std::string& key, bool allow_ma
   return {one(*v, path)};
 }
 
+// A value of an enum with a table, where "auto" is also allowed (ReadChoice handles it).
 template <class E>
-OneReader<E> EnumReader(std::vector<std::pair<const char*, E>> names) {
-  return [names](const Json& v, const std::string& path) {
-    if (!v.is_string())
-      Fail(codes::kTypeError, path, std::string("expected a string, got ") + v.type_name());
-    const std::string& s = v.get_ref<const std::string&>();
-    std::string list;
-    for (const auto& [name, value] : names) {
-      if (s == name) return value;
-      list += (list.empty() ? "\"" : ", \"") + std::string(name) + "\"";
-    }
-    Fail(codes::kInvalidValue, path, "\"" + s + "\" is not one of " + list + " or \"auto\"");
+OneReader<E> EnumReader(bool auto_allowed) {
+  return [auto_allowed](const Json& v, const std::string& path) {
+    return EnumValue<E>(v, path, auto_allowed);
   };
 }
 
@@ -128,7 +122,8 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
     }
     std::array<int64_t, 3> dims{};
     for (int i = 0; i < 3; ++i) {
-      dims[i] = ToInt((*topology)[i], "/topology/" + std::to_string(i), 1, s.chip.max_axis_chips);
+      dims[i] = ToInt((*topology)[i], "/topology/" + std::to_string(i),
+                      static_cast<int64_t>(fields::scenario::kTopology.min), s.chip.max_axis_chips);
     }
     Result<hardware::Topology> t = hardware::MakeTopology(s.chip, dims, "/topology");
     if (!t.ok()) throw InputError{t.error()};
@@ -138,7 +133,8 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
     std::vector<int64_t> fallback;
     if (use == ScenarioUse::kFrontier) fallback = hardware::ValidChipCounts(s.chip);
     OneReader<int64_t> count = [&](const Json& v, const std::string& path) {
-      int64_t n = ToInt(v, path, 1, s.chip.max_chips);
+      int64_t n =
+          ToInt(v, path, static_cast<int64_t>(fields::scenario::kChips.min), s.chip.max_chips);
       Result<hardware::Topology> t = hardware::ChooseTopology(s.chip, n, path);
       if (!t.ok()) throw InputError{t.error()};
       return n;
@@ -156,8 +152,8 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
     cost::AxisRoles ar;
     std::array<bool, 3> used{};
     for (int i = 0; i < 3; ++i) {
-      ar.physical[i] =
-          static_cast<int>(ToInt((*roles)[i], "/axis_roles/" + std::to_string(i), 0, 2));
+      ar.physical[i] = static_cast<int>(fields::IntValue(
+          (*roles)[i], "/axis_roles/" + std::to_string(i), fields::scenario::kAxisRoles));
       if (used[ar.physical[i]])
         Fail(codes::kInvalidValue, "/axis_roles/" + std::to_string(i),
              "each physical axis may play only one role");
@@ -169,32 +165,35 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
 
   // Workload.
   if (r.Has("phase") || use != ScenarioUse::kFrontier) {
-    s.workload.phase =
-        r.Enum("phase", {"prefill", "decode"}) == 0 ? cost::Phase::kPrefill : cost::Phase::kDecode;
+    s.workload.phase = r.Enum<cost::Phase>("phase");
   } else {
     in.phase_given = false;
   }
   OneReader<int64_t> batch = [](const Json& v, const std::string& path) {
-    return ToInt(v, path, 1, kMaxBatch);
+    return fields::IntValue(v, path, fields::scenario::kBatch);
   };
   sp.batches = ReadChoice<int64_t>(
       r, "batch", many, batch, PowersOfTwo(kAutoBatchMax),
       use == ScenarioUse::kFrontier ? PowersOfTwo(kAutoBatchMax) : std::vector<int64_t>{}, many);
   s.workload.batch = sp.batches.front();
   const bool prefill_only = in.phase_given && s.workload.phase == cost::Phase::kPrefill;
-  s.workload.input_tokens =
-      r.Int("input_tokens", prefill_only || !in.phase_given ? 1 : 0, kMaxInputTokens);
+  const fields::Field& input = fields::scenario::kInputTokens;
+  // Prefill processes at least one token (the field's help says so).
+  s.workload.input_tokens = r.Int(std::string(input.key), prefill_only || !in.phase_given ? 1 : 0,
+                                  static_cast<int64_t>(input.max));
   const bool needs_generate = !in.phase_given || s.workload.phase == cost::Phase::kDecode;
+  const fields::Field& generate = fields::scenario::kGenerateTokens;
   if (needs_generate) {
-    s.workload.generate_tokens = r.Int("generate_tokens", 1, kMaxGenerateTokens);
+    s.workload.generate_tokens = fields::Int(r, generate);
   } else {
-    s.workload.generate_tokens = r.OptInt("generate_tokens", 0, kMaxGenerateTokens).value_or(0);
+    // Prefill ignores it; a scenario switched from decode may still carry it.
+    s.workload.generate_tokens =
+        r.OptInt(std::string(generate.key), 0, static_cast<int64_t>(generate.max)).value_or(0);
   }
 
   // Plan choices.
   sp.weights = ReadChoice<WeightFormat>(
-      r, "weights", many,
-      EnumReader<WeightFormat>({{"bf16", WeightFormat::kBf16}, {"int8", WeightFormat::kInt8}}),
+      r, "weights", many, EnumReader<WeightFormat>(many),
       {WeightFormat::kBf16, WeightFormat::kInt8},
       use == ScenarioUse::kFrontier
           ? std::vector<WeightFormat>{WeightFormat::kBf16, WeightFormat::kInt8}
@@ -202,33 +201,21 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
       many);
   s.plan.weights = sp.weights.front();
   std::vector<FfnLayout> all_layouts(cost::kAllFfnLayouts.begin(), cost::kAllFfnLayouts.end());
-  sp.ffn_layouts = ReadChoice<FfnLayout>(r, "ffn_layout", true,
-                                         EnumReader<FfnLayout>({{"ws1d", FfnLayout::kWs1d},
-                                                                {"ws2d", FfnLayout::kWs2d},
-                                                                {"wg_x", FfnLayout::kWgX},
-                                                                {"wg_xy", FfnLayout::kWgXy},
-                                                                {"wg_xyz", FfnLayout::kWgXyz}}),
+  sp.ffn_layouts = ReadChoice<FfnLayout>(r, "ffn_layout", true, EnumReader<FfnLayout>(true),
                                          all_layouts, all_layouts, true);
   s.plan.ffn_layout = sp.ffn_layouts.front();
   std::vector<AttentionSharding> all_attention{AttentionSharding::kHeads,
                                                AttentionSharding::kBatch};
-  sp.attentions = ReadChoice<AttentionSharding>(
-      r, "attention_sharding", true,
-      EnumReader<AttentionSharding>(
-          {{"heads", AttentionSharding::kHeads}, {"batch", AttentionSharding::kBatch}}),
-      all_attention, all_attention, true);
+  sp.attentions = ReadChoice<AttentionSharding>(r, "attention_sharding", true,
+                                                EnumReader<AttentionSharding>(true), all_attention,
+                                                all_attention, true);
   s.plan.attention = sp.attentions.front();
-  s.mode = r.Has("mode") && r.Enum("mode", {"calibrated", "roofline"}) == 1
-               ? cost::Mode::kRoofline
-               : cost::Mode::kCalibrated;
+  s.mode = r.OptEnum<cost::Mode>("mode").value_or(cost::Mode::kCalibrated);
 
   if (use == ScenarioUse::kSearch) {
-    if (r.Has("objective")) {
-      sp.objective = static_cast<search::Objective>(
-          r.Enum("objective", {"min_latency", "min_cost", "max_mfu"}));
-    }
-    sp.max_latency_s = r.OptNumber("max_latency_s", 1e-9, 1e9);
-    sp.max_latency_per_token_s = r.OptNumber("max_latency_per_token_s", 1e-9, 1e9);
+    sp.objective = r.OptEnum<search::Objective>("objective").value_or(sp.objective);
+    sp.max_latency_s = fields::OptNumber(r, fields::scenario::kMaxLatency);
+    sp.max_latency_per_token_s = fields::OptNumber(r, fields::scenario::kMaxLatencyPerToken);
   }
   r.Finish();
   if (many) CheckSearchSize(in, topology != nullptr);

@@ -2,6 +2,7 @@
 
 #include "esti/io/object_reader.h"
 #include "esti/io/presets.h"
+#include "io/fields.h"
 
 namespace esti::io {
 
@@ -51,21 +52,17 @@ model::ModelConfig ReadModel(const Json& v, const std::string& path) {
   model::ModelConfig m;
   m.id = r.OptString("id").value_or("custom");
   m.name = r.OptString("name").value_or(m.id);
-  m.n_layers = r.Int("n_layers", 1, kMaxLayers);
-  m.d_model = r.Int("d_model", 1, kMaxDim);
-  m.d_ff = r.Int("d_ff", 1, kMaxDim);
-  m.n_heads = r.Int("n_heads", 1, kMaxHeads);
-  m.n_kv_heads = r.OptInt("n_kv_heads", 1, kMaxHeads).value_or(m.n_heads);
-  m.d_head = r.Int("d_head", 1, kMaxDHead);
-  m.vocab_size = r.Int("vocab_size", 1, kMaxVocab);
-  m.ffn_type = r.Has("ffn_type") && r.Enum("ffn_type", {"swiglu", "gelu"}) == 1
-                   ? model::FfnType::kGelu
-                   : model::FfnType::kSwiglu;
-  m.block_type = r.Has("block_type") && r.Enum("block_type", {"parallel", "serial"}) == 1
-                     ? model::BlockType::kSerial
-                     : model::BlockType::kParallel;
+  m.n_layers = fields::Int(r, fields::model::kNLayers);
+  m.d_model = fields::Int(r, fields::model::kDModel);
+  m.d_ff = fields::Int(r, fields::model::kDFf);
+  m.n_heads = fields::Int(r, fields::model::kNHeads);
+  m.n_kv_heads = fields::OptInt(r, fields::model::kNKvHeads).value_or(m.n_heads);
+  m.d_head = fields::Int(r, fields::model::kDHead);
+  m.vocab_size = fields::Int(r, fields::model::kVocabSize);
+  m.ffn_type = r.OptEnum<model::FfnType>("ffn_type").value_or(model::FfnType::kSwiglu);
+  m.block_type = r.OptEnum<model::BlockType>("block_type").value_or(model::BlockType::kParallel);
   m.shared_embedding = r.OptBool("shared_embedding").value_or(true);
-  m.nominal_params = r.OptNumber("nominal_params", 0, 1e16).value_or(0);
+  m.nominal_params = fields::OptNumber(r, fields::model::kNominalParams).value_or(0);
   ReadSource(r);
   r.Finish();
   if (m.n_heads % m.n_kv_heads != 0) {
@@ -83,22 +80,20 @@ hardware::ChipSpec ReadHardware(const Json& v, const std::string& path) {
   hardware::ChipSpec c;
   c.id = r.OptString("id").value_or("custom");
   c.name = r.OptString("name").value_or(c.id);
-  c.peak_flops_per_s_bf16 = r.Number("peak_flops_per_s_bf16", 1e6, 1e20);
-  c.peak_flops_per_s_int8 = r.Number("peak_flops_per_s_int8", 1e6, 1e20);
-  c.hbm_capacity_bytes = r.Number("hbm_capacity_bytes", 1e6, 1e15);
-  c.hbm_bandwidth_bytes_per_s = r.Number("hbm_bandwidth_bytes_per_s", 1e6, 1e16);
-  c.ici_link_bandwidth_bytes_per_s = r.Number("ici_link_bandwidth_bytes_per_s", 1e3, 1e15);
-  c.ici_links_per_chip = r.Int("ici_links_per_chip", 2, 6);
-  c.ici_hop_latency_s = r.Number("ici_hop_latency_s", 0, 1);
-  if (r.Has("collective_bandwidth") &&
-      r.Enum("collective_bandwidth", {"all_links", "per_axis"}) == 1) {
-    c.collective_bandwidth = hardware::CollectiveBandwidth::kPerAxis;
-  }
-  c.max_axis_chips = r.Int("max_axis_chips", 1, 64);
-  c.max_chips = r.Int("max_chips", 1, 65536);
-  c.torus_axis_multiple = r.Int("torus_axis_multiple", 1, 64);
-  c.cost_per_chip_hour_usd = r.OptNumber("cost_per_chip_hour_usd", 0, 1e6).value_or(0);
-  c.matmul_unit_dim = r.OptInt("matmul_unit_dim", 0, 4096).value_or(0);
+  c.peak_flops_per_s_bf16 = fields::Number(r, fields::hardware::kPeakBf16);
+  c.peak_flops_per_s_int8 = fields::Number(r, fields::hardware::kPeakInt8);
+  c.hbm_capacity_bytes = fields::Number(r, fields::hardware::kHbmCapacity);
+  c.hbm_bandwidth_bytes_per_s = fields::Number(r, fields::hardware::kHbmBandwidth);
+  c.ici_link_bandwidth_bytes_per_s = fields::Number(r, fields::hardware::kIciBandwidth);
+  c.ici_links_per_chip = fields::Int(r, fields::hardware::kIciLinks);
+  c.ici_hop_latency_s = fields::Number(r, fields::hardware::kIciHopLatency);
+  c.collective_bandwidth = r.OptEnum<hardware::CollectiveBandwidth>("collective_bandwidth")
+                               .value_or(hardware::CollectiveBandwidth::kAllLinks);
+  c.max_axis_chips = fields::Int(r, fields::hardware::kMaxAxisChips);
+  c.max_chips = fields::Int(r, fields::hardware::kMaxChips);
+  c.torus_axis_multiple = fields::Int(r, fields::hardware::kTorusAxisMultiple);
+  c.cost_per_chip_hour_usd = fields::OptNumber(r, fields::hardware::kCostPerChipHour).value_or(0);
+  c.matmul_unit_dim = fields::OptInt(r, fields::hardware::kMatmulUnitDim).value_or(0);
   if (const Json* cal = r.Find("calibration"))
     c.calibration = ReadCalibration(*cal, r.PathOf("calibration"));
   ReadSource(r);
@@ -143,9 +138,7 @@ Json HardwareToJson(const hardware::ChipSpec& c) {
           {"ici_link_bandwidth_bytes_per_s", c.ici_link_bandwidth_bytes_per_s},
           {"ici_links_per_chip", c.ici_links_per_chip},
           {"ici_hop_latency_s", c.ici_hop_latency_s},
-          {"collective_bandwidth", c.collective_bandwidth == hardware::CollectiveBandwidth::kPerAxis
-                                       ? "per_axis"
-                                       : "all_links"},
+          {"collective_bandwidth", NameOf(c.collective_bandwidth)},
           {"max_axis_chips", c.max_axis_chips},
           {"max_chips", c.max_chips},
           {"torus_axis_multiple", c.torus_axis_multiple},

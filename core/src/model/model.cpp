@@ -39,8 +39,8 @@ double WeightBytes(const ModelConfig& m, WeightFormat f) {
   return CountParams(m).total * D(BytesPerWeight(f));
 }
 
-const char* ToString(FfnType t) { return t == FfnType::kSwiglu ? "swiglu" : "gelu"; }
-const char* ToString(BlockType t) { return t == BlockType::kParallel ? "parallel" : "serial"; }
-const char* ToString(WeightFormat f) { return f == WeightFormat::kInt8 ? "int8" : "bf16"; }
+const char* ToString(FfnType t) { return NameOf(t); }
+const char* ToString(BlockType t) { return NameOf(t); }
+const char* ToString(WeightFormat f) { return NameOf(f); }
 
 }  // namespace esti::model

@@ -10,14 +10,7 @@
 
 namespace esti::search {
 
-const char* ToString(Objective o) {
-  switch (o) {
-    case Objective::kMinLatency: return "min_latency";
-    case Objective::kMinCost: return "min_cost";
-    case Objective::kMaxMfu: return "max_mfu";
-  }
-  return "?";
-}
+const char* ToString(Objective o) { return NameOf(o); }
 
 std::vector<hardware::Topology> ShapesFor(const Space& space, int64_t chips) {
   if (space.topology) return {*space.topology};
@@ -74,9 +67,8 @@ SpaceSize CountSpace(const Space& space) {
 
 ScoredPlan BestPlanFor(const Space& space) {
   const int64_t chips = space.topology ? space.topology->chips() : space.chip_counts.front();
-  std::vector<ScoredPlan> best = BestPlansPerBatch(space, ShapePlansFor(space, chips),
-                                                   {space.base.workload.batch},
-                                                   space.base.plan.weights);
+  std::vector<ScoredPlan> best = BestPlansPerBatch(
+      space, ShapePlansFor(space, chips), {space.base.workload.batch}, space.base.plan.weights);
   return std::move(best.front());
 }
 
@@ -112,7 +104,8 @@ std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<
           // The batch-independent part once per plan, then every batch.
           const cost::PlanModel plan(s);
           for (size_t bi = 0; bi < batches.size(); ++bi) {
-            // Once a batch has a plan that fits, plans that do not fit cannot win: skip timing them.
+            // Once a batch has a plan that fits, plans that do not fit cannot win: skip timing
+            // them.
             const bool have_fitting = have[bi] && best[bi].quick.fits;
             cost::QuickEvaluation q = cost::EvaluateQuick(plan, batches[bi], have_fitting);
             if (evaluated) ++*evaluated;

@@ -5,7 +5,9 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 
+#include "esti/common/enum_table.h"
 #include "esti/hardware/chip.h"
 #include "esti/hardware/topology.h"
 #include "esti/model/model.h"
@@ -24,6 +26,28 @@ enum class AttentionSharding { kHeads, kBatch };
 // roofline: the paper's terms, a lower bound. calibrated: efficiencies and overheads from the
 // hardware preset (see cost/evaluate.h for how terms combine).
 enum class Mode { kRoofline, kCalibrated };
+
+inline constexpr EnumEntry<Phase> kPhaseNames[] = {
+    {Phase::kDecode, "decode", "Decode (generate)"},
+    {Phase::kPrefill, "prefill", "Prefill (process the prompt)"}};
+inline constexpr EnumEntry<FfnLayout> kFfnLayoutNames[] = {
+    {FfnLayout::kWs1d, "ws1d", "1D weight-stationary"},
+    {FfnLayout::kWs2d, "ws2d", "2D weight-stationary"},
+    {FfnLayout::kWgX, "wg_x", "Weight-gathered X"},
+    {FfnLayout::kWgXy, "wg_xy", "Weight-gathered XY"},
+    {FfnLayout::kWgXyz, "wg_xyz", "Weight-gathered XYZ"}};
+inline constexpr EnumEntry<AttentionSharding> kAttentionShardingNames[] = {
+    {AttentionSharding::kHeads, "heads", "Over heads"},
+    {AttentionSharding::kBatch, "batch", "Over batch (multiquery)"}};
+inline constexpr EnumEntry<Mode> kModeNames[] = {
+    {Mode::kCalibrated, "calibrated", "Calibrated (fitted to the paper)"},
+    {Mode::kRoofline, "roofline", "Roofline (lower bound)"}};
+constexpr std::span<const EnumEntry<Phase>> EnumTable(Phase) { return kPhaseNames; }
+constexpr std::span<const EnumEntry<FfnLayout>> EnumTable(FfnLayout) { return kFfnLayoutNames; }
+constexpr std::span<const EnumEntry<AttentionSharding>> EnumTable(AttentionSharding) {
+  return kAttentionShardingNames;
+}
+constexpr std::span<const EnumEntry<Mode>> EnumTable(Mode) { return kModeNames; }
 
 struct Workload {
   Phase phase = Phase::kDecode;

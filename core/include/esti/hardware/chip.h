@@ -2,8 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "esti/common/enum_table.h"
 
 namespace esti::hardware {
 
@@ -46,11 +49,19 @@ struct Calibration {
   CalibrationValidity validity;            // empty: no band can be given
 };
 
-// Which bandwidth a collective gets (ESTI App. A.1 uses one "network bandwidth"; see cost/collectives.h).
+// Which bandwidth a collective gets (ESTI App. A.1 uses one "network bandwidth"; see
+// cost/collectives.h).
 enum class CollectiveBandwidth {
   kAllLinks,  // every collective gets all of the chip's links (ESTI's literal reading: 270 GB/s)
   kPerAxis,   // only the links of the torus axes it runs over (scaling-book's reading)
 };
+inline constexpr EnumEntry<CollectiveBandwidth> kCollectiveBandwidthNames[] = {
+    {CollectiveBandwidth::kAllLinks, "all_links",
+     "All links (one network bandwidth, ESTI App. A.1)"},
+    {CollectiveBandwidth::kPerAxis, "per_axis", "Links of the axes it runs over"}};
+constexpr std::span<const EnumEntry<CollectiveBandwidth>> EnumTable(CollectiveBandwidth) {
+  return kCollectiveBandwidthNames;
+}
 
 struct ChipSpec {
   std::string id;

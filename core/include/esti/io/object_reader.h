@@ -8,9 +8,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "esti/common/enum_table.h"
 #include "esti/common/result.h"
 #include "esti/io/json_input.h"
 
@@ -41,8 +43,13 @@ class ObjectReader {
   std::optional<bool> OptBool(const std::string& key);
   std::string String(const std::string& key, int64_t max_length = 256);
   std::optional<std::string> OptString(const std::string& key, int64_t max_length = 256);
-  // One of `allowed`, by name; returns its index.
-  int Enum(const std::string& key, std::initializer_list<const char*> allowed);
+  // One of `allowed` (a request's own options, such as "local"|"mpi"); returns it.
+  std::string OneOf(const std::string& key, std::initializer_list<const char*> allowed);
+  // A value of an enum with a table (common/enum_table.h), by its name.
+  template <class E>
+  E Enum(const std::string& key);
+  template <class E>
+  std::optional<E> OptEnum(const std::string& key);
   const Json& Required(const std::string& key);
   void Ignore(const std::string& key) { read_.insert(key); }
 
@@ -57,6 +64,34 @@ class ObjectReader {
   std::string path_;
   std::set<std::string> read_;
 };
+
+// Fails with invalid_value: `got` is not one of `names` (plus "auto" when `or_auto`).
+[[noreturn]] void FailNotOneOf(const std::string& path, const std::string& got,
+                               const std::vector<std::string_view>& names, bool or_auto = false);
+
+// A JSON string naming a value of an enum with a table, or fails naming `path`.
+template <class E>
+E EnumValue(const Json& v, const std::string& path, bool or_auto = false) {
+  if (!v.is_string())
+    Fail(codes::kTypeError, path, std::string("expected a string, got ") + v.type_name());
+  const std::string& s = v.get_ref<const std::string&>();
+  if (std::optional<E> e = FromName<E>(s)) return *e;
+  std::vector<std::string_view> names;
+  for (const EnumEntry<E>& e : EnumTable(E{})) names.push_back(e.name);
+  FailNotOneOf(path, s, names, or_auto);
+}
+
+template <class E>
+E ObjectReader::Enum(const std::string& key) {
+  return EnumValue<E>(Required(key), PathOf(key));
+}
+
+template <class E>
+std::optional<E> ObjectReader::OptEnum(const std::string& key) {
+  const Json* v = Find(key);
+  if (v == nullptr) return std::nullopt;
+  return EnumValue<E>(*v, PathOf(key));
+}
 
 // Converts a JSON number to an integer in [min, max], or fails naming `path`.
 int64_t ToInt(const Json& v, const std::string& path, int64_t min, int64_t max);

@@ -3,29 +3,45 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+
+#include "esti/common/enum_table.h"
 
 namespace esti::model {
 
-enum class FfnType { kSwiglu, kGelu };    // SwiGLU has 3 matrices, GELU 2 (PaLM §2)
+enum class FfnType { kSwiglu, kGelu };        // SwiGLU has 3 matrices, GELU 2 (PaLM §2)
 enum class BlockType { kParallel, kSerial };  // y = x + FFN(LN x) + Attn(LN x) vs sequential
 enum class WeightFormat { kBf16, kInt8 };
+
+inline constexpr EnumEntry<FfnType> kFfnTypeNames[] = {{FfnType::kSwiglu, "swiglu", "SwiGLU"},
+                                                       {FfnType::kGelu, "gelu", "GELU"}};
+inline constexpr EnumEntry<BlockType> kBlockTypeNames[] = {
+    {BlockType::kParallel, "parallel", "Parallel (PaLM)"},
+    {BlockType::kSerial, "serial", "Serial"}};
+inline constexpr EnumEntry<WeightFormat> kWeightFormatNames[] = {
+    {WeightFormat::kBf16, "bf16", "bf16"}, {WeightFormat::kInt8, "int8", "int8"}};
+constexpr std::span<const EnumEntry<FfnType>> EnumTable(FfnType) { return kFfnTypeNames; }
+constexpr std::span<const EnumEntry<BlockType>> EnumTable(BlockType) { return kBlockTypeNames; }
+constexpr std::span<const EnumEntry<WeightFormat>> EnumTable(WeightFormat) {
+  return kWeightFormatNames;
+}
 
 struct ModelConfig {
   std::string id;
   std::string name;
   int64_t n_layers = 0;
-  int64_t d_model = 0;   // E
-  int64_t d_ff = 0;      // F
-  int64_t n_heads = 0;   // query heads H
+  int64_t d_model = 0;     // E
+  int64_t d_ff = 0;        // F
+  int64_t n_heads = 0;     // query heads H
   int64_t n_kv_heads = 0;  // 1 = multiquery, n_heads = multihead, between = grouped
-  int64_t d_head = 0;    // Q in the paper's Fig 5
+  int64_t d_head = 0;      // Q in the paper's Fig 5
   int64_t vocab_size = 0;
   FfnType ffn_type = FfnType::kSwiglu;
   BlockType block_type = BlockType::kParallel;
   bool shared_embedding = true;
-  // The size MFU is computed with (ESTI §3.3, §4: nominal N, padded heads excluded; docs/paper-data.md).
-  // 0 means "use the exact parameter count".
+  // The size MFU is computed with (ESTI §3.3, §4: nominal N, padded heads excluded;
+  // docs/paper-data.md). 0 means "use the exact parameter count".
   double nominal_params = 0;
 };
 

@@ -10,16 +10,21 @@
 namespace esti::search {
 
 enum class Objective { kMinLatency, kMinCost, kMaxMfu };
+inline constexpr EnumEntry<Objective> kObjectiveNames[] = {
+    {Objective::kMinLatency, "min_latency", "Lowest latency"},
+    {Objective::kMinCost, "min_cost", "Lowest cost"},
+    {Objective::kMaxMfu, "max_mfu", "Highest MFU"}};
+constexpr std::span<const EnumEntry<Objective>> EnumTable(Objective) { return kObjectiveNames; }
 const char* ToString(Objective o);
 
 struct Space {
   cost::Scenario base;  // model, chip, workload, mode; plan fields are overwritten per candidate
   // Candidate values; "auto" in the document expands to every value, one value is a list of one.
-  std::vector<int64_t> chip_counts;           // empty when `topology` is given
+  std::vector<int64_t> chip_counts;  // empty when `topology` is given
   std::optional<hardware::Topology> topology;
-  bool every_shape = true;                    // each chip count: every valid slice, or only the
-                                              // most cube-like one
-  std::optional<cost::AxisRoles> roles;       // nullopt: every distinct role assignment
+  bool every_shape = true;               // each chip count: every valid slice, or only the
+                                         // most cube-like one
+  std::optional<cost::AxisRoles> roles;  // nullopt: every distinct role assignment
   std::vector<int64_t> batches;
   std::vector<model::WeightFormat> weights;
   std::vector<cost::FfnLayout> ffn_layouts;

@@ -1,0 +1,60 @@
+// Every enum with a table (common/enum_table.h) names each of its values exactly once, and reading
+// a name gives back the value that writes it.
+#include "esti/common/enum_table.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "esti/cost/plan.h"
+#include "esti/decoder/config.h"
+#include "esti/hardware/chip.h"
+#include "esti/model/model.h"
+#include "esti/search/space.h"
+
+namespace esti {
+namespace {
+
+// `count` values 0..count-1 of E (the enums are dense from 0).
+template <class E>
+void ExpectComplete(int count) {
+  std::set<std::string_view> names, labels;
+  EXPECT_EQ(EnumTable(E{}).size(), static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    const E v = static_cast<E>(i);
+    const EnumEntry<E>& e = EntryOf(v);
+    EXPECT_EQ(e.value, v) << "value " << i << " has no entry";
+    EXPECT_FALSE(e.name.empty());
+    EXPECT_FALSE(e.label.empty());
+    EXPECT_EQ(FromName<E>(e.name), v) << e.name;
+    names.insert(e.name);
+    labels.insert(e.label);
+  }
+  EXPECT_EQ(names.size(), static_cast<size_t>(count)) << "a name is used twice";
+  EXPECT_EQ(labels.size(), static_cast<size_t>(count)) << "a label is used twice";
+  EXPECT_FALSE(FromName<E>("no-such-name").has_value());
+}
+
+TEST(EnumTable, EveryValueHasOneNameAndLabel) {
+  ExpectComplete<cost::Phase>(2);
+  ExpectComplete<cost::FfnLayout>(5);
+  ExpectComplete<cost::AttentionSharding>(2);
+  ExpectComplete<cost::Mode>(2);
+  ExpectComplete<model::FfnType>(2);
+  ExpectComplete<model::BlockType>(2);
+  ExpectComplete<model::WeightFormat>(2);
+  ExpectComplete<search::Objective>(3);
+  ExpectComplete<hardware::CollectiveBandwidth>(2);
+  ExpectComplete<decoder::WeightKind>(2);
+}
+
+TEST(EnumTable, ToStringWritesTheTableName) {
+  EXPECT_STREQ(cost::ToString(cost::FfnLayout::kWgXy), "wg_xy");
+  EXPECT_STREQ(cost::ToString(cost::Mode::kRoofline), "roofline");
+  EXPECT_STREQ(search::ToString(search::Objective::kMaxMfu), "max_mfu");
+  EXPECT_STREQ(model::ToString(model::WeightFormat::kInt8), "int8");
+}
+
+}  // namespace
+}  // namespace esti
