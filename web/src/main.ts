@@ -6,6 +6,7 @@ import { arr, field, isObject, optStr, readAnswer, str, type CoreError } from '.
 import { decodeLink, encodeLink, type LinkState } from './link.ts';
 import { renderModel } from './model-view.ts';
 import { renderCalibrateBox, renderPaper } from './paper-view.ts';
+import type { CoreSchema } from './core-types.ts';
 import { ScenarioForm, type PresetRef } from './scenario-form.ts';
 import { renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderRunIt, renderSearch, RUN_IT_MODEL, type R, type RunItState } from './views.ts';
 import { download, scatter, svgText, svgToPng, torusPicture } from './chart.ts';
@@ -716,7 +717,9 @@ async function start(): Promise<void> {
     byId('engine-version').textContent = info.engine_version;
     const presets = readAnswer(await client.call('listPresets'));
     if (!presets.ok) throw new Error(presets.error.message);
-    form = new ScenarioForm({ models: presetRefs(arr(presets.value, 'models')), hardware: presetRefs(arr(presets.value, 'hardware')), canSearch: has('search') });
+    const schema = readAnswer(await client.call('schema'));
+    if (!schema.ok) throw new Error(schema.error.message);
+    form = new ScenarioForm({ models: presetRefs(arr(presets.value, 'models')), hardware: presetRefs(arr(presets.value, 'hardware')), canSearch: has('search'), schema: schema.value as unknown as CoreSchema });
     for (const hw of presetRefs(arr(presets.value, 'hardware'))) {
       const p = readAnswer(await client.call('getPreset', JSON.stringify({ kind: 'hardware', id: hw.id })));
       const doc = p.ok ? field(p.value, 'preset') : undefined;

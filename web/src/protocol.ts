@@ -6,6 +6,7 @@
 export const CORE_FUNCTIONS = [
   'engineVersion',
   'listPresets',
+  'schema',
   'getPreset',
   'describeModel',
   'evaluate',

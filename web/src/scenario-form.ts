@@ -3,32 +3,51 @@
 // carry a JSON pointer, which `showErrors` maps back to the input it concerns.
 import { h } from './dom.ts';
 import { field, isObject } from './json.ts';
+import type { CoreSchema, DocumentName, SchemaField } from './core-types.ts';
 
 export interface PresetRef {
   id: string;
   name: string;
 }
 
-type Num = { id: string; key: string; label: string; unit: string; integer: boolean; hint?: string; quantity?: QuantityKind };
 type QuantityKind = 'bytes' | 'bytes_per_s' | 'flops_per_s' | 's';
+const QUANTITY_KINDS: readonly string[] = ['bytes', 'bytes_per_s', 'flops_per_s', 's'];
+const UNIT_EXAMPLE: Record<QuantityKind, string> = { bytes: 'e.g. 32 GiB', bytes_per_s: 'e.g. 1.2 TB/s', flops_per_s: 'e.g. 275 TFLOP/s', s: 'e.g. 50 ms' };
 
-export const MODEL_FIELDS: Num[] = [
-  { id: 'm-n_layers', key: 'n_layers', label: 'Layers', unit: '', integer: true },
-  { id: 'm-d_model', key: 'd_model', label: 'd_model', unit: 'dims', integer: true },
-  { id: 'm-d_ff', key: 'd_ff', label: 'd_ff', unit: 'dims', integer: true },
-  { id: 'm-n_heads', key: 'n_heads', label: 'Query heads', unit: 'heads', integer: true },
-  { id: 'm-n_kv_heads', key: 'n_kv_heads', label: 'K/V heads (1 = MQA, = heads: MHA, else GQA)', unit: 'heads', integer: true },
-  { id: 'm-d_head', key: 'd_head', label: 'd_head', unit: 'dims', integer: true },
-  { id: 'm-vocab_size', key: 'vocab_size', label: 'Vocabulary', unit: 'tokens', integer: true },
-];
+/** A field of a model or hardware document shown by the form: the control with id `id`. */
+interface Edited {
+  id: string;
+  field: SchemaField;
+}
 
-export const HW_FIELDS: Num[] = [
-  { id: 'hw-peak_flops_per_s_bf16', key: 'peak_flops_per_s_bf16', label: 'Peak bf16', unit: 'e.g. 275 TFLOP/s', integer: false, quantity: 'flops_per_s' },
-  { id: 'hw-peak_flops_per_s_int8', key: 'peak_flops_per_s_int8', label: 'Peak int8', unit: 'e.g. 275 TOPS', integer: false, quantity: 'flops_per_s' },
-  { id: 'hw-hbm_capacity_bytes', key: 'hbm_capacity_bytes', label: 'HBM capacity', unit: 'e.g. 32 GiB', integer: false, quantity: 'bytes' },
-  { id: 'hw-hbm_bandwidth_bytes_per_s', key: 'hbm_bandwidth_bytes_per_s', label: 'HBM bandwidth', unit: 'e.g. 1.2 TB/s', integer: false, quantity: 'bytes_per_s' },
-  { id: 'hw-ici_link_bandwidth_bytes_per_s', key: 'ici_link_bandwidth_bytes_per_s', label: 'ICI link bandwidth', unit: 'e.g. 45 GB/s', integer: false, quantity: 'bytes_per_s' },
-];
+/** The quantity a number field's key names (the core also reads "32 GiB" for it), if any. */
+function quantityOf(f: SchemaField): QuantityKind | undefined {
+  return f.accepts_units && f.unit !== undefined && QUANTITY_KINDS.includes(f.unit) ? (f.unit as QuantityKind) : undefined;
+}
+
+function unitHint(f: SchemaField): string {
+  const q = quantityOf(f);
+  return q ? UNIT_EXAMPLE[q] : f.unit ?? '';
+}
+
+/** The field `key` of a document, as the core describes it. */
+export function schemaField(schema: CoreSchema, doc: DocumentName, key: string): SchemaField {
+  const f = schema.documents[doc].fields.find((x) => x.key === key);
+  if (!f) throw new Error(`the core's schema has no field ${doc}.${key}`);
+  return f;
+}
+
+/** The model or chip fields the form shows: every number, choice and switch of the document
+ *  (names, citations and the calibration block are kept from the document being edited). */
+function editableFields(schema: CoreSchema, doc: 'model' | 'hardware', prefix: string): Edited[] {
+  return schema.documents[doc].fields
+    .filter((f) => f.type === 'integer' || f.type === 'number' || f.type === 'enum' || f.type === 'boolean')
+    .map((f) => ({ id: `${prefix}${f.key}`, field: f }));
+}
+
+function enumOptions(f: SchemaField): [string, string][] {
+  return (f.values ?? []).map((v): [string, string] => [v.value, v.label]);
+}
 
 const QUANTITY_UNIT: Record<QuantityKind, string> = { bytes: 'B', bytes_per_s: 'B/s', flops_per_s: 'FLOP/s', s: 's' };
 const DECIMAL: [number, string][] = [[15, 'P'], [12, 'T'], [9, 'G'], [6, 'M'], [3, 'k'], [0, ''], [-3, 'm'], [-6, 'u'], [-9, 'n']];
@@ -60,6 +79,8 @@ export interface FormOptions {
   models: PresetRef[];
   hardware: PresetRef[];
   canSearch: boolean;
+  /** The core's schema (api Schema): fields, labels, units, choices. */
+  schema: CoreSchema;
 }
 
 interface Fields {
@@ -109,38 +130,48 @@ export class ScenarioForm {
   private shownText = new Map<string, string>();
   private lastModelPreset = '';
   private lastHwPreset = '';
+  private readonly schema: CoreSchema;
+  private readonly modelEdits: Edited[];
+  private readonly hwEdits: Edited[];
   onChange: () => void = () => undefined;
 
   constructor(opts: FormOptions) {
     const f = this.f;
+    const schema = (this.schema = opts.schema);
+    this.modelEdits = editableFields(schema, 'model', 'm-');
+    this.hwEdits = editableFields(schema, 'hardware', 'hw-');
+    const sc = (key: string): SchemaField => schemaField(schema, 'scenario', key);
     f['model-preset'] = select('model-preset', [...opts.models.map((m): [string, string] => [m.id, m.name]), ['custom', 'Custom dimensions…']]);
-    for (const m of MODEL_FIELDS) f[m.id] = numInput(m.id, { inputmode: 'numeric' });
-    f['m-block_type'] = select('m-block_type', [['parallel', 'Parallel (PaLM)'], ['serial', 'Serial']]);
-    f['m-ffn_type'] = select('m-ffn_type', [['swiglu', 'SwiGLU'], ['gelu', 'GELU']]);
-    f['m-shared_embedding'] = select('m-shared_embedding', [['true', 'Tied (input = output)'], ['false', 'Untied (separate output)']]);
     f['hw-preset'] = select('hw-preset', [...opts.hardware.map((m): [string, string] => [m.id, m.name]), ['custom', 'Edited specs…']]);
-    for (const m of HW_FIELDS) f[m.id] = numInput(m.id);
+    for (const { id, field: x } of [...this.modelEdits, ...this.hwEdits]) {
+      if (x.type === 'enum') f[id] = select(id, enumOptions(x));
+      else if (x.type === 'boolean') f[id] = select(id, [['true', 'Yes'], ['false', 'No']]);
+      else f[id] = numInput(id, x.type === 'integer' ? { inputmode: 'numeric' } : {});
+    }
+    const control = ({ id, field: x }: Edited): HTMLElement => {
+      const e = labelled(id, x.label, unitHint(x), f[id]!);
+      if (x.help) e.title = x.help;
+      return e;
+    };
     f['slice-kind'] = select('slice-kind', [['chips', 'Number of chips'], ['topology', 'Torus shape X × Y × Z']]);
     f['chips'] = numInput('chips', { inputmode: 'numeric' });
     for (const i of [0, 1, 2]) f[`topology-${i}`] = numInput(`topology-${i}`, { inputmode: 'numeric', 'aria-describedby': 'topology-error' });
-    f['phase'] = select('phase', [['decode', 'Decode (generate)'], ['prefill', 'Prefill (process the prompt)']]);
+    f['phase'] = select('phase', enumOptions(sc('phase')));
     f['batch'] = numInput('batch', { inputmode: 'numeric' });
     f['input_tokens'] = numInput('input_tokens', { inputmode: 'numeric' });
     f['generate_tokens'] = numInput('generate_tokens', { inputmode: 'numeric' });
-    f['weights'] = select('weights', [['int8', 'int8'], ['bf16', 'bf16'], ...(opts.canSearch ? [['auto', 'Best of both'] as [string, string]] : [])]);
-    f['ffn_layout'] = select('ffn_layout', [['auto', 'Auto (fastest that fits)'], ['ws1d', '1D weight-stationary'], ['ws2d', '2D weight-stationary'], ['wg_x', 'Weight-gathered X'], ['wg_xy', 'Weight-gathered XY'], ['wg_xyz', 'Weight-gathered XYZ']]);
-    f['attention_sharding'] = select('attention_sharding', [['auto', 'Auto'], ['heads', 'Over heads'], ['batch', 'Over batch (multiquery)']]);
-    f['mode'] = select('mode', [['calibrated', 'Calibrated (fitted to the paper)'], ['roofline', 'Roofline (lower bound)']]);
-    f['objective'] = select('objective', [['min_latency', 'Lowest latency'], ['min_cost', 'Lowest cost'], ['max_mfu', 'Highest MFU']]);
+    // "auto" where the core accepts it: every value compared (weights only when searching).
+    f['weights'] = select('weights', [...enumOptions(sc('weights')), ...(opts.canSearch ? [['auto', 'Best of all'] as [string, string]] : [])]);
+    f['ffn_layout'] = select('ffn_layout', [['auto', 'Auto (fastest that fits)'], ...enumOptions(sc('ffn_layout'))]);
+    f['attention_sharding'] = select('attention_sharding', [['auto', 'Auto'], ...enumOptions(sc('attention_sharding'))]);
+    f['mode'] = select('mode', enumOptions(sc('mode')));
+    f['objective'] = select('objective', enumOptions(sc('objective')));
     f['max_latency_per_token_s'] = numInput('max_latency_per_token_s', { placeholder: 'none' });
 
-    this.modelFields = h('div', { class: 'sub-fields', id: 'model-custom' },
-      h('div', { class: 'row2' }, ...MODEL_FIELDS.map((m) => labelled(m.id, m.label, m.unit, f[m.id]!))),
-      h('div', { class: 'row2' }, labelled('m-block_type', 'Block', '', f['m-block_type']!), labelled('m-ffn_type', 'Feed-forward', '', f['m-ffn_type']!)),
-      labelled('m-shared_embedding', 'Embedding', '', f['m-shared_embedding']!),
-    );
-    this.hwFields = h('div', { class: 'sub-fields', id: 'hw-custom' }, ...HW_FIELDS.map((m) => labelled(m.id, m.label, m.unit, f[m.id]!)));
-    this.chipsBox = labelled('chips', 'Chips', opts.canSearch ? 'count, or “auto”' : 'count', f['chips']!);
+    this.modelFields = h('div', { class: 'sub-fields', id: 'model-custom' }, h('div', { class: 'row2' }, ...this.modelEdits.map(control)));
+    this.hwFields = h('div', { class: 'sub-fields', id: 'hw-custom' }, h('div', { class: 'row2' }, ...this.hwEdits.map(control)));
+    const countHint = (x: SchemaField): string => (opts.canSearch && x.lists ? `${x.unit ?? ''}, or “auto”` : x.unit ?? '');
+    this.chipsBox = labelled('chips', sc('chips').label, countHint(sc('chips')), f['chips']!);
     this.topoBox = h('div', { class: 'field' },
       h('span', { class: 'label', id: 'topology-label' }, 'Torus shape ', h('span', { class: 'unit' }, '(chips per axis X, Y, Z)')),
       h('div', { class: 'row3', role: 'group', 'aria-labelledby': 'topology-label' },
@@ -151,8 +182,8 @@ export class ScenarioForm {
         })),
       errorEl('topology'),
     );
-    this.genBox = labelled('generate_tokens', 'Generated tokens', 'tokens per sequence', f['generate_tokens']!);
-    this.budgetBox = labelled('max_latency_per_token_s', 'Latency budget', 'per token, e.g. 50 ms, optional', f['max_latency_per_token_s']!);
+    this.genBox = labelled('generate_tokens', sc('generate_tokens').label, sc('generate_tokens').unit ?? '', f['generate_tokens']!);
+    this.budgetBox = labelled('max_latency_per_token_s', sc('max_latency_per_token_s').label, 'per token, e.g. 50 ms, optional', f['max_latency_per_token_s']!);
     this.general = h('p', { class: 'field-error', id: 'form-error', role: 'alert' });
 
     this.element = h('form', { class: 'inputs card', id: 'inputs', 'aria-label': 'Inputs', novalidate: true },
@@ -160,16 +191,16 @@ export class ScenarioForm {
       h('fieldset', {}, h('legend', {}, 'Hardware'), labelled('hw-preset', 'Chip', '', f['hw-preset']!), this.hwFields,
         labelled('slice-kind', 'Slice given as', '', f['slice-kind']!), this.chipsBox, this.topoBox),
       h('fieldset', {}, h('legend', {}, 'Workload'),
-        labelled('phase', 'Phase', '', f['phase']!),
-        labelled('batch', 'Batch', opts.canSearch ? 'sequences, or “auto”' : 'sequences', f['batch']!),
-        labelled('input_tokens', 'Input / context tokens', 'tokens per sequence', f['input_tokens']!),
+        labelled('phase', sc('phase').label, '', f['phase']!),
+        labelled('batch', sc('batch').label, countHint(sc('batch')), f['batch']!),
+        labelled('input_tokens', sc('input_tokens').label, sc('input_tokens').unit ?? '', f['input_tokens']!),
         this.genBox),
       h('fieldset', {}, h('legend', {}, 'Plan'),
-        labelled('weights', 'Weight format', '', f['weights']!),
-        labelled('ffn_layout', 'Feed-forward layout', '', f['ffn_layout']!),
-        labelled('attention_sharding', 'Attention layout', '', f['attention_sharding']!),
-        labelled('mode', 'Mode', '', f['mode']!),
-        opts.canSearch ? labelled('objective', 'Objective', '', f['objective']!) : null,
+        labelled('weights', sc('weights').label, '', f['weights']!),
+        labelled('ffn_layout', sc('ffn_layout').label, '', f['ffn_layout']!),
+        labelled('attention_sharding', sc('attention_sharding').label, '', f['attention_sharding']!),
+        labelled('mode', sc('mode').label, '', f['mode']!),
+        opts.canSearch ? labelled('objective', sc('objective').label, '', f['objective']!) : null,
         opts.canSearch ? this.budgetBox : null),
       this.general,
     );
@@ -210,11 +241,19 @@ export class ScenarioForm {
     }
   }
 
-  private fillHwFields(hw: Record<string, unknown>): void {
-    for (const x of HW_FIELDS) {
-      const v = field(hw, x.key);
-      this.setShown(x.id, typeof v === 'number' && x.quantity ? quantityText(v, x.quantity) : v ?? '');
+  /** Shows a document's fields; a field it does not have shows the core's default (or nothing). */
+  private fillFields(doc: Record<string, unknown>, edits: Edited[]): void {
+    for (const { id, field: x } of edits) {
+      let v = field(doc, x.key);
+      if (v === undefined && (x.type === 'enum' || x.type === 'boolean')) v = x.default;
+      if (v === undefined && x.default_rule !== undefined && x.key === 'n_kv_heads') v = field(doc, 'n_heads');
+      const q = quantityOf(x);
+      this.setShown(id, typeof v === 'number' && q ? quantityText(v, q) : typeof v === 'boolean' ? String(v) : v ?? '');
     }
+  }
+
+  private fillHwFields(hw: Record<string, unknown>): void {
+    this.fillFields(hw, this.hwEdits);
   }
 
   private setShown(id: string, v: unknown): void {
@@ -222,17 +261,23 @@ export class ScenarioForm {
     this.shownText.set(id, this.value(id));
   }
 
-  /** A document field from its input: the document's value while the input shows what was filled. */
-  private readField(doc: Record<string, unknown> | undefined, x: Num, errors: Map<string, string>): unknown {
-    if (doc && x.key in doc && this.shownText.get(x.id) === this.value(x.id)) return doc[x.key];
-    return this.readNumber(x.id, x.integer, errors, false, false, x.quantity !== undefined);
+  /** Writes the shown fields into `doc` (a copy of the document being edited): a control still
+   *  showing what it was filled with keeps the document's own value, or its absence. */
+  private readFields(doc: Record<string, unknown>, edits: Edited[], errors: Map<string, string>): void {
+    for (const { id, field: x } of edits) {
+      if (this.shownText.get(id) === this.value(id)) continue;
+      if (x.type === 'enum') doc[x.key] = this.value(id);
+      else if (x.type === 'boolean') doc[x.key] = this.value(id) === 'true';
+      else {
+        const v = this.readNumber(id, x.type === 'integer', errors, false, !x.required, quantityOf(x) !== undefined);
+        if (v === undefined) delete doc[x.key];
+        else doc[x.key] = v;
+      }
+    }
   }
 
   private fillModelFields(model: Record<string, unknown>): void {
-    for (const x of MODEL_FIELDS) this.setShown(x.id, field(model, x.key) ?? (x.key === 'n_kv_heads' ? field(model, 'n_heads') : ''));
-    this.setValue('m-block_type', field(model, 'block_type') ?? 'parallel');
-    this.setValue('m-ffn_type', field(model, 'ffn_type') ?? 'swiglu');
-    this.setValue('m-shared_embedding', field(model, 'shared_embedding') === false ? 'false' : 'true');
+    this.fillFields(model, this.modelEdits);
   }
 
   private changed(target: EventTarget | null): void {
@@ -260,7 +305,8 @@ export class ScenarioForm {
     const decode = this.value('phase') === 'decode';
     const budgetLabel = this.budgetBox.querySelector('label');
     if (budgetLabel) {
-      budgetLabel.replaceChildren(decode ? 'Latency budget' : 'Time-to-first-token budget',
+      const budget = schemaField(this.schema, 'scenario', decode ? 'max_latency_per_token_s' : 'max_latency_s');
+      budgetLabel.replaceChildren(budget.label,
         h('span', { class: 'unit' }, decode ? ' (per generated token, e.g. 50 ms, optional)' : ' (whole prompt, e.g. 0.5 s, optional)'));
     }
     const topo = this.value('slice-kind') === 'topology';
@@ -313,15 +359,12 @@ export class ScenarioForm {
     if (this.value('model-preset') === 'custom') {
       // The document being edited, with only the fields the form shows replaced.
       const m = structuredClone(this.baseModel ?? { id: 'custom', name: 'Custom model' }) as Record<string, unknown>;
-      for (const x of MODEL_FIELDS) m[x.key] = this.readField(this.baseModel, x, errors);
-      m.block_type = this.value('m-block_type');
-      m.ffn_type = this.value('m-ffn_type');
-      m.shared_embedding = this.value('m-shared_embedding') !== 'false';
+      this.readFields(m, this.modelEdits, errors);
       sc.model = m;
     } else sc.model = this.value('model-preset');
     if (this.value('hw-preset') === 'custom') {
       const hw = structuredClone(this.baseHw ?? { id: 'custom', name: 'Edited chip' }) as Record<string, unknown>;
-      for (const x of HW_FIELDS) hw[x.key] = this.readField(this.baseHw, x, errors);
+      this.readFields(hw, this.hwEdits, errors);
       sc.hardware = hw;
     } else sc.hardware = this.value('hw-preset');
     if (this.value('slice-kind') === 'topology') {
@@ -398,7 +441,7 @@ export class ScenarioForm {
   /** Shows a core error next to the input its JSON pointer names. */
   showCoreError(path: string, message: string): string {
     this.clearErrors();
-    const id = fieldForPath(path);
+    const id = fieldForPath(path, this.schema);
     this.showAt(id, message);
     return id;
   }
@@ -412,14 +455,15 @@ export class ScenarioForm {
 }
 
 /** Maps a JSON pointer from a core error to the id of the input it concerns. */
-export function fieldForPath(path: string): string {
+export function fieldForPath(path: string, schema: CoreSchema): string {
   const parts = path.split('/').slice(1);
   const [top, sub] = parts;
+  const shown = (doc: 'model' | 'hardware'): boolean => sub !== undefined && editableFields(schema, doc, '').some((e) => e.field.key === sub);
   switch (top) {
     case 'model':
-      return sub && MODEL_FIELDS.some((m) => m.key === sub) ? `m-${sub}` : sub === 'block_type' || sub === 'ffn_type' || sub === 'shared_embedding' ? `m-${sub}` : 'model-preset';
+      return shown('model') ? `m-${sub}` : 'model-preset';
     case 'hardware':
-      return sub && HW_FIELDS.some((m) => m.key === sub) ? `hw-${sub}` : 'hw-preset';
+      return shown('hardware') ? `hw-${sub}` : 'hw-preset';
     case 'topology':
       return 'topology';
     case 'chips':

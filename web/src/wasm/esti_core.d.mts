@@ -3,6 +3,8 @@
 export interface EstiCoreModule {
   engineVersion(): string;
   listPresets(): string;
+  /** The input documents' fields, presets and limits (api.h Schema); src/core-types.ts is generated from it. */
+  schema(): string;
   getPreset(request: string): string;
   describeModel(request: string): string;
   /** {config: Hugging Face config.json, id?, name?} -> {model, architecture, unmapped, ignored, notes, params} (api.h ModelFromHf); MoE -> error "unsupported". */
