@@ -62,6 +62,13 @@ class MappedFile {
 // Printable text, including other UTF-8, is unchanged. JSON output is printed exactly instead.
 std::string TerminalSafe(std::string_view text);
 
+// The built-in preset ids of a kind ("models", "hardware", "scenarios", "calibration"), as
+// api::ListPresets lists them; and whether `id` is one of them.
+std::vector<std::string> PresetIds(const std::string& kind);
+bool IsPreset(const std::string& kind, const std::string& id);
+// "a, b, c": the ids, for an error that lists what exists.
+std::string PresetList(const std::string& kind);
+
 // Pulls `--format X` out of args; fails (prints, returns nullopt) on an unsupported value.
 std::optional<Format> TakeFormat(Args& args, const std::vector<Format>& allowed);
 

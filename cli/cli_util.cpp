@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "esti/api.h"
 
 namespace esti::cli {
 
@@ -169,6 +170,27 @@ std::optional<MappedFile> MappedFile::Open(const std::string& path, const std::s
     }
   }
   ::close(fd);
+  return out;
+}
+
+std::vector<std::string> PresetIds(const std::string& kind) {
+  std::vector<std::string> out;
+  Result<io::Json> j = io::ParseJson(api::ListPresets());
+  if (!j.ok() || !j->contains(kind)) return out;
+  for (const io::Json& p : (*j)[kind]) out.push_back(p["id"].get<std::string>());
+  return out;
+}
+
+bool IsPreset(const std::string& kind, const std::string& id) {
+  for (const std::string& p : PresetIds(kind)) {
+    if (p == id) return true;
+  }
+  return false;
+}
+
+std::string PresetList(const std::string& kind) {
+  std::string out;
+  for (const std::string& id : PresetIds(kind)) out += (out.empty() ? "" : ", ") + id;
   return out;
 }
 

@@ -2,7 +2,6 @@
 
 #include "cli.h"
 #include "esti/api.h"
-#include "esti/io/presets.h"
 
 namespace esti::cli {
 
@@ -66,7 +65,7 @@ int RunCalibrate(Args args) {
     for (const char* id : kPaperData) data.push_back(id);
   }
   for (const std::string& a : args) {
-    if (io::FindPreset("calibration", a) != nullptr) {
+    if (IsPreset("calibration", a)) {
       data.push_back(a);
       continue;
     }

@@ -6,7 +6,6 @@
 
 #include "cli.h"
 #include "esti/api.h"
-#include "esti/io/presets.h"
 #include "esti/mesh/transport.h"
 #include "mpi_transport.h"
 
@@ -106,7 +105,7 @@ int RunDecode(Args args) {
     int64_t n = 0;
     double d = 0;
     if (flag == "--model") {
-      if (io::FindPreset("models", v) != nullptr) {
+      if (IsPreset("models", v)) {
         req["model"] = v;
       } else if (std::filesystem::is_regular_file(v)) {
         std::optional<std::string> text = ReadInput(v);
@@ -115,11 +114,9 @@ int RunDecode(Args args) {
         if (!model.ok()) return Bad("--model", v + ": " + model.error().message);
         req["model"] = model.value();
       } else {
-        std::string known;
-        for (const std::string& k : io::PresetIds("models"))
-          known += (known.empty() ? "" : ", ") + k;
         std::cerr << "esti: unknown_preset at --model: \"" << TerminalSafe(v)
-                  << "\" is neither a model preset nor a file (presets: " << known << ")\n";
+                  << "\" is neither a model preset nor a file (presets: " << PresetList("models")
+                  << ")\n";
         return kExitBadInput;
       }
     } else if (flag == "--prompt") {

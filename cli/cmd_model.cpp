@@ -7,7 +7,6 @@
 
 #include "cli.h"
 #include "esti/api.h"
-#include "esti/io/presets.h"
 
 namespace esti::cli {
 
@@ -109,14 +108,12 @@ int RunModel(Args args) {
     return kExitBadInput;
   }
   io::Json request;
-  if (io::FindPreset("models", args[0]) != nullptr) {
+  if (IsPreset("models", args[0])) {
     request = {{"model", args[0]}};
   } else if (args[0] != "-" && access(args[0].c_str(), F_OK) != 0) {
     // Neither a preset nor a file: say both, with the presets there are.
-    std::string known;
-    for (const std::string& id : io::PresetIds("models")) known += (known.empty() ? "" : ", ") + id;
     std::cerr << "esti: unknown_preset at model: no model preset or file \""
-              << TerminalSafe(args[0]) << "\" (presets: " << known << ")\n";
+              << TerminalSafe(args[0]) << "\" (presets: " << PresetList("models") << ")\n";
     return kExitBadInput;
   } else {
     std::optional<io::Json> model = ReadJsonArg(args[0]);
