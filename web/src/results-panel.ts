@@ -6,8 +6,8 @@ import { byId, h, numberEl } from './dom.ts';
 import { arr, field, isObject, readAnswer, str } from './json.ts';
 import { renderModel } from './model-view.ts';
 import { renderCalibrateBox, renderPaper } from './paper-view.ts';
-import { renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderRunIt, renderSearch, RUN_IT_MODEL, type R, type RunItState } from './views.ts';
-import { scatter, torusPicture } from './chart.ts';
+import { FFN_NAMES, renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderRunIt, renderSearch, RUN_IT_MODEL, type R, type RunItState } from './views.ts';
+import { scatter, torusPicture, type Point, type PointGroup } from './chart.ts';
 import { format } from './format.ts';
 import { exportButtons } from './export.ts';
 import { SUPERSEDED, type LatestRequests } from './requests.ts';
@@ -274,35 +274,34 @@ export class ResultsPanel {
     const current = s.current;
     // The current configuration is the point with its phase and exactly its latency and cost.
     const same = (p: R) => isObject(current) && ['phase', 'chips', 'batch', 'weights', 'ffn_layout', 'attention_sharding', 'latency_s', 'cost_chip_s_per_token'].every((k) => field(p, k) === field(current, k));
-    const points = new Map<string, R>();
+    const byKey = new Map<string, R>();
     // The paper's Figure 1 axes: decode per generated token, prefill per forward pass over the prompt.
     const xKey = (phase: string) => (phase === 'decode' ? 'latency_per_token_s' : 'latency_s');
-    const series = (phase: string, colorVar: string, y: 'cost_chip_s_per_token' | 'mfu') => ({
-      name: phase,
-      colorVar,
-      points: arr(f, phase).filter(isObject).map((p, i) => {
+    const points = (phase: string, y: 'cost_chip_s_per_token' | 'mfu'): Point[] =>
+      arr(f, phase).filter(isObject).map((p, i) => {
         const key = `${phase}-${i}`;
-        points.set(key, p);
+        byKey.set(key, p);
         return {
           x: Number(field(p, xKey(phase))),
           y: Number(field(p, y)),
           label: pointLabel(p, xKey(phase)),
+          card: pointCard(p, xKey(phase)),
+          group: String(field(p, 'weights')),
           current: same(p),
           key,
         };
-      }),
-    });
+      });
     const pick = (key: string) => {
       // The point's scenario is concrete: the core evaluates (searches) it to the point's numbers.
-      this.d.loadScenario(field(points.get(key), 'scenario'));
+      this.d.loadScenario(field(byKey.get(key), 'scenario'));
     };
     const charts: SVGSVGElement[] = [];
     const figures: HTMLElement[] = [];
-    for (const [phase, color, xl] of [['decode', '--bar3', 'latency per generated token'], ['prefill', '--bar', 'prefill latency (whole prompt)']] as const) {
+    for (const [phase, xl] of [['decode', 'latency per generated token'], ['prefill', 'prefill latency (whole prompt)']] as const) {
       for (const [y, yl, yu] of [['cost_chip_s_per_token', 'cost per token', 'chip_s'], ['mfu', 'MFU', 'fraction']] as const) {
-        const svg = scatter({ title: `${phase[0]!.toUpperCase()}${phase.slice(1)}: latency vs ${yl}`, xLabel: xl, yLabel: yl, xUnit: 's', yUnit: yu, series: [series(phase, color, y)], onPick: pick, testId: `frontier-${phase}-${y === 'mfu' ? 'mfu' : 'cost'}` });
+        const { figure, svg } = scatter({ title: `${phase[0]!.toUpperCase()}${phase.slice(1)}: latency vs ${yl}`, xLabel: xl, yLabel: yl, xUnit: 's', yUnit: yu, groups: WEIGHT_GROUPS, points: points(phase, y), lineVar: '--muted', onPick: pick, testId: `frontier-${phase}-${y === 'mfu' ? 'mfu' : 'cost'}` });
         charts.push(svg);
-        figures.push(h('figure', { class: 'chart' }, svg));
+        figures.push(figure);
       }
     }
     const stats = field(f, 'stats');
@@ -317,7 +316,7 @@ export class ResultsPanel {
     };
     return h('section', { class: 'card chart-card', 'data-view': 'frontier' },
       h('h2', {}, 'Pareto frontiers'),
-      h('p', { class: 'muted' }, 'Every slice up to 4096 chips, batch 1 to 4096, bf16 and int8 weights and every layout the core considers; only the points no other point beats on both latency and cost are drawn. Click a point (or focus it and press Enter) to load it. The ringed point is the current configuration.'),
+      h('p', { class: 'muted' }, 'Every slice up to 4096 chips, batch 1 to 4096, bf16 and int8 weights and every layout the core considers; only the points no other point beats on both latency and cost are drawn. Point at a dot (or tab into a chart and use the arrow keys) for its plan and numbers; click it (or press Enter) to load it. The ringed point is the current configuration.'),
       h('div', { class: 'charts' }, ...figures),
       h('div', { class: 'scroll' }, h('table', { class: 'grid', 'data-testid': 'frontier-stats' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Phase'), h('th', { scope: 'col' }, 'On the frontier'), ...STAT_KEYS.map((k) => h('th', { scope: 'col' }, k.replace(/_/g, ' '))))),
@@ -416,6 +415,30 @@ function pointLabel(p: R, latencyKey: string): string {
   const range = typeof lo === 'number' && typeof hi === 'number' ? ` (band ${format(lo, 's')}–${format(hi, 's')})` : '';
   return `${field(p, 'chips')} chips, batch ${field(p, 'batch')}, ${field(p, 'weights')}, ${field(p, 'ffn_layout')}, ${field(p, 'attention_sharding')}: ` +
     `${format(Number(field(p, latencyKey)), 's')}${perToken ? ' per token' : ''}${range}, ${format(Number(field(p, 'cost_chip_s_per_token')), 'chip_s')} per token, MFU ${format(Number(field(p, 'mfu')), 'fraction')}`;
+}
+
+/** Frontier points by weight format: a colour and a marker shape each, readable in both themes. */
+const WEIGHT_GROUPS: PointGroup[] = [
+  { id: 'bf16', name: 'bf16 weights', colorVar: '--bar', marker: 'circle' },
+  { id: 'int8', name: 'int8 weights', colorVar: '--bar3', marker: 'square' },
+];
+
+/** A frontier point's card: its plan, then latency (with the calibrated band), cost and MFU, all
+ *  the core's numbers, formatted. */
+function pointCard(p: R, latencyKey: string): { title: string; rows: [string, string][] } {
+  const perToken = latencyKey === 'latency_per_token_s';
+  const band = field(p, 'latency_band');
+  const lo = field(band, perToken ? 'low_per_token_s' : 'low_s');
+  const hi = field(band, perToken ? 'high_per_token_s' : 'high_s');
+  const rows: [string, string][] = [[perToken ? 'Latency per generated token' : 'Prefill latency (whole prompt)', format(Number(field(p, latencyKey)), 's')]];
+  if (typeof lo === 'number' && typeof hi === 'number') rows.push(['Calibration error band', `${format(lo, 's')} – ${format(hi, 's')}`]);
+  rows.push(['Cost per token', format(Number(field(p, 'cost_chip_s_per_token')), 'chip_s')], ['MFU', format(Number(field(p, 'mfu')), 'fraction')]);
+  const topo = arr(p, 'topology').join('×');
+  const ffn = String(field(p, 'ffn_layout'));
+  return {
+    title: `${field(p, 'chips')} chips (${topo}), batch ${field(p, 'batch')}, ${field(p, 'weights')} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, attention over ${field(p, 'attention_sharding')}`,
+    rows,
+  };
 }
 
 /** The run request for a result: its layouts on its role sizes capped at 2 chips per axis. */

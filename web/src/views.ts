@@ -14,7 +14,7 @@ function kvRow(label: string, value: Node | string): HTMLTableRowElement {
   return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, value));
 }
 
-const FFN_NAMES: Record<string, string> = {
+export const FFN_NAMES: Record<string, string> = {
   ws1d: '1D weight-stationary',
   ws2d: '2D weight-stationary',
   wg_x: 'weight-gathered X',
