@@ -48,7 +48,14 @@ const render = () => results.render();
 const toolbar = h('div', { class: 'actions toolbar' });
 /** Says when the results shown are not for the inputs on screen, and why. */
 const staleEl = h('p', { class: 'stale-note', role: 'status', id: 'stale', hidden: true });
-const resultsCol = h('div', { class: 'results-col' }, results.tabs, toolbar, staleEl, results.panel);
+/** On a phone the results come first (style.css); this jumps to the inputs below them (a button:
+ *  the fragment holds the page's state, so no in-page link may change it). */
+const toInputs = h('button', { type: 'button', class: 'phone-only link', id: 'to-inputs' }, 'Edit the inputs ↓');
+toInputs.addEventListener('click', () => {
+  form.element.scrollIntoView();
+  form.element.querySelector<HTMLElement>('input, select, textarea')?.focus({ preventScroll: true });
+});
+const resultsCol = h('div', { class: 'results-col' }, toInputs, results.tabs, toolbar, staleEl, results.panel);
 
 function markStale(reason: string | null): void {
   staleEl.hidden = reason === null;
