@@ -36,6 +36,14 @@ test('answer: end to end per request = time to first token + decode, with its co
     assertShownEquals(shown.text, unit, shown.value, e[k], `end_to_end.${k}`);
   }
   assert.match(await page.textContent('[data-testid="end-to-end"]'), /time to first token .* \+ decode of 64 tokens/);
+  // A prefill answer: the page says what the core's end_to_end holds (no "+ 0 ns" decode).
+  await page.selectOption('#phase', 'prefill');
+  await settle(page);
+  const pre = bestOf(await scenarioOf(page)).end_to_end;
+  const text = await page.textContent('[data-testid="end-to-end"]');
+  if (pre.decode === null) assert.match(text, /and no generated tokens/);
+  else assert.match(text, new RegExp(`\\+ decode of ${pre.generate_tokens} tokens`));
+  assert.doesNotMatch(text, / 0 ns/);
   p.assertClean();
   await p.close();
 });

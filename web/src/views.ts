@@ -25,7 +25,11 @@ export const FFN_NAMES: Record<string, string> = {
 export function configText(r: R): string {
   const topo = arr(r, 'topology').join('×');
   const ffn = str(r, 'ffn_layout');
-  return `${num(r, 'chips')} chips (${topo}), batch ${num(r, 'batch')}, ${str(r, 'weights')} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, attention over ${str(r, 'attention_sharding')}`;
+  // The split attention really uses when the core reports it (a weight-gathered layout may split
+  // the batch whatever the plan's attention sharding says), else the plan's label.
+  const split = optStr(optObj(r, 'attention_use'), 'split');
+  const attention = split ? `attention split over ${SPLIT_NAMES[split] ?? split}` : `attention over ${str(r, 'attention_sharding')}`;
+  return `${num(r, 'chips')} chips (${topo}), batch ${num(r, 'batch')}, ${str(r, 'weights')} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, ${attention}`;
 }
 
 /** The memory bar: weights, KV cache and working memory against HBM capacity. */
@@ -96,10 +100,14 @@ function endToEndEl(r: R): HTMLElement | null {
   const plans = [phasePlan('prefill'), phasePlan('decode')].filter((x): x is string => x !== null);
   return h('div', { class: 'end-to-end', 'data-testid': 'end-to-end' },
     h('p', {},
-      h('strong', {}, 'End to end per request: '), numberEl(num(e, 'total_s'), 's', 'e2e-total_s'),
-      ' = time to first token (prefill of ', numberEl(num(e, 'input_tokens'), 'int', 'e2e-input_tokens'), ' prompt tokens) ', numberEl(num(e, 'prefill_s'), 's', 'e2e-prefill_s'),
-      ' + decode of ', numberEl(num(e, 'generate_tokens'), 'int', 'e2e-generate_tokens'), ' tokens ',
-      numberEl(num(e, 'decode_s'), 's', 'e2e-decode_s'),
+      h('strong', {}, 'End to end per request: '), numberEl(num(e, 'total_s'), 's', 'e2e-total_s'), ' = ',
+      // A phase with no tokens has no plan (null) and takes no time: say so rather than "+ 0 ns".
+      optObj(e, 'prefill')
+        ? h('span', {}, 'time to first token (prefill of ', numberEl(num(e, 'input_tokens'), 'int', 'e2e-input_tokens'), ' prompt tokens) ', numberEl(num(e, 'prefill_s'), 's', 'e2e-prefill_s'))
+        : 'no prompt to prefill',
+      optObj(e, 'decode')
+        ? h('span', {}, ' + decode of ', numberEl(num(e, 'generate_tokens'), 'int', 'e2e-generate_tokens'), ' tokens ', numberEl(num(e, 'decode_s'), 's', 'e2e-decode_s'))
+        : ', and no generated tokens (set "Generated tokens" for the decode part)',
       '; cost ', numberEl(num(e, 'chip_seconds_per_request'), 'chip_s', 'e2e-chip_seconds_per_request'), ' per request (',
       numberEl(num(e, 'chip_seconds'), 'chip_s', 'e2e-chip_seconds'), ' for the batch of ', numberEl(num(r, 'batch'), 'int', 'e2e-batch'), ').'),
     plans.length ? h('p', { class: 'muted' }, `Same chips, batch and weights for both phases; each phase's layout — ${plans.join('; ')}.`) : null,
