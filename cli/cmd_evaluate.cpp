@@ -14,15 +14,24 @@ void PrintEvaluationTable(const io::Json& r) {
             << r["ffn_layout"].get<std::string>() << " + attention over "
             << r["attention_sharding"].get<std::string>() << ", " << r["mode"].get<std::string>()
             << "\n";
-  PrintTable({"quantity", "value"},
-             {{"latency", LatencyWithBand(r, "latency_s")},
-              {"latency per token", LatencyWithBand(r, "latency_per_token_s")},
-              {"MFU", Percent(r["mfu"])},
-              {"cost", Si(r["cost_chip_s_per_token"].get<double>() * 1e3, "chip-ms/token")},
-              {"throughput", Si(r["throughput_tokens_per_s"], "tokens/s")},
-              {"memory per chip", Si(r["memory_per_chip_bytes"], "B") + " of " +
-                                      Si(r["memory"]["hbm_capacity_bytes"], "B")},
-              {"fits", r["fits"].get<bool>() ? "yes" : "NO"}});
+  std::vector<std::vector<std::string>> quantities = {
+      {"latency", LatencyWithBand(r, "latency_s")},
+      {"latency per token", LatencyWithBand(r, "latency_per_token_s")}};
+  if (r.contains("end_to_end")) {
+    // One request from prompt to last token (core/src/api/end_to_end.h).
+    const auto& e = r["end_to_end"];
+    quantities.push_back({"end to end", Seconds(e["total_s"]) + " = " + Seconds(e["prefill_s"]) +
+                                            " prefill + " + Seconds(e["decode_s"]) + " decode"});
+    quantities.push_back({"cost per request", Si(e["chip_seconds_per_request"], "chip-s")});
+  }
+  quantities.push_back({"MFU", Percent(r["mfu"])});
+  quantities.push_back(
+      {"cost", Si(r["cost_chip_s_per_token"].get<double>() * 1e3, "chip-ms/token")});
+  quantities.push_back({"throughput", Si(r["throughput_tokens_per_s"], "tokens/s")});
+  quantities.push_back({"memory per chip", Si(r["memory_per_chip_bytes"], "B") + " of " +
+                                               Si(r["memory"]["hbm_capacity_bytes"], "B")});
+  quantities.push_back({"fits", r["fits"].get<bool>() ? "yes" : "NO"});
+  PrintTable({"quantity", "value"}, quantities);
   for (const auto& why : r["does_not_fit"])
     std::cout << "  " << TerminalSafe(why.get<std::string>()) << "\n";
   PrintCalibrationWarnings({&r});

@@ -49,6 +49,7 @@ expect model 0 "total_params|Total" -- "$ESTI" model palm-8b --format table
 expect model-bad 2 "^esti: unknown_preset at model: .*no-such-model.*palm-540b" -- "$ESTI" model no-such-model
 expect evaluate 0 "latency per token +[0-9.]+ ms, [0-9.]+ ms-[0-9.]+ ms" -- "$ESTI" evaluate "$SC" --format table
 expect evaluate-json 0 '"latency_band"' -- "$ESTI" evaluate "$SC"
+expect evaluate-end-to-end 0 "end to end +[0-9.]+ m?s = [0-9.]+ m?s prefill \\+ [0-9.]+ m?s decode" -- "$ESTI" evaluate "$SC" --format table
 expect evaluate-missing 2 "^esti: .*cannot read file" -- "$ESTI" evaluate "$tmp/no-such-file.json"
 expect search 0 "decode +[0-9]+" -- "$ESTI" search "$tmp/search.json" --format table
 expect search-csv 0 "^phase,chips,.*latency_band_low_s" -- "$ESTI" search "$tmp/search.json" --format csv

@@ -1,16 +1,31 @@
-// A small log-log scatter plot in SVG (no chart library: see README). Points are buttons: click or
-// Enter loads their configuration. Colours are resolved from the page's CSS variables at draw time
+// A small log-log scatter plot in SVG (no chart library: see README). Clicking a point, or Enter on
+// the focused chart, loads its configuration. Colours are resolved from the page's CSS variables at draw time
 // so an exported SVG/PNG looks like the page.
-import { s } from './dom.ts';
+import { h, s, type Attrs } from './dom.ts';
 import { format, type Unit } from './format.ts';
 import { logTicks } from './ticks.ts';
 
 export interface Point {
   x: number;
   y: number;
+  /** One line for assistive technology and the SVG <title> (hover tooltip of an exported file). */
   label: string;
+  /** The hover/focus card: a heading (the plan) and labelled values, formatted by the caller. */
+  card: { title: string; rows: [string, string][] };
+  /** Which legend group the point belongs to (its marker colour and shape). */
+  group: string;
   current: boolean;
   key: string;
+}
+
+export type Marker = 'circle' | 'square';
+
+/** A legend entry: points of a group share a colour and a marker shape (never colour alone). */
+export interface PointGroup {
+  id: string;
+  name: string;
+  colorVar: string;
+  marker: Marker;
 }
 
 export interface ChartSpec {
@@ -19,32 +34,53 @@ export interface ChartSpec {
   yLabel: string;
   xUnit: Unit;
   yUnit: Unit;
-  series: { name: string; colorVar: string; points: Point[] }[];
+  groups: PointGroup[];
+  points: Point[];
+  /** The frontier line joining the points in x order. */
+  lineVar: string;
   onPick: (key: string) => void;
   testId: string;
 }
 
 const W = 560;
 const H = 340;
-const M = { l: 88, r: 30, t: 26, b: 44 };
+// The top margin holds the title and, under it, the legend.
+const M = { l: 88, r: 30, t: 40, b: 44 };
+const LEGEND_Y = 31;
+const MARKER_R = 5;
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
 
-export function scatter(spec: ChartSpec): SVGSVGElement {
-  const all = spec.series.flatMap((x) => x.points).filter((p) => p.x > 0 && p.y > 0);
+function marker(shape: Marker, cx: number, cy: number, r: number, attrs: Attrs): SVGElement {
+  // A square of the circle's area would look smaller; the same bounding box reads as the same size.
+  return shape === 'square'
+    ? s('rect', { ...attrs, x: cx - r, y: cy - r, width: 2 * r, height: 2 * r })
+    : s('circle', { ...attrs, cx, cy, r });
+}
+
+/**
+ * A log-log scatter of a frontier with a legend and a point card. The chart is ONE tab stop: the
+ * arrow keys move between points in x order (along the frontier), Home/End go to its ends, Enter or
+ * Space loads the active point; hovering a point shows its card too. Returns the figure (chart and
+ * card) and the SVG (for export).
+ */
+export function scatter(spec: ChartSpec): { figure: HTMLElement; svg: SVGSVGElement } {
+  const pts = spec.points.filter((p) => p.x > 0 && p.y > 0).sort((a, b) => a.x - b.x);
   const fg = cssVar('--fg');
   const line = cssVar('--line');
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'group', 'aria-label': spec.title, 'data-testid': spec.testId, xmlns: 'http://www.w3.org/2000/svg', 'font-family': 'system-ui, sans-serif', 'font-size': 11 });
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': spec.title, 'data-testid': spec.testId, xmlns: 'http://www.w3.org/2000/svg', 'font-family': 'system-ui, sans-serif', 'font-size': 11 });
+  const card = h('div', { class: 'point-card', role: 'status', 'aria-live': 'polite', 'data-testid': `${spec.testId}-card` });
+  const figure = h('figure', { class: 'chart' }, svg, card);
   svg.append(s('rect', { x: 0, y: 0, width: W, height: H, fill: cssVar('--card') }));
   svg.append(s('text', { x: M.l, y: 16, fill: fg, 'font-weight': 600 }, spec.title));
-  if (all.length === 0) {
+  if (pts.length === 0) {
     svg.append(s('text', { x: W / 2, y: H / 2, fill: fg, 'text-anchor': 'middle' }, 'No feasible configurations'));
-    return svg;
+    return { figure, svg };
   }
-  const xs = all.map((p) => p.x);
-  const ys = all.map((p) => p.y);
+  const xs = pts.map((p) => p.x);
+  const ys = pts.map((p) => p.y);
   const pad = (lo: number, hi: number): [number, number] => (lo === hi ? [lo / 2, hi * 2] : [lo / 1.25, hi * 1.25]);
   const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
   const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
@@ -60,34 +96,72 @@ export function scatter(spec: ChartSpec): SVGSVGElement {
   }
   svg.append(s('text', { x: (M.l + W - M.r) / 2, y: H - 8, fill: fg, 'text-anchor': 'middle' }, `${spec.xLabel} (log)`));
   svg.append(s('text', { x: 10, y: (M.t + H - M.b) / 2, fill: fg, 'text-anchor': 'middle', transform: `rotate(-90 10 ${(M.t + H - M.b) / 2})` }, `${spec.yLabel} (log)`));
+  // Legend, right-aligned under the title: each group's marker and name, then the ring.
+  const groups = spec.groups.filter((g) => pts.some((p) => p.group === g.id));
+  const legend = s('g', { 'data-testid': `${spec.testId}-legend` });
   let lx = W - M.r;
-  for (const ser of [...spec.series].reverse()) {
-    const c = cssVar(ser.colorVar);
-    const t = s('text', { x: lx, y: 16, fill: fg, 'text-anchor': 'end' }, ser.name);
-    svg.append(t);
-    lx -= ser.name.length * 6.5 + 10;
-    svg.append(s('circle', { cx: lx + 4, cy: 12, r: 4, fill: c }));
+  const ringText = 'current';
+  legend.append(s('text', { x: lx, y: LEGEND_Y, fill: fg, 'text-anchor': 'end' }, ringText));
+  lx -= ringText.length * 6 + 12;
+  legend.append(s('circle', { cx: lx + 4, cy: LEGEND_Y - 4, r: 6, fill: 'none', stroke: cssVar('--bad'), 'stroke-width': 2 }));
+  lx -= 16;
+  for (const g of [...groups].reverse()) {
+    legend.append(s('text', { x: lx, y: LEGEND_Y, fill: fg, 'text-anchor': 'end', 'data-group': g.id }, g.name));
+    lx -= g.name.length * 6 + 10;
+    legend.append(marker(g.marker, lx + 4, LEGEND_Y - 4, 4, { fill: cssVar(g.colorVar), 'data-group': g.id }));
     lx -= 14;
   }
-  for (const ser of spec.series) {
-    const c = cssVar(ser.colorVar);
-    const pts = ser.points.filter((p) => p.x > 0 && p.y > 0).sort((a, b) => a.x - b.x);
-    if (pts.length > 1) svg.append(s('polyline', { points: pts.map((p) => `${X(p.x)},${Y(p.y)}`).join(' '), fill: 'none', stroke: c, 'stroke-width': 1.5, 'stroke-opacity': 0.6 }));
-    for (const p of pts) {
-      const dot = s('circle', { class: 'pt', cx: X(p.x), cy: Y(p.y), r: 5, fill: c, tabindex: 0, role: 'button', 'aria-label': `${ser.name}: ${p.label}. Load this configuration`, 'data-key': p.key, 'data-x': String(p.x), 'data-y': String(p.y) },
-        s('title', {}, p.label));
-      dot.addEventListener('click', () => spec.onPick(p.key));
-      dot.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          spec.onPick(p.key);
-        }
-      });
-      svg.append(dot);
-      if (p.current) svg.append(s('circle', { class: 'current', cx: X(p.x), cy: Y(p.y), r: 9, fill: 'none', stroke: cssVar('--bad'), 'stroke-width': 2, 'data-current': 'true' }));
+  svg.append(legend);
+  if (pts.length > 1) svg.append(s('polyline', { points: pts.map((p) => `${X(p.x)},${Y(p.y)}`).join(' '), fill: 'none', stroke: cssVar(spec.lineVar), 'stroke-width': 1.5, 'stroke-opacity': 0.5 }));
+  const groupOf = new Map(spec.groups.map((g) => [g.id, g]));
+  const active = s('circle', { class: 'active-ring', r: MARKER_R + 5, fill: 'none', stroke: fg, 'stroke-width': 2.5, visibility: 'hidden', 'pointer-events': 'none' });
+  let activeIndex = Math.max(0, pts.findIndex((p) => p.current));
+  const show = (i: number) => {
+    activeIndex = i;
+    const p = pts[i]!;
+    active.setAttribute('cx', String(X(p.x)));
+    active.setAttribute('cy', String(Y(p.y)));
+    active.setAttribute('visibility', 'visible');
+    card.dataset.key = p.key;
+    card.replaceChildren(
+      h('p', { class: 'point-title' }, p.card.title),
+      h('dl', {}, ...p.card.rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      h('p', { class: 'muted' }, `Point ${i + 1} of ${pts.length}. Enter or click loads it.`),
+    );
+  };
+  pts.forEach((p, i) => {
+    const g = groupOf.get(p.group);
+    const dot = marker(g?.marker ?? 'circle', X(p.x), Y(p.y), MARKER_R, { class: 'pt', fill: cssVar(g?.colorVar ?? '--fg'), 'data-key': p.key, 'data-group': p.group, 'data-x': String(p.x), 'data-y': String(p.y) });
+    dot.append(s('title', {}, `${g ? `${g.name}: ` : ''}${p.label}`));
+    dot.addEventListener('click', () => spec.onPick(p.key));
+    dot.addEventListener('mouseenter', () => show(i));
+    svg.append(dot);
+    if (p.current) svg.append(s('circle', { class: 'current', cx: X(p.x), cy: Y(p.y), r: MARKER_R + 4, fill: 'none', stroke: cssVar('--bad'), 'stroke-width': 2, 'data-current': 'true' }));
+  });
+  svg.append(active);
+  // One tab stop: the chart itself. Points are not focusable; the card announces the active one.
+  svg.setAttribute('tabindex', '0');
+  svg.setAttribute('role', 'application');
+  svg.setAttribute('aria-roledescription', 'chart');
+  svg.setAttribute('aria-label', `${spec.title}: ${pts.length} points. Left and right arrows move along the frontier, Enter loads the point.`);
+  svg.addEventListener('focus', () => show(activeIndex));
+  svg.addEventListener('keydown', (e) => {
+    const last = pts.length - 1;
+    const to = e.key === 'ArrowRight' || e.key === 'ArrowUp' ? Math.min(last, activeIndex + 1)
+      : e.key === 'ArrowLeft' || e.key === 'ArrowDown' ? Math.max(0, activeIndex - 1)
+      : e.key === 'Home' ? 0
+      : e.key === 'End' ? last
+      : null;
+    if (to !== null) {
+      e.preventDefault();
+      show(to);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      spec.onPick(pts[activeIndex]!.key);
     }
-  }
-  return svg;
+  });
+  card.replaceChildren(h('p', { class: 'muted' }, 'Point at a dot, or tab into the chart and use the arrow keys, for its plan and numbers.'));
+  return { figure, svg };
 }
 
 /** The CSS variable of a logical axis (x, y or z): the same colours mark the axes in the torus

@@ -14,7 +14,7 @@ function kvRow(label: string, value: Node | string): HTMLTableRowElement {
   return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, value));
 }
 
-const FFN_NAMES: Record<string, string> = {
+export const FFN_NAMES: Record<string, string> = {
   ws1d: '1D weight-stationary',
   ws2d: '2D weight-stationary',
   wg_x: 'weight-gathered X',
@@ -25,7 +25,11 @@ const FFN_NAMES: Record<string, string> = {
 export function configText(r: R): string {
   const topo = arr(r, 'topology').join('×');
   const ffn = str(r, 'ffn_layout');
-  return `${num(r, 'chips')} chips (${topo}), batch ${num(r, 'batch')}, ${str(r, 'weights')} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, attention over ${str(r, 'attention_sharding')}`;
+  // The split attention really uses when the core reports it (a weight-gathered layout may split
+  // the batch whatever the plan's attention sharding says), else the plan's label.
+  const split = optStr(optObj(r, 'attention_use'), 'split');
+  const attention = split ? `attention split over ${SPLIT_NAMES[split] ?? split}` : `attention over ${str(r, 'attention_sharding')}`;
+  return `${num(r, 'chips')} chips (${topo}), batch ${num(r, 'batch')}, ${str(r, 'weights')} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, ${attention}`;
 }
 
 /** The memory bar: weights, KV cache and working memory against HBM capacity. */
@@ -81,6 +85,35 @@ export function bandEl(r: R): HTMLElement | null {
   );
 }
 
+/** One request from prompt to last token: the core's "end_to_end" (prefill of the prompt + decode
+ *  of the generated tokens on the same chips, batch and weights, each phase with its own plan). */
+function endToEndEl(r: R): HTMLElement | null {
+  const e = optObj(r, 'end_to_end');
+  if (!e) return null;
+  const phasePlan = (phase: string): string | null => {
+    const p = optObj(e, phase);
+    if (!p) return null;
+    const ffn = str(p, 'ffn_layout');
+    const split = optStr(p, 'attention_split') ?? str(p, 'attention_sharding');
+    return `${phase}: FFN ${FFN_NAMES[ffn] ?? ffn}, attention split over ${SPLIT_NAMES[split] ?? split}${field(p, 'fits') === false ? ' (does not fit in memory)' : ''}`;
+  };
+  const plans = [phasePlan('prefill'), phasePlan('decode')].filter((x): x is string => x !== null);
+  return h('div', { class: 'end-to-end', 'data-testid': 'end-to-end' },
+    h('p', {},
+      h('strong', {}, 'End to end per request: '), numberEl(num(e, 'total_s'), 's', 'e2e-total_s'), ' = ',
+      // A phase with no tokens has no plan (null) and takes no time: say so rather than "+ 0 ns".
+      optObj(e, 'prefill')
+        ? h('span', {}, 'time to first token (prefill of ', numberEl(num(e, 'input_tokens'), 'int', 'e2e-input_tokens'), ' prompt tokens) ', numberEl(num(e, 'prefill_s'), 's', 'e2e-prefill_s'))
+        : 'no prompt to prefill',
+      optObj(e, 'decode')
+        ? h('span', {}, ' + decode of ', numberEl(num(e, 'generate_tokens'), 'int', 'e2e-generate_tokens'), ' tokens ', numberEl(num(e, 'decode_s'), 's', 'e2e-decode_s'))
+        : ', and no generated tokens (set "Generated tokens" for the decode part)',
+      '; cost ', numberEl(num(e, 'chip_seconds_per_request'), 'chip_s', 'e2e-chip_seconds_per_request'), ' per request (',
+      numberEl(num(e, 'chip_seconds'), 'chip_s', 'e2e-chip_seconds'), ' for the batch of ', numberEl(num(r, 'batch'), 'int', 'e2e-batch'), ').'),
+    plans.length ? h('p', { class: 'muted' }, `Same chips, batch and weights for both phases; each phase's layout — ${plans.join('; ')}.`) : null,
+  );
+}
+
 /** View 1: the answer. */
 export function renderAnswer(r: R, note: string): HTMLElement {
   const decode = str(r, 'phase') === 'decode';
@@ -95,6 +128,7 @@ export function renderAnswer(r: R, note: string): HTMLElement {
       metric('Cost per token', num(r, 'cost_chip_s_per_token'), 'chip_s', 'cost_chip_s_per_token'),
       metric('Throughput', num(r, 'throughput_tokens_per_s'), 'tokens_per_s', 'throughput_tokens_per_s'),
     ),
+    endToEndEl(r),
     bandEl(r),
     h('h3', {}, 'Memory per chip'),
     memoryBar(r),
@@ -257,6 +291,47 @@ function shardingTable(r: R): HTMLElement | null {
 
 const KIND_NAMES: Record<string, string> = { all_gather: 'all-gather', reduce_scatter: 'reduce-scatter', all_reduce: 'all-reduce', all_to_all: 'all-to-all' };
 
+const SPLIT_NAMES: Record<string, string> = { unsplit: 'nothing (one chip)', batch: 'batch', heads: 'heads', batch_and_heads: 'batch and heads' };
+
+/** What attention is really split over (the core's attention_use.split, from the ways), and the
+ *  plan's own label when it differs (wg_xyz "over heads" splits the batch over every chip). */
+function attentionSplitEl(r: R): HTMLElement | string {
+  const u = optObj(r, 'attention_use');
+  const asked = str(r, 'attention_sharding');
+  if (!u) return asked;
+  const split = str(u, 'split');
+  const differs = split !== asked && split !== 'batch_and_heads' && split !== 'unsplit';
+  return h('span', { 'data-testid': 'attention-split', 'data-split': split },
+    SPLIT_NAMES[split] ?? split,
+    differs ? h('span', { class: 'muted' }, ` (the plan's attention sharding is "${asked}", but the ${FFN_NAMES[str(r, 'ffn_layout')] ?? str(r, 'ffn_layout')} layout already splits the batch over these chips)`) : null);
+}
+
+/** Idle chips and KV copies in words, with the core's numbers (attention_use). */
+function attentionUseEl(r: R): HTMLElement | null {
+  const u = optObj(r, 'attention_use');
+  if (!u) return null;
+  const idle = num(u, 'idle_chips');
+  const copies = num(u, 'kv_copies');
+  const chips = num(r, 'chips');
+  const lines: HTMLElement[] = [];
+  if (idle > 0) {
+    const batchShort = num(r, 'batch') < num(u, 'batch_ways');
+    lines.push(h('li', { 'data-testid': 'attention-idle' },
+      numberEl(idle, 'int', 'attention_use-idle_chips'), ' of ', numberEl(chips, 'int', 'attention_use-chips'), ' chips have no attention work: ',
+      batchShort
+        ? h('span', {}, 'the batch of ', numberEl(num(r, 'batch'), 'int', 'attention_use-batch'), ' sequences is split ', numberEl(num(u, 'batch_ways'), 'int', 'attention_use-batch_ways'), ' ways')
+        : h('span', {}, 'the query heads are split ', numberEl(num(u, 'head_ways'), 'int', 'attention_use-head_ways'), ' ways, more than there are heads'),
+      '; only ', numberEl(num(u, 'busy_chips'), 'int', 'attention_use-busy_chips'), ' chips attend. The time is that of one busy chip.'));
+  }
+  if (copies > 1) {
+    lines.push(h('li', { 'data-testid': 'attention-kv-copies' },
+      'Each KV cache entry is stored on ', numberEl(copies, 'count', 'attention_use-kv_copies'), ' chips: the heads are split ', numberEl(num(u, 'head_ways'), 'int', 'attention_use-head_ways-kv'),
+      ' ways, more than there are K/V heads, so each chip keeps a copy of the K/V heads its query heads read (multiquery attention over heads, ESTI §3.3).'));
+  }
+  if (lines.length === 0) lines.push(h('li', { 'data-testid': 'attention-all-busy' }, 'Every chip has attention work, and each KV cache entry is stored once.'));
+  return h('div', { class: 'attention-use', 'data-testid': 'attention-use' }, h('h3', {}, 'How attention uses the chips'), h('ul', {}, ...lines));
+}
+
 /** View 4: the torus slice and how the model is split over x / y / z. */
 export function renderLayout(r: R, svgOf: (r: R) => SVGSVGElement): HTMLElement {
   const roles = obj(r, 'role_sizes');
@@ -273,11 +348,12 @@ export function renderLayout(r: R, svgOf: (r: R) => SVGSVGElement): HTMLElement 
         kvRow('y chips', h('span', { class: 'ax ax-y' }, numberEl(num(roles, 'y'), 'int', 'role-y'))),
         kvRow('z chips', h('span', { class: 'ax ax-z' }, numberEl(num(roles, 'z'), 'int', 'role-z'))),
         kvRow('Feed-forward', FFN_NAMES[ffn] ?? ffn),
-        kvRow('Attention over', str(r, 'attention_sharding')),
+        kvRow('Attention split over', attentionSplitEl(r)),
         kvRow('Batch ways (attention)', numberEl(num(r, 'attention_batch_ways'), 'int', 'attention_batch_ways')),
         kvRow('Head ways (attention)', numberEl(num(r, 'attention_head_ways'), 'int', 'attention_head_ways')),
       ),
     ),
+    attentionUseEl(r),
     h('h3', {}, 'How each tensor is split'),
     sharding
       ? h('div', {}, h('p', { class: 'muted' }, 'ESTI notation: a dimension subscripted with axes is split over them (B batch, L sequence, E d_model, F d_ff, H heads); each cell gives the axes with their chip counts and the number of ways.'), sharding)

@@ -1,3 +1,5 @@
+#include "attention_use_json.h"
+#include "end_to_end.h"
 #include "esti/cost/evaluate.h"
 #include "esti/io/scenario_io.h"
 #include "esti/search/best_plan.h"
@@ -11,7 +13,10 @@ std::string Evaluate(std::string_view request) {
     // "auto" layouts or unspecified axis roles: the fastest plan that fits for this configuration.
     search::ScoredPlan best = search::BestPlanFor(in.space);
     cost::Evaluation ev = cost::Evaluate(best.scenario);
-    return io::EvaluationToJson(in, best.scenario, ev);
+    io::Json out = io::EvaluationToJson(in, best.scenario, ev);
+    out["end_to_end"] = internal::EndToEndJson(in.space, best.scenario, ev);
+    out["attention_use"] = internal::AttentionUseJson(best.scenario);
+    return out;
   });
 }
 

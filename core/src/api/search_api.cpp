@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "attention_use_json.h"
+#include "end_to_end.h"
 #include "esti/cost/evaluate.h"
 #include "esti/hardware/topology.h"
 #include "esti/io/scenario_io.h"
@@ -178,8 +180,14 @@ std::string Search(std::string_view request) {
       candidates.push_back(CandidateJson(in, c));
       ++listed;
     }
+    // The best plan's request end to end (prefill + decode) and its use of the chips by attention;
+    // not for every candidate, to keep a search per keystroke cheap.
+    io::Json best = candidates.front();
+    best["end_to_end"] = internal::EndToEndJson(in.space, ranked.front().scenario,
+                                                cost::Evaluate(ranked.front().scenario));
+    best["attention_use"] = internal::AttentionUseJson(ranked.front().scenario);
     return io::Json{{"objective", search::ToString(in.space.objective)},
-                    {"best", candidates.front()},
+                    {"best", std::move(best)},
                     {"candidates", candidates},
                     {"candidates_total", static_cast<int64_t>(ranked.size())},
                     {"stats", StatsJson(stats)}};
