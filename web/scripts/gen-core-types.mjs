@@ -62,7 +62,8 @@ export function generate(schema) {
     for (const f of d.fields) {
       let t = typeOf(f, docTypes);
       if (f.lists) t = `${t} | ${t.includes('|') ? `(${t})` : t}[] | 'auto'`;
-      out += doc(f) + `  ${f.key}${f.required ? '' : '?'}: ${t};\n`;
+      // A field required only where it applies (decode, search) is optional in the type.
+      out += doc(f) + `  ${f.key}${f.required && !f.applies ? '' : '?'}: ${t};\n`;
     }
     out += '}\n';
   }

@@ -111,7 +111,7 @@ export interface ScenarioDocument {
   /** Input / context tokens; unit: tokens per sequence; range 0..16777216; prefill: at least 1 */
   input_tokens: number;
   /** Generated tokens; unit: tokens per sequence; range 1..1048576; decode only */
-  generate_tokens: number;
+  generate_tokens?: number;
   /** Weight format; default "bf16" */
   weights?: Weights | Weights[] | 'auto';
   /** Feed-forward layout; default "auto"; ESTI §3.2 */

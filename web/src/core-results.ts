@@ -1,0 +1,206 @@
+// The core's answers (core/include/esti/api.h) as TypeScript types: one declaration file, checked
+// against real answers by tests/node/core-results.test.mjs (every key an answer has is declared
+// here with its type, and every key declared without "?" is present). The page reads answers
+// through readResult() (json.ts), which checks the envelope; views may rely on these shapes.
+import type { AttentionSharding, FfnLayout, Mode, Objective, Phase, ScenarioDocument, Weights } from './core-types.ts';
+
+/** Every answer: {ok: true, ...} or {ok: false, error}. */
+export interface Envelope {
+  ok: true;
+  schema_version: number;
+  engine_version: string;
+}
+
+export interface CoreErrorAnswer {
+  ok: false;
+  schema_version: number;
+  error: { code: string; path: string; message: string };
+}
+
+/** calibrate/band.h: measured ÷ predicted of the 8 nearest paper points, applied to this answer. */
+export interface LatencyBand {
+  low_s: number;
+  high_s: number;
+  low_per_token_s: number;
+  high_per_token_s: number;
+  neighbours: number;
+}
+
+export interface CollectiveTerm {
+  name: string;
+  kind: string;
+  axes: string;
+  group_size: number;
+  bytes_per_chip_per_layer: number;
+  bandwidth_bytes_per_s: number;
+  time_per_layer_s: number;
+  latency_per_layer_s: number;
+  time_s: number;
+}
+
+export interface BreakdownTerm {
+  name: string;
+  time_s: number;
+  formula: string;
+  inputs: Record<string, number>;
+}
+
+export interface Breakdown {
+  compute_s: number;
+  weight_load_s: number;
+  kv_load_s: number;
+  comm_s: number;
+  overhead_s: number;
+  passes: number;
+  step_time_formula: string;
+  comm_overlap: number;
+  matmul_flops_per_chip: number;
+  attention_flops_per_chip: number;
+  weight_bytes_per_chip: number;
+  kv_bytes_per_chip: number;
+  collectives: CollectiveTerm[];
+  terms: BreakdownTerm[];
+}
+
+export interface MemoryPerChip {
+  weights_bytes: number;
+  kv_cache_bytes: number;
+  working_bytes: number;
+  total_bytes: number;
+  hbm_capacity_bytes: number;
+}
+
+export interface TensorSharding {
+  tensor: string;
+  notation: string;
+  splits: Record<string, string>;
+  ways: Record<string, number>;
+}
+
+/** cost/attention_use.h: how attention really splits, and the chips it leaves idle. */
+export interface AttentionUse {
+  split: string;
+  batch_ways: number;
+  head_ways: number;
+  busy_chips: number;
+  idle_chips: number;
+  kv_copies: number;
+}
+
+export interface EndToEndPhase {
+  ffn_layout: FfnLayout;
+  attention_sharding: AttentionSharding;
+  attention_split: string;
+  fits: boolean;
+}
+
+/** Prefill of the prompt + decode of the generated tokens, per request (api/end_to_end.h). */
+export interface EndToEnd {
+  input_tokens: number;
+  generate_tokens: number;
+  prefill_s: number;
+  decode_s: number;
+  total_s: number;
+  chip_seconds: number;
+  chip_seconds_per_request: number;
+  /** null when the phase has no tokens (no prompt, or nothing generated). */
+  prefill: EndToEndPhase | null;
+  decode: EndToEndPhase | null;
+}
+
+/** api.h Evaluate: one concrete plan and its cost. Search candidates and full frontier points too. */
+export interface Evaluation {
+  scenario: ScenarioDocument;
+  model_id: string;
+  model_name: string;
+  hardware_id: string;
+  hardware_name: string;
+  phase: Phase;
+  mode: Mode;
+  chips: number;
+  topology: number[];
+  wraparound: boolean;
+  axis_roles: number[];
+  role_sizes: { x: number; y: number; z: number };
+  batch: number;
+  input_tokens: number;
+  generate_tokens: number;
+  weights: Weights;
+  ffn_layout: FfnLayout;
+  attention_sharding: AttentionSharding;
+  attention_batch_ways: number;
+  attention_head_ways: number;
+  attention_use?: AttentionUse;
+  sharding: TensorSharding[];
+  latency_s: number;
+  latency_per_token_s: number;
+  tokens: number;
+  mfu: number;
+  cost_chip_s_per_token: number;
+  throughput_tokens_per_s: number;
+  memory_per_chip_bytes: number;
+  memory: MemoryPerChip;
+  fits: boolean;
+  does_not_fit: string[];
+  breakdown: Breakdown;
+  latency_band?: LatencyBand;
+  calibration_warnings?: string[];
+  end_to_end?: EndToEnd;
+  /** Search candidates with a latency bound: whether this one meets it. */
+  within_latency_bound?: boolean;
+}
+
+export interface EvaluateAnswer extends Envelope, Evaluation {}
+
+export interface SearchStats {
+  combinations: number;
+  plans_scored: number;
+  infeasible: number;
+  over_latency_bound: number;
+  dominated: number;
+}
+
+export interface SearchAnswer extends Envelope {
+  objective: Objective;
+  best: Evaluation;
+  candidates: Evaluation[];
+  candidates_total: number;
+  stats: SearchStats;
+}
+
+/** A frontier point with "detail": "summary": its plan and headline numbers. */
+export interface FrontierSummaryPoint {
+  scenario: ScenarioDocument;
+  phase: Phase;
+  chips: number;
+  topology: number[];
+  batch: number;
+  weights: Weights;
+  ffn_layout: FfnLayout;
+  attention_sharding: AttentionSharding;
+  latency_s: number;
+  latency_per_token_s: number;
+  mfu: number;
+  cost_chip_s_per_token: number;
+  memory_per_chip_bytes: number;
+  fits: boolean;
+  latency_band?: LatencyBand;
+  calibration_warnings?: string[];
+}
+
+export interface FrontierAnswer extends Envelope {
+  prefill?: (Evaluation | FrontierSummaryPoint)[];
+  decode?: (Evaluation | FrontierSummaryPoint)[];
+  prefill_dominated?: (Evaluation | FrontierSummaryPoint)[];
+  decode_dominated?: (Evaluation | FrontierSummaryPoint)[];
+  stats: { prefill?: SearchStats; decode?: SearchStats };
+}
+
+export interface MaxContextAnswer extends Envelope {
+  model_id: string;
+  chips: number;
+  batch: number;
+  kv_budget_bytes_per_chip: number;
+  weights_bytes_per_chip: number;
+  layouts: { attention_sharding: AttentionSharding; max_context_tokens: number; kv_bytes_per_token_per_chip: number }[];
+}

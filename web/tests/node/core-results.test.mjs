@@ -1,0 +1,63 @@
+// src/core-results.ts declares the core's answers; this test holds it to real answers from the
+// wasm module: each answer is written into a TypeScript file as an object literal typed with its
+// declaration, and tsc must accept it. Object literals get excess-property checks, so a key the
+// core writes but the file does not declare fails, as does a declared key the answer lacks or a
+// value of another type.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const web = fileURLToPath(new URL('../../', import.meta.url));
+
+async function loadCore() {
+  const { default: createEstiCore } = await import('../../src/wasm/esti_core.mjs');
+  const wasmBinary = await readFile(new URL('../../src/wasm/esti_core.wasm', import.meta.url));
+  return createEstiCore({ wasmBinary });
+}
+
+test('the core answers have the shapes src/core-results.ts declares', async () => {
+  const core = await loadCore();
+  const call = (fn, req) => core[fn](JSON.stringify(req));
+  const presets = JSON.parse(core.listPresets());
+  const answers = [];
+  const add = (type, text) => {
+    assert.equal(JSON.parse(text).ok, type !== 'CoreErrorAnswer', text.slice(0, 300));
+    answers.push([type, text]);
+  };
+  for (const { id } of presets.scenarios) {
+    const sc = JSON.parse(core.getPreset(JSON.stringify({ kind: 'scenarios', id }))).preset;
+    const searched = call('search', sc); // a preset's search may have no answer: an error answer then
+    add(JSON.parse(searched).ok ? 'SearchAnswer' : 'CoreErrorAnswer', searched);
+    add('EvaluateAnswer', call('evaluate', { ...sc, chips: 64, batch: 64, weights: 'int8', ffn_layout: 'auto', attention_sharding: 'auto' }));
+  }
+  const base = { model: 'palm-8b', phase: 'decode', chips: 8, batch: 16, input_tokens: 512, generate_tokens: 32 };
+  add('EvaluateAnswer', call('evaluate', { ...base, mode: 'roofline' }));
+  add('EvaluateAnswer', call('evaluate', { ...base, phase: 'prefill', generate_tokens: undefined }));
+  add('EvaluateAnswer', call('evaluate', { ...base, model: 'llama-3.1-70b', chips: 1 })); // does not fit
+  add('SearchAnswer', call('search', { ...base, chips: 'auto', batch: [1, 64], objective: 'min_cost', include_infeasible: true }));
+  add('FrontierAnswer', call('frontier', { ...base, chips: [8, 16], phase: undefined, detail: 'summary' }));
+  add('FrontierAnswer', call('frontier', { ...base, chips: [8, 16], include_dominated: true }));
+  add('MaxContextAnswer', call('maxContext', { model: 'palm-540b', chips: 64, batch: 128, weights: 'int8', kv_memory_fraction: 0.3 }));
+  add('CoreErrorAnswer', call('evaluate', { ...base, batch: 0 }));
+
+  const dir = await mkdtemp(join(tmpdir(), 'esti-answers-'));
+  try {
+    const types = [...new Set(answers.map(([t]) => t))].join(', ');
+    let text = `import type { ${types} } from '${join(web, 'src/core-results.ts')}';\n`;
+    answers.forEach(([type, json], i) => (text += `export const a${i}: ${type} = ${json};\n`));
+    const file = join(dir, 'answers.ts');
+    await writeFile(file, text);
+    const tsc = join(web, 'node_modules/.bin/tsc');
+    const flags = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--allowImportingTsExtensions', '--skipLibCheck', '--types', '', file];
+    const r = await run(tsc, flags, { cwd: dir }).catch((e) => e);
+    assert.equal(r.code ?? 0, 0, `tsc rejected an answer:\n${String(r.stdout).slice(0, 3000)}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
