@@ -1,6 +1,7 @@
 #include "attention_use_json.h"
 #include "end_to_end.h"
 #include "esti/cost/evaluate.h"
+#include "esti/io/result_io.h"
 #include "esti/io/scenario_io.h"
 #include "esti/search/best_plan.h"
 #include "respond.h"

@@ -7,6 +7,7 @@
 #include "esti/cost/pass.h"
 #include "esti/hardware/topology.h"
 #include "esti/io/calibration_io.h"
+#include "esti/io/result_io.h"
 #include "esti/io/scenario_io.h"
 #include "esti/io/spec_io.h"
 #include "respond.h"

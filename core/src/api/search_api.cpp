@@ -7,6 +7,7 @@
 #include "end_to_end.h"
 #include "esti/cost/evaluate.h"
 #include "esti/hardware/topology.h"
+#include "esti/io/result_io.h"
 #include "esti/io/scenario_io.h"
 #include "esti/io/spec_io.h"
 #include "esti/search/search.h"

@@ -23,11 +23,11 @@
 namespace esti::io {
 
 inline constexpr int64_t kScenarioSchemaVersion = 1;
-inline constexpr int64_t kMaxBatch = 1 << 20;          // sequences in one batch
-inline constexpr int64_t kMaxInputTokens = 1 << 24;    // context tokens per sequence
-inline constexpr int64_t kMaxGenerateTokens = 1 << 20; // decode steps
-inline constexpr int64_t kAutoBatchMax = 4096;         // "batch": "auto" = 1, 2, 4 ... 4096
-inline constexpr size_t kMaxListLength = 64;           // entries in any list-valued field
+inline constexpr int64_t kMaxBatch = 1 << 20;           // sequences in one batch
+inline constexpr int64_t kMaxInputTokens = 1 << 24;     // context tokens per sequence
+inline constexpr int64_t kMaxGenerateTokens = 1 << 20;  // decode steps
+inline constexpr int64_t kAutoBatchMax = 4096;          // "batch": "auto" = 1, 2, 4 ... 4096
+inline constexpr size_t kMaxListLength = 64;            // entries in any list-valued field
 // Work a search or frontier may do, checked before it starts (issue 12 item 9: a custom torus from
 // a link reached 21 M plans and 2.1 GB). Per phase, counted by search::CountSpace:
 // - combinations (chip counts x weight formats x batches; one candidate each, so also the points
@@ -49,18 +49,5 @@ enum class ScenarioUse { kEvaluate, kSearch, kFrontier };
 
 // Reads and validates a scenario; `use` decides which fields may be lists or "auto".
 ScenarioInput ReadScenario(const Json& j, ScenarioUse use);  // throws InputError
-
-// The evaluate-shaped result document of one evaluated scenario.
-Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const cost::Evaluation& ev);
-
-// Calibrated mode: "latency_band" {"low_s", "high_s", "low_per_token_s", "high_per_token_s",
-// "neighbours"} from the calibration's cross-validated residuals (calibrate/band.h), when it has
-// them, and "calibration_warnings" (a list, empty when the configuration is inside the data).
-void AddLatencyBand(const cost::Scenario& s, double latency_s, double latency_per_token_s,
-                    Json* out);
-
-// Scenario fields of a concrete plan, in the input document's own keys (a link or a CLI file can
-// feed them back to evaluate).
-Json ConcreteScenarioJson(const ScenarioInput& in, const cost::Scenario& s);
 
 }  // namespace esti::io
