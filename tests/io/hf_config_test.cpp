@@ -302,3 +302,26 @@ TEST(HfConfig, BadRequestsAreCoded) {
 
 }  // namespace
 }  // namespace esti
+
+namespace esti {
+namespace {
+
+// The page sends the pasted file's text: the same model comes back, and a syntax error says
+// where in that text, at /config_text.
+TEST(HfConfig, ConfigTextIsReadLikeTheObject) {
+  const io::Json config = Fixture("llama-3.1-8b");
+  const io::Json a = io::Json::parse(api::ModelFromHf(io::Json{{"config", config}}.dump()));
+  const io::Json b =
+      io::Json::parse(api::ModelFromHf(io::Json{{"config_text", config.dump(2)}}.dump()));
+  ASSERT_TRUE(b["ok"].get<bool>()) << b.dump();
+  EXPECT_EQ(a["model"], b["model"]);
+  const io::Json bad = io::Json::parse(
+      api::ModelFromHf(io::Json{{"config_text", "{\n  \"hidden_size\": 4096,\n  oops\n}"}}.dump()));
+  EXPECT_EQ(bad["error"]["code"], "parse_error");
+  EXPECT_EQ(bad["error"]["path"], "/config_text");
+  EXPECT_NE(bad["error"]["message"].get<std::string>().find("line 3"), std::string::npos)
+      << bad.dump();
+}
+
+}  // namespace
+}  // namespace esti

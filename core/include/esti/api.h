@@ -35,7 +35,8 @@ std::string GetPreset(std::string_view request);
 // bytes per format (see io::DescribeModel).
 std::string DescribeModel(std::string_view request);
 
-// Request {"config": <a Hugging Face config.json object>, "id"?, "name"?} -> {"model": esti's model
+// Request {"config": <a Hugging Face config.json object> | "config_text": <its text>, "id"?,
+// "name"?} -> {"model": esti's model
 // JSON (usable wherever a model is), "architecture" ("llama"|"mistral"|"qwen2"|"gemma2"),
 // "unmapped": [{"field", "value", "effect": "none"|"negligible"|"approximated"|"unknown",
 // "reason"}] for every config field esti cannot represent, "ignored": [metadata field names with
