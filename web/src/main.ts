@@ -174,7 +174,11 @@ function scenarioFromForm(): string | null {
 async function recomputeFromForm(): Promise<void> {
   const ticket = requests.begin(CHANNEL.scenario);
   const text = scenarioFromForm();
-  if (text === null) return;
+  if (text === null) {
+    // This edit superseded any computation still running, which will not report: end its status.
+    if (statusEl.dataset.kind === 'busy') setStatus('Fix the highlighted input', 'error');
+    return;
+  }
   const r = await compute(ticket, text).catch((e: unknown) => ({ ok: false as const, error: { code: 'engine', path: '', message: String(e instanceof Error ? e.message : e) } }));
   if (r.ok === 'superseded' || !ticket.current) return;
   if (!r.ok) {
