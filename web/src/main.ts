@@ -7,7 +7,7 @@ import { byId, h } from './dom.ts';
 import { arr, field, isObject, optStr, readAnswer, type CoreError } from './json.ts';
 import { decodeLink, encodeLink, type LinkState } from './link.ts';
 import type { CoreSchema } from './core-types.ts';
-import { ScenarioForm, type PresetRef } from './scenario-form.ts';
+import { ScenarioForm, type HfImport, type PresetRef } from './scenario-form.ts';
 import type { R } from './views.ts';
 import type { CoreFunction } from './protocol.ts';
 import { buildToolbar } from './export.ts';
@@ -291,6 +291,20 @@ async function setupCall(fn: CoreFunction, arg = ''): Promise<ReturnType<typeof 
   return readAnswer(text);
 }
 
+/** A pasted config.json through the core (api.h ModelFromHf): the core parses the text itself, so
+ *  a syntax error says where in it. */
+async function importHf(configText: string): Promise<HfImport> {
+  const text = await requests.request(CHANNEL.hfImport, 'modelFromHf', JSON.stringify({ config_text: configText }));
+  if (text === SUPERSEDED) return { ok: false, message: 'superseded by a newer import' };
+  const a = readAnswer(text);
+  if (!a.ok) return { ok: false, message: a.error.message };
+  const model = field(a.value, 'model');
+  if (!isObject(model)) return { ok: false, message: 'the core returned no model' };
+  const unmapped = arr(a.value, 'unmapped').filter(isObject).map((u) => ({ field: String(u.field), effect: String(u.effect), reason: String(u.reason) }));
+  const notes = arr(a.value, 'notes').filter((n): n is string => typeof n === 'string');
+  return { ok: true, model, unmapped, notes };
+}
+
 async function start(): Promise<void> {
   try {
     info = await client.ready();
@@ -299,7 +313,7 @@ async function start(): Promise<void> {
     if (!presets.ok) throw new Error(presets.error.message);
     const schema = await setupCall('schema');
     if (!schema.ok) throw new Error(schema.error.message);
-    form = new ScenarioForm({ models: presetRefs(arr(presets.value, 'models')), hardware: presetRefs(arr(presets.value, 'hardware')), canSearch: has('search'), schema: schema.value as unknown as CoreSchema });
+    form = new ScenarioForm({ models: presetRefs(arr(presets.value, 'models')), hardware: presetRefs(arr(presets.value, 'hardware')), canSearch: has('search'), schema: schema.value as unknown as CoreSchema, importHf: has('modelFromHf') ? importHf : undefined });
     for (const hw of presetRefs(arr(presets.value, 'hardware'))) {
       const p = await setupCall('getPreset', JSON.stringify({ kind: 'hardware', id: hw.id }));
       const doc = p.ok ? field(p.value, 'preset') : undefined;

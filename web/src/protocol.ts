@@ -9,6 +9,7 @@ export const CORE_FUNCTIONS = [
   'schema',
   'getPreset',
   'describeModel',
+  'modelFromHf',
   'evaluate',
   'search',
   'frontier',

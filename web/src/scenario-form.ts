@@ -75,12 +75,19 @@ export function quantityText(v: number, kind: QuantityKind): string {
   return String(v);
 }
 
+/** What the core made of a Hugging Face config.json (api.h ModelFromHf). */
+export type HfImport =
+  | { ok: true; model: Record<string, unknown>; notes: string[]; unmapped: { field: string; effect: string; reason: string }[] }
+  | { ok: false; message: string };
+
 export interface FormOptions {
   models: PresetRef[];
   hardware: PresetRef[];
   canSearch: boolean;
   /** The core's schema (api Schema): fields, labels, units, choices. */
   schema: CoreSchema;
+  /** Converts a pasted config.json's text (the core's modelFromHf); absent: no import box. */
+  importHf?: (configText: string) => Promise<HfImport>;
 }
 
 interface Fields {
@@ -187,7 +194,8 @@ export class ScenarioForm {
     this.general = h('p', { class: 'field-error', id: 'form-error', role: 'alert' });
 
     this.element = h('form', { class: 'inputs card', id: 'inputs', 'aria-label': 'Inputs', novalidate: true },
-      h('fieldset', {}, h('legend', {}, 'Model'), labelled('model-preset', 'Model preset', '', f['model-preset']!), this.modelFields),
+      h('fieldset', {}, h('legend', {}, 'Model'), labelled('model-preset', 'Model preset', '', f['model-preset']!),
+        opts.importHf ? this.importBox(opts.importHf) : null, this.modelFields),
       h('fieldset', {}, h('legend', {}, 'Hardware'), labelled('hw-preset', 'Chip', '', f['hw-preset']!), this.hwFields,
         labelled('slice-kind', 'Slice given as', '', f['slice-kind']!), this.chipsBox, this.topoBox),
       h('fieldset', {}, h('legend', {}, 'Workload'),
@@ -205,14 +213,61 @@ export class ScenarioForm {
       this.general,
     );
     this.element.addEventListener('submit', (e) => e.preventDefault());
-    this.element.addEventListener('input', (e) => this.changed(e.target));
+    // The import box's text is not part of the scenario: typing there computes nothing.
+    const ownInput = (t: EventTarget | null): boolean => !(t instanceof Node && this.element.querySelector('#hf-import')?.contains(t));
+    this.element.addEventListener('input', (e) => ownInput(e.target) && this.changed(e.target));
     this.element.addEventListener('change', (e) => {
       // A text field's "change" (fired when it loses focus) repeats what its "input" events
       // already sent: recomputing again would re-render the results under the click that moved
       // the focus, and a button replaced between mousedown and mouseup never gets the click.
       if (e.target instanceof HTMLInputElement && e.target.type !== 'checkbox' && e.target.type !== 'radio') return;
-      this.changed(e.target);
+      if (ownInput(e.target)) this.changed(e.target);
     });
+  }
+
+  /** "From a Hugging Face config.json": paste, drop or choose the file; the core converts it
+   *  (naming every field it cannot map) and the model becomes the custom model being edited. */
+  private importBox(importHf: (text: string) => Promise<HfImport>): HTMLElement {
+    const text = h('textarea', { id: 'hf-config', rows: '5', spellcheck: 'false', placeholder: '{ "architectures": ["LlamaForCausalLM"], "hidden_size": 8192, … }' });
+    const file = h('input', { id: 'hf-file', type: 'file', accept: '.json,application/json' });
+    const use = h('button', { type: 'button', id: 'hf-use' }, 'Use this model');
+    const status = h('p', { id: 'hf-status', role: 'status' });
+    const readFile = async (f: File | undefined): Promise<void> => {
+      if (f) text.value = await f.text();
+    };
+    file.addEventListener('change', () => void readFile(file.files?.[0]));
+    text.addEventListener('dragover', (e) => e.preventDefault());
+    text.addEventListener('drop', (e) => {
+      e.preventDefault();
+      void readFile(e.dataTransfer?.files[0]);
+    });
+    use.addEventListener('click', async () => {
+      status.className = '';
+      status.textContent = 'Converting…';
+      const r = await importHf(text.value);
+      if (!r.ok) {
+        status.className = 'field-error';
+        status.textContent = r.message;
+        return;
+      }
+      this.loadModel(r.model);
+      const name = typeof r.model.name === 'string' ? r.model.name : 'the model';
+      const unmapped = r.unmapped.map((u) => `${u.field} (${u.effect}: ${u.reason})`);
+      status.textContent = `Loaded ${name}.` + (unmapped.length ? ` Not represented: ${unmapped.join('; ')}.` : ' Every field was mapped.') + (r.notes.length ? ` ${r.notes.join(' ')}` : '');
+    });
+    return h('details', { id: 'hf-import', class: 'hf-import' },
+      h('summary', {}, 'From a Hugging Face config.json…'),
+      h('label', { for: 'hf-config' }, 'Paste config.json, drop it here, or choose the file'),
+      text, h('div', { class: 'hf-actions' }, file, use), status);
+  }
+
+  /** Makes `model` (a whole model document) the custom model being edited, and recomputes. */
+  loadModel(model: Record<string, unknown>): void {
+    this.setValue('model-preset', 'custom');
+    this.baseModel = structuredClone(model);
+    this.fillModelFields(model);
+    this.sync();
+    this.onChange();
   }
 
   setHardwarePreset(id: string, preset: Record<string, unknown>): void {

@@ -24,6 +24,8 @@ export const CHANNEL = {
   paper: 'paper',
   calibrate: 'calibrate',
   runIt: 'run-it',
+  /** A pasted Hugging Face config.json, converted (scenario-form.ts). */
+  hfImport: 'hf-import',
   /** Start-up: presets. */
   setup: 'setup',
 } as const;
