@@ -19,6 +19,7 @@ std::string MaxContext(std::string r) { return esti::api::MaxContext(r); }
 std::string Calibrate(std::string r) { return esti::api::Calibrate(r); }
 std::string Reproduce(std::string r) { return esti::api::Reproduce(r); }
 std::string Decode(std::string r) { return esti::api::Decode(r); }
+std::string DecodeLink(std::string r) { return esti::api::DecodeLink(r); }
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(esti) {
@@ -35,4 +36,5 @@ EMSCRIPTEN_BINDINGS(esti) {
   emscripten::function("calibrate", &Calibrate);
   emscripten::function("reproduce", &Reproduce);
   emscripten::function("decode", &Decode);
+  emscripten::function("decodeLink", &DecodeLink);
 }

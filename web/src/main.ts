@@ -230,7 +230,7 @@ async function applyHash(): Promise<void> {
 }
 
 async function applyHashUnsequenced(): Promise<void> {
-  const decoded = await decodeLink(location.hash);
+  const decoded = await decodeLink(location.hash, (fragment) => client.call('decodeLink', fragment));
   const fail = (msg: string) => showLinkError(`This link cannot be opened: ${msg}. Showing the last valid state instead.`);
   if (!decoded.ok) return fail(decoded.message);
   if (decoded.empty) return;

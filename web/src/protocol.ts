@@ -17,6 +17,7 @@ export const CORE_FUNCTIONS = [
   'calibrate',
   'reproduce',
   'decode',
+  'decodeLink',
 ] as const;
 export type CoreFunction = (typeof CORE_FUNCTIONS)[number];
 

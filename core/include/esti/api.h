@@ -44,6 +44,15 @@ std::string DescribeModel(std::string_view request);
 // configs are rejected with code "unsupported" (io/hf_config_io.h).
 std::string ModelFromHf(std::string_view request);
 
+// Decodes one of the page's share links (io/share_link.h). Unlike the other functions the request
+// is the link's fragment itself (`#v=1&s=...`, the leading '#' optional), not JSON. -> {"empty":
+// true} for an empty fragment, else {"empty": false, "scenario": <the scenario's JSON text>,
+// "second_scenario"?: <text>, "view"?: <name>}; the texts are not validated as scenarios here.
+// Errors name the link part ("/v", "/s", "/b", "/view"): too_large (fragment over 16 KiB, a
+// scenario inflating past 64 KiB), unsupported_version, invalid_value (bad base64url, corrupt
+// compressed data, not UTF-8), missing_field, unknown_key, duplicate_key.
+std::string DecodeLink(std::string_view fragment);
+
 // Request: a scenario (io/scenario_io.h) -> the cost of its phase: latency_s, latency_per_token_s,
 // mfu, cost_chip_s_per_token, memory_per_chip_bytes, fits, the plan chosen for "auto" fields and a
 // breakdown of every term with its inputs.

@@ -22,15 +22,12 @@ inline std::string ErrorResponse(const Error& e) {
   return j.dump(-1, ' ', false, io::Json::error_handler_t::replace);
 }
 
-// Runs `handler` on the parsed request. The handler throws io::InputError for bad input or returns
-// the result object, to which "ok", "schema_version" and "engine_version" are added.
-inline std::string Respond(std::string_view request,
-                           const std::function<io::Json(const io::Json&)>& handler) {
+// Runs `produce` and adds "ok", "schema_version" and "engine_version" to the object it returns;
+// io::InputError, out of memory and any other exception become an error document.
+inline std::string Guarded(const std::function<io::Json()>& produce) {
   try {
     ArmOomReserve();  // out of memory below unwinds with the reserve freed (oom_reserve.h)
-    Result<io::Json> parsed = io::ParseJson(request);
-    if (!parsed.ok()) return ErrorResponse(parsed.error());
-    io::Json out = handler(parsed.value());
+    io::Json out = produce();
     out["ok"] = true;
     out["schema_version"] = kResultSchemaVersion;
     out["engine_version"] = EngineVersion();
@@ -44,6 +41,17 @@ inline std::string Respond(std::string_view request,
   } catch (...) {
     return ErrorResponse(MakeError(codes::kInternal, "", "unknown failure"));
   }
+}
+
+// Runs `handler` on the parsed request. The handler throws io::InputError for bad input or returns
+// the result object, to which "ok", "schema_version" and "engine_version" are added.
+inline std::string Respond(std::string_view request,
+                           const std::function<io::Json(const io::Json&)>& handler) {
+  return Guarded([&]() -> io::Json {
+    Result<io::Json> parsed = io::ParseJson(request);
+    if (!parsed.ok()) throw io::InputError{parsed.error()};
+    return handler(parsed.value());
+  });
 }
 
 }  // namespace esti::api::internal
