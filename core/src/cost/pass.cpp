@@ -62,7 +62,7 @@ void PlanModel::Add(const char* name, CollectiveKind kind, uint8_t roles, double
   c.bytes_fixed = fixed;
   c.unit = TimeCollective(links_, kind, roles, 1.0,
                           calibrated ? s_.chip.calibration.ici_efficiency : 1.0,
-                          calibrated ? s_.chip.ici_hop_latency_s : 0.0);
+                          /*with_latency=*/calibrated);
   // Calibrated: every collective that runs also pays a fixed start-up (synchronisation, DMA
   // set-up), so a layout with more collectives per layer pays more.
   if (calibrated && c.unit.group_size > 1) {

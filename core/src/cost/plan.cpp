@@ -8,11 +8,16 @@ namespace esti::cost {
 const char* ToString(Phase p) { return p == Phase::kPrefill ? "prefill" : "decode"; }
 const char* ToString(FfnLayout l) {
   switch (l) {
-    case FfnLayout::kWs1d: return "ws1d";
-    case FfnLayout::kWs2d: return "ws2d";
-    case FfnLayout::kWgX: return "wg_x";
-    case FfnLayout::kWgXy: return "wg_xy";
-    case FfnLayout::kWgXyz: return "wg_xyz";
+    case FfnLayout::kWs1d:
+      return "ws1d";
+    case FfnLayout::kWs2d:
+      return "ws2d";
+    case FfnLayout::kWgX:
+      return "wg_x";
+    case FfnLayout::kWgXy:
+      return "wg_xy";
+    case FfnLayout::kWgXyz:
+      return "wg_xyz";
   }
   return "?";
 }
@@ -27,13 +32,17 @@ std::array<int64_t, 3> RoleSizes(const Plan& plan) {
   return {d[p[0]], d[p[1]], d[p[2]]};
 }
 
+int64_t RoleKey(const hardware::Topology& t, int physical) {
+  return t.dims[physical] * 4 + t.level[physical];
+}
+
 std::vector<AxisRoles> DistinctRoleAssignments(const hardware::Topology& t) {
   std::vector<AxisRoles> out;
   std::vector<std::array<int64_t, 3>> seen;
   std::array<int, 3> perm{0, 1, 2};
   do {
-    std::array<int64_t, 3> sizes{t.dims[perm[0]], t.dims[perm[1]], t.dims[perm[2]]};
-    // Wraparound is all-or-nothing per slice, so sizes alone identify an assignment.
+    std::array<int64_t, 3> sizes{RoleKey(t, perm[0]), RoleKey(t, perm[1]), RoleKey(t, perm[2])};
+    // Wraparound is all-or-nothing per slice, so sizes and levels identify an assignment.
     if (std::find(seen.begin(), seen.end(), sizes) == seen.end()) {
       seen.push_back(sizes);
       out.push_back(AxisRoles{perm});

@@ -1,5 +1,6 @@
 #include "esti/io/spec_io.h"
 
+#include "esti/io/interconnect_io.h"
 #include "esti/io/object_reader.h"
 #include "esti/io/presets.h"
 
@@ -84,19 +85,26 @@ hardware::ChipSpec ReadHardware(const Json& v, const std::string& path) {
   c.id = r.OptString("id").value_or("custom");
   c.name = r.OptString("name").value_or(c.id);
   c.peak_flops_per_s_bf16 = r.Number("peak_flops_per_s_bf16", 1e6, 1e20);
-  c.peak_flops_per_s_int8 = r.Number("peak_flops_per_s_int8", 1e6, 1e20);
+  // Optional (absent: the chip has no such matmul hardware; every file before fp8 gives int8).
+  c.peak_flops_per_s_int8 = r.OptNumber("peak_flops_per_s_int8", 1e6, 1e20).value_or(0);
+  c.peak_flops_per_s_fp8 = r.OptNumber("peak_flops_per_s_fp8", 1e6, 1e20).value_or(0);
   c.hbm_capacity_bytes = r.Number("hbm_capacity_bytes", 1e6, 1e15);
   c.hbm_bandwidth_bytes_per_s = r.Number("hbm_bandwidth_bytes_per_s", 1e6, 1e16);
-  c.ici_link_bandwidth_bytes_per_s = r.Number("ici_link_bandwidth_bytes_per_s", 1e3, 1e15);
-  c.ici_links_per_chip = r.Int("ici_links_per_chip", 2, 6);
-  c.ici_hop_latency_s = r.Number("ici_hop_latency_s", 0, 1);
   if (r.Has("collective_bandwidth") &&
       r.Enum("collective_bandwidth", {"all_links", "per_axis"}) == 1) {
     c.collective_bandwidth = hardware::CollectiveBandwidth::kPerAxis;
   }
-  c.max_axis_chips = r.Int("max_axis_chips", 1, 64);
+  if (HasInterconnect(r)) {
+    ReadInterconnect(r, c);  // core/src/io/interconnect_io.cpp
+  } else {
+    // The legacy description: one 3D torus (read exactly as before interconnect levels).
+    c.ici_link_bandwidth_bytes_per_s = r.Number("ici_link_bandwidth_bytes_per_s", 1e3, 1e15);
+    c.ici_links_per_chip = r.Int("ici_links_per_chip", 2, 6);
+    c.ici_hop_latency_s = r.Number("ici_hop_latency_s", 0, 1);
+    c.max_axis_chips = r.Int("max_axis_chips", 1, 64);
+    c.torus_axis_multiple = r.Int("torus_axis_multiple", 1, 64);
+  }
   c.max_chips = r.Int("max_chips", 1, 65536);
-  c.torus_axis_multiple = r.Int("torus_axis_multiple", 1, 64);
   c.cost_per_chip_hour_usd = r.OptNumber("cost_per_chip_hour_usd", 0, 1e6).value_or(0);
   c.matmul_unit_dim = r.OptInt("matmul_unit_dim", 0, 4096).value_or(0);
   if (const Json* cal = r.Find("calibration"))
@@ -133,25 +141,29 @@ Json ModelToJson(const model::ModelConfig& m) {
 }
 
 Json HardwareToJson(const hardware::ChipSpec& c) {
-  return {{"schema_version", kSpecSchemaVersion},
-          {"id", c.id},
-          {"name", c.name},
-          {"peak_flops_per_s_bf16", c.peak_flops_per_s_bf16},
-          {"peak_flops_per_s_int8", c.peak_flops_per_s_int8},
-          {"hbm_capacity_bytes", c.hbm_capacity_bytes},
-          {"hbm_bandwidth_bytes_per_s", c.hbm_bandwidth_bytes_per_s},
-          {"ici_link_bandwidth_bytes_per_s", c.ici_link_bandwidth_bytes_per_s},
-          {"ici_links_per_chip", c.ici_links_per_chip},
-          {"ici_hop_latency_s", c.ici_hop_latency_s},
-          {"collective_bandwidth", c.collective_bandwidth == hardware::CollectiveBandwidth::kPerAxis
-                                       ? "per_axis"
-                                       : "all_links"},
-          {"max_axis_chips", c.max_axis_chips},
-          {"max_chips", c.max_chips},
-          {"torus_axis_multiple", c.torus_axis_multiple},
-          {"cost_per_chip_hour_usd", c.cost_per_chip_hour_usd},
-          {"matmul_unit_dim", c.matmul_unit_dim},
-          {"calibration", CalibrationToJson(c.calibration)}};
+  Json j = {{"schema_version", kSpecSchemaVersion},
+            {"id", c.id},
+            {"name", c.name},
+            {"peak_flops_per_s_bf16", c.peak_flops_per_s_bf16},
+            {"peak_flops_per_s_int8", c.peak_flops_per_s_int8},
+            {"hbm_capacity_bytes", c.hbm_capacity_bytes},
+            {"hbm_bandwidth_bytes_per_s", c.hbm_bandwidth_bytes_per_s},
+            {"ici_link_bandwidth_bytes_per_s", c.ici_link_bandwidth_bytes_per_s},
+            {"ici_links_per_chip", c.ici_links_per_chip},
+            {"ici_hop_latency_s", c.ici_hop_latency_s},
+            {"collective_bandwidth",
+             c.collective_bandwidth == hardware::CollectiveBandwidth::kPerAxis ? "per_axis"
+                                                                               : "all_links"},
+            {"max_axis_chips", c.max_axis_chips},
+            {"max_chips", c.max_chips},
+            {"torus_axis_multiple", c.torus_axis_multiple},
+            {"cost_per_chip_hour_usd", c.cost_per_chip_hour_usd},
+            {"matmul_unit_dim", c.matmul_unit_dim},
+            {"calibration", CalibrationToJson(c.calibration)}};
+  if (c.peak_flops_per_s_int8 <= 0) j.erase("peak_flops_per_s_int8");  // no int8 hardware
+  if (c.peak_flops_per_s_fp8 > 0) j["peak_flops_per_s_fp8"] = c.peak_flops_per_s_fp8;
+  InterconnectToJson(c, j);
+  return j;
 }
 
 Json ParamsToJson(const model::ParamBreakdown& p) {

@@ -12,9 +12,12 @@ namespace esti::search {
 
 const char* ToString(Objective o) {
   switch (o) {
-    case Objective::kMinLatency: return "min_latency";
-    case Objective::kMinCost: return "min_cost";
-    case Objective::kMaxMfu: return "max_mfu";
+    case Objective::kMinLatency:
+      return "min_latency";
+    case Objective::kMinCost:
+      return "min_cost";
+    case Objective::kMaxMfu:
+      return "max_mfu";
   }
   return "?";
 }
@@ -74,9 +77,8 @@ SpaceSize CountSpace(const Space& space) {
 
 ScoredPlan BestPlanFor(const Space& space) {
   const int64_t chips = space.topology ? space.topology->chips() : space.chip_counts.front();
-  std::vector<ScoredPlan> best = BestPlansPerBatch(space, ShapePlansFor(space, chips),
-                                                   {space.base.workload.batch},
-                                                   space.base.plan.weights);
+  std::vector<ScoredPlan> best = BestPlansPerBatch(
+      space, ShapePlansFor(space, chips), {space.base.workload.batch}, space.base.plan.weights);
   return std::move(best.front());
 }
 
@@ -99,9 +101,9 @@ std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<
       for (const cost::AxisRoles& r : roles) {
         int64_t key = 0;
         if (layout == cost::FfnLayout::kWs2d || layout == cost::FfnLayout::kWgX) {
-          key = shape.topology.dims[r.physical[0]];
+          key = cost::RoleKey(shape.topology, r.physical[0]);
         } else if (layout == cost::FfnLayout::kWgXy) {
-          key = shape.topology.dims[r.physical[2]];
+          key = cost::RoleKey(shape.topology, r.physical[2]);
         }
         if (std::find(seen.begin(), seen.begin() + n_seen, key) != seen.begin() + n_seen) continue;
         seen[n_seen++] = key;
@@ -112,7 +114,8 @@ std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<
           // The batch-independent part once per plan, then every batch.
           const cost::PlanModel plan(s);
           for (size_t bi = 0; bi < batches.size(); ++bi) {
-            // Once a batch has a plan that fits, plans that do not fit cannot win: skip timing them.
+            // Once a batch has a plan that fits, plans that do not fit cannot win: skip timing
+            // them.
             const bool have_fitting = have[bi] && best[bi].quick.fits;
             cost::QuickEvaluation q = cost::EvaluateQuick(plan, batches[bi], have_fitting);
             if (evaluated) ++*evaluated;

@@ -61,6 +61,10 @@ const char* ToString(Mode m);
 // Sizes of the x, y, z roles for a plan's topology and role assignment.
 std::array<int64_t, 3> RoleSizes(const Plan& plan);
 
+// What makes one physical axis differ from another for the cost model: its size and its
+// interconnect level (levels < 4). Equal keys: swapping the axes changes nothing.
+int64_t RoleKey(const hardware::Topology& t, int physical);
+
 // Every distinct assignment of physical axes to roles (permutations giving the same sizes and
 // wraparound are one assignment).
 std::vector<AxisRoles> DistinctRoleAssignments(const hardware::Topology& t);
