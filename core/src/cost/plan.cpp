@@ -26,6 +26,21 @@ const char* ToString(AttentionSharding a) {
 }
 const char* ToString(Mode m) { return m == Mode::kRoofline ? "roofline" : "calibrated"; }
 
+MatmulFormat MatmulFormatFor(const hardware::ChipSpec& chip, model::WeightFormat weights) {
+  MatmulFormat f;
+  f.peak_flops_per_s = chip.peak_flops_per_s_bf16;
+  if (weights != model::WeightFormat::kFp8) return f;
+  if (chip.peak_flops_per_s_fp8 > 0) {
+    f.format = "fp8";
+    f.peak_flops_per_s = chip.peak_flops_per_s_fp8;
+  } else {
+    f.fallback = chip.id +
+                 " has no fp8 matmul units (no peak_flops_per_s_fp8): fp8 weights are "
+                 "stored in 1 byte and computed in the next format up, bf16";
+  }
+  return f;
+}
+
 std::array<int64_t, 3> RoleSizes(const Plan& plan) {
   const auto& d = plan.topology.dims;
   const auto& p = plan.roles.physical;

@@ -192,15 +192,25 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
   }
 
   // Plan choices.
+  // "auto" tries bf16 and int8 (the paper's two formats) and fp8 where the chip computes in it;
+  // int4 only when asked for (docs/formats.md).
+  std::vector<WeightFormat> auto_weights{WeightFormat::kBf16, WeightFormat::kInt8};
+  if (s.chip.peak_flops_per_s_fp8 > 0) auto_weights.push_back(WeightFormat::kFp8);
   sp.weights = ReadChoice<WeightFormat>(
       r, "weights", many,
-      EnumReader<WeightFormat>({{"bf16", WeightFormat::kBf16}, {"int8", WeightFormat::kInt8}}),
-      {WeightFormat::kBf16, WeightFormat::kInt8},
+      EnumReader<WeightFormat>({{"bf16", WeightFormat::kBf16},
+                                {"int8", WeightFormat::kInt8},
+                                {"fp8", WeightFormat::kFp8},
+                                {"int4", WeightFormat::kInt4}}),
+      auto_weights,
       use == ScenarioUse::kFrontier
           ? std::vector<WeightFormat>{WeightFormat::kBf16, WeightFormat::kInt8}
           : std::vector<WeightFormat>{WeightFormat::kBf16},
       many);
   s.plan.weights = sp.weights.front();
+  if (r.Has("kv_cache")) {
+    s.plan.kv_cache = static_cast<model::KvFormat>(r.Enum("kv_cache", {"bf16", "fp8", "int8"}));
+  }
   std::vector<FfnLayout> all_layouts(cost::kAllFfnLayouts.begin(), cost::kAllFfnLayouts.end());
   sp.ffn_layouts = ReadChoice<FfnLayout>(r, "ffn_layout", true,
                                          EnumReader<FfnLayout>({{"ws1d", FfnLayout::kWs1d},
@@ -251,6 +261,7 @@ Json ConcreteScenarioJson(const ScenarioInput& in, const cost::Scenario& s) {
             {"attention_sharding", cost::ToString(s.plan.attention)},
             {"mode", cost::ToString(s.mode)}};
   if (s.workload.phase == cost::Phase::kDecode) j["generate_tokens"] = s.workload.generate_tokens;
+  if (s.plan.kv_cache != model::KvFormat::kBf16) j["kv_cache"] = model::ToString(s.plan.kv_cache);
   return j;
 }
 
@@ -284,6 +295,22 @@ Json CollectiveJson(const cost::CollectiveTerm& c, double layers, double passes)
 
 }  // namespace
 
+namespace {
+
+// What each part of the model is stored and computed in (docs/formats.md).
+Json FormatsJson(const cost::Scenario& s, const cost::MatmulFormat& matmul) {
+  Json j = {{"weights", model::ToString(s.plan.weights)},
+            {"weight_bytes_per_parameter", model::BytesPerWeight(s.plan.weights)},
+            {"kv_cache", model::ToString(s.plan.kv_cache)},
+            {"kv_bytes_per_element", model::KvBytesPerElement(s.plan.kv_cache)},
+            {"matmul", matmul.format},
+            {"attention", "bf16"}};
+  if (!matmul.fallback.empty()) j["fallback"] = matmul.fallback;
+  return j;
+}
+
+}  // namespace
+
 Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
                       const cost::Evaluation& ev) {
   const auto& t = s.plan.topology;
@@ -295,6 +322,7 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
   const double matmul_eff = calibrated ? cal.matmul_efficiency : 1.0;
   const double hbm_eff = calibrated ? cal.hbm_efficiency : 1.0;
   const cost::PhaseTotals& tot = ev.totals;
+  const cost::MatmulFormat matmul = cost::MatmulFormatFor(s.chip, s.plan.weights);
 
   Json collectives = Json::array();
   for (int i = 0; i < ev.n_collectives; ++i) {
@@ -315,6 +343,8 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
                      {"matmul_half_dim", calibrated ? cal.matmul_half_dim : 0.0},
                      {"attention_flops", tot.attention_flops},
                      {"peak_flops_per_s_bf16", s.chip.peak_flops_per_s_bf16},
+                     {"matmul_format", matmul.format},
+                     {"peak_flops_per_s_matmul", matmul.peak_flops_per_s},
                      {"matmul_efficiency", matmul_eff}}}});
   terms.push_back(
       {{"name", "weight_load"},
@@ -392,6 +422,7 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
               {"generate_tokens",
                s.workload.phase == cost::Phase::kDecode ? s.workload.generate_tokens : 0},
               {"weights", model::ToString(s.plan.weights)},
+              {"formats", FormatsJson(s, matmul)},
               {"ffn_layout", cost::ToString(s.plan.ffn_layout)},
               {"attention_sharding", cost::ToString(s.plan.attention)},
               {"attention_batch_ways", ev.attention_split.batch_ways},

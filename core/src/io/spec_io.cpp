@@ -186,7 +186,9 @@ Json DescribeModel(const model::ModelConfig& m) {
           {"kv_bytes_per_token", model::KvBytesPerToken(m)},
           {"weight_bytes",
            {{"bf16", model::WeightBytes(m, WeightFormat::kBf16)},
-            {"int8", model::WeightBytes(m, WeightFormat::kInt8)}}}};
+            {"int8", model::WeightBytes(m, WeightFormat::kInt8)},
+            {"fp8", model::WeightBytes(m, WeightFormat::kFp8)},
+            {"int4", model::WeightBytes(m, WeightFormat::kInt4)}}}};
 }
 
 }  // namespace esti::io

@@ -35,12 +35,39 @@ double KvBytesPerToken(const ModelConfig& m) {
   return 2.0 * D(m.n_layers) * D(m.n_kv_heads) * D(m.d_head) * D(kKvBytesPerElement);
 }
 
+double KvBytesPerToken(const ModelConfig& m, KvFormat f) {
+  return 2.0 * D(m.n_layers) * D(m.n_kv_heads) * D(m.d_head) * KvBytesPerElement(f);
+}
+
 double WeightBytes(const ModelConfig& m, WeightFormat f) {
-  return CountParams(m).total * D(BytesPerWeight(f));
+  return CountParams(m).total * BytesPerWeight(f);
 }
 
 const char* ToString(FfnType t) { return t == FfnType::kSwiglu ? "swiglu" : "gelu"; }
 const char* ToString(BlockType t) { return t == BlockType::kParallel ? "parallel" : "serial"; }
-const char* ToString(WeightFormat f) { return f == WeightFormat::kInt8 ? "int8" : "bf16"; }
+const char* ToString(WeightFormat f) {
+  switch (f) {
+    case WeightFormat::kBf16:
+      return "bf16";
+    case WeightFormat::kInt8:
+      return "int8";
+    case WeightFormat::kFp8:
+      return "fp8";
+    case WeightFormat::kInt4:
+      return "int4";
+  }
+  return "?";
+}
+const char* ToString(KvFormat f) {
+  switch (f) {
+    case KvFormat::kBf16:
+      return "bf16";
+    case KvFormat::kFp8:
+      return "fp8";
+    case KvFormat::kInt8:
+      return "int8";
+  }
+  return "?";
+}
 
 }  // namespace esti::model

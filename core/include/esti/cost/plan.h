@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 #include "esti/hardware/chip.h"
 #include "esti/hardware/topology.h"
@@ -43,7 +44,18 @@ struct Plan {
   FfnLayout ffn_layout = FfnLayout::kWs2d;
   AttentionSharding attention = AttentionSharding::kBatch;
   model::WeightFormat weights = model::WeightFormat::kBf16;
+  model::KvFormat kv_cache = model::KvFormat::kBf16;
 };
+
+// The format a plan's matmuls run in and its peak rate (docs/formats.md): bf16 weights, and the
+// weight-only int8 and int4, compute in bf16 (ESTI §3.6); fp8 weights compute in fp8 on a chip
+// with fp8 matmul units, else in the next format up, bf16, and `fallback` says so.
+struct MatmulFormat {
+  const char* format = "bf16";
+  double peak_flops_per_s = 0;
+  std::string fallback;  // empty when the weights' own format runs natively
+};
+MatmulFormat MatmulFormatFor(const hardware::ChipSpec& chip, model::WeightFormat weights);
 
 struct Scenario {
   model::ModelConfig model;
