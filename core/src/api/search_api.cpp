@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "compare_api.h"
 #include "esti/cost/evaluate.h"
 #include "esti/hardware/topology.h"
 #include "esti/io/scenario_io.h"
@@ -188,6 +189,8 @@ std::string Search(std::string_view request) {
 
 std::string Frontier(std::string_view request) {
   return internal::Respond(request, [](const io::Json& original) {
+    // "hardware": [...] compares chips: one frontier each (compare_api.h).
+    if (internal::IsHardwareList(original)) return internal::FrontierPerHardware(original);
     io::Json req = original;
     OutputOptions opt = TakeOutputOptions(req);
     io::ScenarioInput in = io::ReadScenario(req, io::ScenarioUse::kFrontier);
