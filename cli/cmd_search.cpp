@@ -64,18 +64,32 @@ int RunPoints(Args args, std::string (*call)(std::string_view), const char* name
   if (!j) return code;
   std::vector<std::vector<std::string>> rows;
   std::vector<const io::Json*> points;
-  for (const char* list : lists) {
-    for (const auto& p : (*j)[list]) {
-      rows.push_back(PointRow(p, *format == Format::kTable));
-      points.push_back(&p);
+  // A frontier over several chips answers {"per_hardware": [...]}: one row set per chip, with a
+  // leading hardware column.
+  const bool per_hardware = j->contains("per_hardware");
+  std::vector<const io::Json*> answers;
+  if (per_hardware) {
+    for (const auto& a : (*j)["per_hardware"]) answers.push_back(&a);
+  } else {
+    answers.push_back(&*j);
+  }
+  for (const io::Json* a : answers) {
+    for (const char* list : lists) {
+      for (const auto& p : (*a)[list]) {
+        rows.push_back(PointRow(p, *format == Format::kTable));
+        if (per_hardware) rows.back().insert(rows.back().begin(), (*a)["hardware_id"]);
+        points.push_back(&p);
+      }
     }
   }
+  std::vector<std::string> full = kPointHeader;
+  if (per_hardware) full.insert(full.begin(), "hardware");
   if (*format == Format::kCsv) {
-    PrintCsv(kPointHeader, rows);
+    PrintCsv(full, rows);
     return 0;
   }
   // The band columns are for CSV; the table shows the band beside each latency.
-  std::vector<std::string> header(kPointHeader.begin(), kPointHeader.end() - 2);
+  std::vector<std::string> header(full.begin(), full.end() - 2);
   for (auto& r : rows) r.resize(header.size());
   PrintTable(header, rows);
   PrintCalibrationWarnings(points);

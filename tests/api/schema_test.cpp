@@ -2,6 +2,7 @@
 // enforces, every enum value it lists is accepted, and every key of every preset is described.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -39,7 +40,8 @@ TEST(Schema, ListsEveryDocumentAndPreset) {
   io::Json s = Call(api::Schema());
   ASSERT_TRUE(s["ok"].get<bool>());
   for (const char* doc : {"scenario", "model", "hardware"}) EXPECT_GE(Fields(s, doc).size(), 5u);
-  EXPECT_EQ(s["presets"]["hardware"][0], "tpu-v4");
+  const io::Json& hw = s["presets"]["hardware"];
+  EXPECT_NE(std::find(hw.begin(), hw.end(), "tpu-v4"), hw.end());
   EXPECT_GE(s["presets"]["models"].size(), 8u);
 }
 

@@ -43,7 +43,7 @@ TEST(EnumTable, EveryValueHasOneNameAndLabel) {
   ExpectComplete<cost::Mode>(2);
   ExpectComplete<model::FfnType>(2);
   ExpectComplete<model::BlockType>(2);
-  ExpectComplete<model::WeightFormat>(2);
+  ExpectComplete<model::WeightFormat>(4);
   ExpectComplete<search::Objective>(3);
   ExpectComplete<hardware::CollectiveBandwidth>(2);
   ExpectComplete<decoder::WeightKind>(2);

@@ -1,7 +1,8 @@
 // Native == wasm, byte for byte (issue 12): generates seeded random valid requests across
-// evaluate, search, frontier and max context (every model preset, TPU v4 and small custom tori,
-// single values, lists and "auto", both modes), answers each with the wasm module (as the page
-// does) and with the native build (tests/cross/replay.cpp), and compares the response texts.
+// evaluate, search, frontier and max context (model presets, TPU v4, the interconnect-level
+// presets, small custom tori, every weight and KV format, single values, lists and "auto", both
+// modes, a frontier comparing chips), answers each with the wasm module (as the page does) and
+// with the native build (tests/cross/replay.cpp), and compares the response texts.
 //   node --no-experimental-fetch tests/cross/native_vs_wasm.mjs [--n 2000] [--seed 1]
 // Needs build/native/tests/esti_replay and build/wasm/wasm/esti_core.{mjs,wasm}. Prints
 // "<n> requests, <m> mismatches" and exits 1 on any mismatch.
@@ -29,7 +30,9 @@ const pick = (xs) => xs[Math.floor(next() * xs.length)];
 const chance = (p) => next() < p;
 const some = (xs, k) => [...new Set(Array.from({ length: k }, () => pick(xs)))];
 
-const MODELS = ['palm-540b', 'palm-540b-padded', 'palm-540b-multihead', 'palm-540b-serial', 'palm-62b', 'palm-8b', 'mt-nlg-530b', 'tiny'];
+const MODELS = ['palm-540b', 'palm-540b-padded', 'palm-540b-multihead', 'palm-540b-serial', 'palm-62b', 'palm-8b', 'mt-nlg-530b', 'tiny', 'llama-3.1-70b'];
+// Presets described by interconnect levels (docs/interconnects.md): tori with sold shapes, switched GPU nodes.
+const NEW_HW = ['tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'a100-80gb-sxm', 'h100-sxm', 'h200', 'b200'];
 const V4_CHIPS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 const LAYOUTS = ['ws1d', 'ws2d', 'wg_x', 'wg_xy', 'wg_xyz'];
@@ -48,18 +51,20 @@ function customTorus() {
 
 function chipsFor(hw) {
   if (hw === 'tpu-v4') return pick(V4_CHIPS);
+  if (typeof hw === 'string') return pick([1, 4, 8, 16, 64]);
   return pick([1, 2, 4, 8, 16, 64].filter((c) => c <= hw.max_chips));
 }
 
 function scenario(fn) {
-  const hw = chance(0.25) ? customTorus() : 'tpu-v4';
+  const hw = chance(0.25) ? customTorus() : chance(0.3) ? pick(NEW_HW) : 'tpu-v4';
   const s = { model: pick(MODELS), hardware: hw, input_tokens: pick([1, 128, 2048, 8192]), generate_tokens: pick([1, 16, 64, 256]) };
   if (chance(0.5)) s.mode = pick(['calibrated', 'roofline']);
   const many = fn !== 'evaluate';
   if (fn !== 'frontier' || chance(0.5)) s.phase = pick(['prefill', 'decode']);
   s.chips = many && chance(0.3) ? (chance(0.5) ? 'auto' : some(V4_CHIPS.filter((c) => hw === 'tpu-v4' || c <= 64), 3)) : chipsFor(hw);
   s.batch = many && chance(0.4) ? (chance(0.3) ? 'auto' : some(BATCHES, 3)) : pick(BATCHES);
-  s.weights = many && chance(0.3) ? (chance(0.5) ? 'auto' : ['bf16', 'int8']) : pick(['bf16', 'int8']);
+  s.weights = many && chance(0.3) ? (chance(0.5) ? 'auto' : ['bf16', 'int8', 'fp8']) : pick(['bf16', 'int8', 'fp8', 'int4']);
+  if (chance(0.2)) s.kv_cache = pick(['bf16', 'fp8', 'int8']);
   s.ffn_layout = chance(0.5) ? 'auto' : many && chance(0.3) ? some(LAYOUTS, 2) : pick(LAYOUTS);
   s.attention_sharding = chance(0.5) ? 'auto' : pick(['heads', 'batch']);
   if (fn === 'search') {
@@ -90,6 +95,7 @@ const fixed = MODELS.flatMap((model) => [
   ['frontier', { model, input_tokens: 2048, generate_tokens: 64, detail: 'summary' }],
   ['frontier', { model, input_tokens: 2048, generate_tokens: 64, include_dominated: true, weights: ['bf16', 'int8'] }],
 ]);
+fixed.push(['frontier', { model: 'llama-3.1-70b', hardware: ['tpu-v5e', 'h100-sxm', 'b200'], input_tokens: 2048, generate_tokens: 64, detail: 'summary' }]);
 const requests = [...fixed, ...Array.from({ length: N - fixed.length }, request)];
 const { default: createEstiCore } = await import(`${ROOT}build/wasm/wasm/esti_core.mjs`);
 const wasmBinary = await readFile(`${ROOT}build/wasm/wasm/esti_core.wasm`);

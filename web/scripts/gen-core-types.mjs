@@ -29,6 +29,10 @@ function typeOf(f, docTypes) {
       return '[number, number, number]';
     case 'object':
       return 'Record<string, unknown>';
+    case 'object_list':
+      return 'Record<string, unknown>[]';
+    case 'integer_triple_list':
+      return '[number, number, number][]';
     default:
       throw new Error(`unknown field type ${f.type} of ${f.key}`);
   }

@@ -68,6 +68,9 @@ std::string Search(std::string_view request);
 // Pareto points in (latency, cost), evaluate-shaped; "include_dominated": true adds
 // "<phase>_dominated" lists; "stats" counts combinations, infeasible and dominated ones;
 // "detail": "summary" gives each point only its plan and headline numbers (same values).
+// "hardware": [ids or objects] (at most 8) -> {"per_hardware": [{"hardware_id", "hardware_name",
+// "cost_per_chip_hour_usd"?, "prefill", "decode", "stats"}]}: one frontier per chip, each point
+// with "usd_per_million_tokens" when the chip has a price (core/src/api/compare_api.h).
 std::string Frontier(std::string_view request);
 
 // Request {"model", "hardware" (tpu-v4), "chips", "batch", "weights" (bf16),

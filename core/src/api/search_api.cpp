@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "attention_use_json.h"
+#include "compare_api.h"
 #include "end_to_end.h"
 #include "esti/cost/evaluate.h"
 #include "esti/hardware/topology.h"
@@ -197,6 +198,8 @@ std::string Search(std::string_view request) {
 
 std::string Frontier(std::string_view request) {
   return internal::Respond(request, [](const io::Json& original) {
+    // "hardware": [...] compares chips: one frontier each (compare_api.h).
+    if (internal::IsHardwareList(original)) return internal::FrontierPerHardware(original);
     io::Json req = original;
     OutputOptions opt = TakeOutputOptions(req);
     io::ScenarioInput in = io::ReadScenario(req, io::ScenarioUse::kFrontier);

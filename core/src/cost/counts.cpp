@@ -16,8 +16,8 @@ ForwardCounts CountForward(const model::ModelConfig& m, int64_t batch, int64_t c
   const double attended = t * c0 + t * (t + 1) / 2;
   const double head_width = static_cast<double>(m.n_heads) * static_cast<double>(m.d_head);
   out.attention_flops = 4.0 * head_width * attended * layers * b;
-  out.weight_bytes = (model::LayerMatmulParams(m) * layers + unembed) *
-                     static_cast<double>(model::BytesPerWeight(weights));
+  out.weight_bytes =
+      (model::LayerMatmulParams(m) * layers + unembed) * model::BytesPerWeight(weights);
   const double kv_token_bytes = 2.0 * layers * static_cast<double>(m.n_kv_heads) *
                                 static_cast<double>(m.d_head) *
                                 static_cast<double>(kv_bytes_per_element);

@@ -62,7 +62,7 @@ void PlanModel::Add(const char* name, CollectiveKind kind, uint8_t roles, double
   c.bytes_fixed = fixed;
   c.unit = TimeCollective(links_, kind, roles, 1.0,
                           calibrated ? s_.chip.calibration.ici_efficiency : 1.0,
-                          calibrated ? s_.chip.ici_hop_latency_s : 0.0);
+                          /*with_latency=*/calibrated);
   // Calibrated: every collective that runs also pays a fixed start-up (synchronisation, DMA
   // set-up), so a layout with more collectives per layer pays more.
   if (calibrated && c.unit.group_size > 1) {
@@ -83,7 +83,7 @@ PlanModel::PlanModel(const Scenario& s) : s_(s) {
   const double e = D(m.d_model), f = D(m.d_ff), h = D(m.n_heads), kv = D(m.n_kv_heads),
                dh = D(m.d_head), layers = D(m.n_layers), vocab = D(m.vocab_size);
   const double a = kActivationBytes;
-  const double w = D(model::BytesPerWeight(plan.weights));
+  const double w = model::BytesPerWeight(plan.weights);
   const double gates = m.ffn_type == model::FfnType::kSwiglu ? 2 : 1;
   const double w1 = gates * f + (h + 2 * kv) * dh;  // fused first matmul output width
   const double w2 = f + h * dh;                     // fused second matmul input width
@@ -144,6 +144,9 @@ PlanModel::PlanModel(const Scenario& s) : s_(s) {
     Add("attention_out_all_to_all", CollectiveKind::kAllToAll, rest_roles, h * dh * a / n, 0);
   }
   flops_rate_ = s.chip.peak_flops_per_s_bf16 * (calibrated ? cal.matmul_efficiency : 1.0);
+  // fp8 matmuls on fp8 hardware run at its rate; attention (bf16 activations) stays at bf16's.
+  const MatmulFormat mf = MatmulFormatFor(s.chip, plan.weights);
+  matmul_rate_ = mf.peak_flops_per_s * (calibrated ? cal.matmul_efficiency : 1.0);
   hbm_rate_ = s.chip.hbm_bandwidth_bytes_per_s * (calibrated ? cal.hbm_efficiency : 1.0);
   overhead_s_ = calibrated ? layers * cal.per_layer_overhead_s + cal.per_step_overhead_s : 0;
   if (calibrated) {
@@ -212,7 +215,7 @@ CollectiveTerm PassModel::collective(int i) const {
 double PassModel::KvCacheBytes(double context) const {
   const model::ModelConfig& m = plan_.s_.model;
   return seqs_per_chip_ * context * 2 * D(m.n_layers) * plan_.kv_heads_per_chip_ * D(m.d_head) *
-         D(model::kKvBytesPerElement);
+         model::KvBytesPerElement(plan_.s_.plan.kv_cache);
 }
 
 PassTerms PassModel::At(double context_before) const {
@@ -226,7 +229,11 @@ PassTerms PassModel::At(double context_before) const {
   p.weight_bytes = plan_.weight_bytes_;
   p.kv_bytes = KvCacheBytes(context_before + new_per_seq_);
   p.matmul_time_scale = matmul_time_flops_ / p.matmul_flops;
-  p.compute_s = (matmul_time_flops_ + p.attention_flops) / plan_.flops_rate_;
+  // Same expression as before formats when the matmuls run in bf16 (TPU v4 results unchanged).
+  p.compute_s =
+      plan_.matmul_rate_ == plan_.flops_rate_
+          ? (matmul_time_flops_ + p.attention_flops) / plan_.flops_rate_
+          : matmul_time_flops_ / plan_.matmul_rate_ + p.attention_flops / plan_.flops_rate_;
   p.weight_load_s = p.weight_bytes / plan_.hbm_rate_;
   p.kv_load_s = p.kv_bytes / plan_.hbm_rate_;
   p.comm_s = comm_s_;

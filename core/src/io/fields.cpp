@@ -140,7 +140,30 @@ const Field kPeakInt8{.key = "peak_flops_per_s_int8",
                       .min = 1e6,
                       .max = 1e20,
                       .unit = "flops_per_s",
-                      .required = true};
+                      .default_rule = "none: no int8 matmul units (int8 weights computed in bf16)"};
+const Field kPeakFp8{.key = "peak_flops_per_s_fp8",
+                     .label = "Peak fp8",
+                     .type = Type::kNumber,
+                     .min = 1e6,
+                     .max = 1e20,
+                     .unit = "flops_per_s",
+                     .default_rule = "none: no fp8 matmul units (fp8 weights computed in bf16)"};
+const Field kInterconnect{
+    .key = "interconnect",
+    .label = "Interconnect levels",
+    .type = Type::kObjectList,
+    .default_rule = "one 3D torus from the ici_* fields",
+    .help =
+        "[{name, kind: torus|line|switch, bandwidth_bytes_per_s, latency_s, torus/line: axes, "
+        "max_axis_chips, axis_multiple?, wraparound_multiple?; switch: max_size}] "
+        "(docs/interconnects.md); replaces the ici_* fields"};
+const Field kSliceShapes{.key = "slice_shapes",
+                         .label = "Slice shapes sold",
+                         .type = Type::kIntTripleList,
+                         .min = 1,
+                         .max = 64,
+                         .default_rule = "every shape the axis rules allow",
+                         .help = "[[X, Y, Z], ...]: the shapes the product sells"};
 const Field kHbmCapacity{.key = "hbm_capacity_bytes",
                          .label = "HBM capacity",
                          .type = Type::kNumber,
@@ -161,7 +184,7 @@ const Field kIciBandwidth{.key = "ici_link_bandwidth_bytes_per_s",
                           .min = 1e3,
                           .max = 1e15,
                           .unit = "bytes_per_s",
-                          .required = true,
+                          .default_rule = "from interconnect, when given",
                           .help = "one direction of one link"};
 const Field kIciLinks{.key = "ici_links_per_chip",
                       .label = "ICI links per chip",
@@ -169,14 +192,14 @@ const Field kIciLinks{.key = "ici_links_per_chip",
                       .min = 2,
                       .max = 6,
                       .unit = "links",
-                      .required = true};
+                      .default_rule = "from interconnect, when given"};
 const Field kIciHopLatency{.key = "ici_hop_latency_s",
                            .label = "ICI hop latency",
                            .type = Type::kNumber,
                            .min = 0,
                            .max = 1,
                            .unit = "s",
-                           .required = true};
+                           .default_rule = "from interconnect, when given"};
 const Field kCollectiveBandwidth{.key = "collective_bandwidth",
                                  .label = "Collective bandwidth",
                                  .type = Type::kEnum,
@@ -188,7 +211,7 @@ const Field kMaxAxisChips{.key = "max_axis_chips",
                           .min = 1,
                           .max = 64,
                           .unit = "chips",
-                          .required = true};
+                          .default_rule = "from interconnect, when given"};
 const Field kMaxChips{.key = "max_chips",
                       .label = "Chips per slice, at most",
                       .type = Type::kInteger,
@@ -203,7 +226,7 @@ const Field kTorusAxisMultiple{
     .min = 1,
     .max = 64,
     .unit = "chips",
-    .required = true,
+    .default_rule = "from interconnect, when given",
     .help = "an axis whose length is a multiple of this is a torus ring"};
 const Field kCostPerChipHour{.key = "cost_per_chip_hour_usd",
                              .label = "Price per chip-hour",
@@ -302,6 +325,13 @@ const Field kWeights{.key = "weights",
                      .default_text = "bf16",
                      .values = EnumValues<esti::model::WeightFormat>,
                      .choices = Choices::kListOrAuto};
+const Field kKvCache{
+    .key = "kv_cache",
+    .label = "KV cache format",
+    .type = Type::kEnum,
+    .default_text = "bf16",
+    .values = EnumValues<esti::model::KvFormat>,
+    .help = "ESTI §3.3 keeps bf16; fp8 and int8 halve the cache (docs/formats.md)"};
 const Field kFfnLayout{.key = "ffn_layout",
                        .label = "Feed-forward layout",
                        .type = Type::kEnum,
@@ -365,6 +395,7 @@ constexpr const Field* kHardwareFields[] = {&hardware::kId,
                                             &hardware::kName,
                                             &hardware::kPeakBf16,
                                             &hardware::kPeakInt8,
+                                            &hardware::kPeakFp8,
                                             &hardware::kHbmCapacity,
                                             &hardware::kHbmBandwidth,
                                             &hardware::kIciBandwidth,
@@ -376,17 +407,27 @@ constexpr const Field* kHardwareFields[] = {&hardware::kId,
                                             &hardware::kTorusAxisMultiple,
                                             &hardware::kCostPerChipHour,
                                             &hardware::kMatmulUnitDim,
+                                            &hardware::kInterconnect,
+                                            &hardware::kSliceShapes,
                                             &hardware::kCalibration,
                                             &hardware::kSource};
-constexpr const Field* kScenarioFields[] = {
-    &scenario::kModel,          &scenario::kHardware,
-    &scenario::kChips,          &scenario::kTopology,
-    &scenario::kAxisRoles,      &scenario::kPhase,
-    &scenario::kBatch,          &scenario::kInputTokens,
-    &scenario::kGenerateTokens, &scenario::kWeights,
-    &scenario::kFfnLayout,      &scenario::kAttentionSharding,
-    &scenario::kMode,           &scenario::kObjective,
-    &scenario::kMaxLatency,     &scenario::kMaxLatencyPerToken};
+constexpr const Field* kScenarioFields[] = {&scenario::kModel,
+                                            &scenario::kHardware,
+                                            &scenario::kChips,
+                                            &scenario::kTopology,
+                                            &scenario::kAxisRoles,
+                                            &scenario::kPhase,
+                                            &scenario::kBatch,
+                                            &scenario::kInputTokens,
+                                            &scenario::kGenerateTokens,
+                                            &scenario::kWeights,
+                                            &scenario::kKvCache,
+                                            &scenario::kFfnLayout,
+                                            &scenario::kAttentionSharding,
+                                            &scenario::kMode,
+                                            &scenario::kObjective,
+                                            &scenario::kMaxLatency,
+                                            &scenario::kMaxLatencyPerToken};
 
 constexpr std::array<Document, 3> kDocuments{{
     {"scenario", "Scenario", kScenarioFields},
@@ -412,6 +453,10 @@ const char* TypeName(Type t) {
       return "integer_triple";
     case Type::kObject:
       return "object";
+    case Type::kObjectList:
+      return "object_list";
+    case Type::kIntTripleList:
+      return "integer_triple_list";
   }
   return "?";
 }
@@ -425,7 +470,8 @@ Json FieldJson(const Field& f) {
             {"label", std::string(f.label)},
             {"type", TypeName(f.type)},
             {"required", f.required}};
-  if (f.type == Type::kInteger || f.type == Type::kNumber || f.type == Type::kIntTriple) {
+  if (f.type == Type::kInteger || f.type == Type::kNumber || f.type == Type::kIntTriple ||
+      f.type == Type::kIntTripleList) {
     j["min"] = f.min;
     j["max"] = f.max;
   }

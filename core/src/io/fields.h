@@ -21,10 +21,12 @@ enum class Type {
   kNumber,  // a JSON number; for a key that names its unit also a string such as "32 GiB"
   kBoolean,
   kString,
-  kEnum,       // one name of `values`
-  kSpec,       // a preset id or an inline document (model, hardware)
-  kIntTriple,  // [a, b, c], each in [min, max]
-  kObject,     // a nested document described elsewhere (calibration, source)
+  kEnum,           // one name of `values`
+  kSpec,           // a preset id or an inline document (model, hardware)
+  kIntTriple,      // [a, b, c], each in [min, max]
+  kObject,         // a nested document described elsewhere (calibration, source)
+  kObjectList,     // a list of nested documents (interconnect levels)
+  kIntTripleList,  // a list of [a, b, c] (sold slice shapes)
 };
 
 // [{"value", "label"}, ...] of an enum's table.
@@ -83,14 +85,15 @@ extern const Field kId, kName, kNLayers, kDModel, kDFf, kNHeads, kNKvHeads, kDHe
     kFfnType, kBlockType, kSharedEmbedding, kNominalParams, kSource;
 }
 namespace hardware {
-extern const Field kId, kName, kPeakBf16, kPeakInt8, kHbmCapacity, kHbmBandwidth, kIciBandwidth,
-    kIciLinks, kIciHopLatency, kCollectiveBandwidth, kMaxAxisChips, kMaxChips, kTorusAxisMultiple,
-    kCostPerChipHour, kMatmulUnitDim, kCalibration, kSource;
+extern const Field kId, kName, kPeakBf16, kPeakInt8, kPeakFp8, kInterconnect, kSliceShapes,
+    kHbmCapacity, kHbmBandwidth, kIciBandwidth, kIciLinks, kIciHopLatency, kCollectiveBandwidth,
+    kMaxAxisChips, kMaxChips, kTorusAxisMultiple, kCostPerChipHour, kMatmulUnitDim, kCalibration,
+    kSource;
 }
 namespace scenario {
 extern const Field kModel, kHardware, kChips, kTopology, kAxisRoles, kPhase, kBatch, kInputTokens,
-    kGenerateTokens, kWeights, kFfnLayout, kAttentionSharding, kMode, kObjective, kMaxLatency,
-    kMaxLatencyPerToken;
+    kGenerateTokens, kWeights, kKvCache, kFfnLayout, kAttentionSharding, kMode, kObjective,
+    kMaxLatency, kMaxLatencyPerToken;
 }
 
 // {"type", "label", "unit", "min", "max", "required", "default", "values", ...} of one field.

@@ -23,6 +23,7 @@ Json ConcreteScenarioJson(const ScenarioInput& in, const cost::Scenario& s) {
             {"attention_sharding", cost::ToString(s.plan.attention)},
             {"mode", cost::ToString(s.mode)}};
   if (s.workload.phase == cost::Phase::kDecode) j["generate_tokens"] = s.workload.generate_tokens;
+  if (s.plan.kv_cache != model::KvFormat::kBf16) j["kv_cache"] = model::ToString(s.plan.kv_cache);
   return j;
 }
 
@@ -56,6 +57,22 @@ Json CollectiveJson(const cost::CollectiveTerm& c, double layers, double passes)
 
 }  // namespace
 
+namespace {
+
+// What each part of the model is stored and computed in (docs/formats.md).
+Json FormatsJson(const cost::Scenario& s, const cost::MatmulFormat& matmul) {
+  Json j = {{"weights", model::ToString(s.plan.weights)},
+            {"weight_bytes_per_parameter", model::BytesPerWeight(s.plan.weights)},
+            {"kv_cache", model::ToString(s.plan.kv_cache)},
+            {"kv_bytes_per_element", model::KvBytesPerElement(s.plan.kv_cache)},
+            {"matmul", matmul.format},
+            {"attention", "bf16"}};
+  if (!matmul.fallback.empty()) j["fallback"] = matmul.fallback;
+  return j;
+}
+
+}  // namespace
+
 Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
                       const cost::Evaluation& ev) {
   const auto& t = s.plan.topology;
@@ -67,6 +84,7 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
   const double matmul_eff = calibrated ? cal.matmul_efficiency : 1.0;
   const double hbm_eff = calibrated ? cal.hbm_efficiency : 1.0;
   const cost::PhaseTotals& tot = ev.totals;
+  const cost::MatmulFormat matmul = cost::MatmulFormatFor(s.chip, s.plan.weights);
 
   Json collectives = Json::array();
   for (int i = 0; i < ev.n_collectives; ++i) {
@@ -87,6 +105,8 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
                      {"matmul_half_dim", calibrated ? cal.matmul_half_dim : 0.0},
                      {"attention_flops", tot.attention_flops},
                      {"peak_flops_per_s_bf16", s.chip.peak_flops_per_s_bf16},
+                     {"matmul_format", matmul.format},
+                     {"peak_flops_per_s_matmul", matmul.peak_flops_per_s},
                      {"matmul_efficiency", matmul_eff}}}});
   terms.push_back(
       {{"name", "weight_load"},
@@ -164,6 +184,7 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
               {"generate_tokens",
                s.workload.phase == cost::Phase::kDecode ? s.workload.generate_tokens : 0},
               {"weights", model::ToString(s.plan.weights)},
+              {"formats", FormatsJson(s, matmul)},
               {"ffn_layout", cost::ToString(s.plan.ffn_layout)},
               {"attention_sharding", cost::ToString(s.plan.attention)},
               {"attention_batch_ways", ev.attention_split.batch_ways},

@@ -14,9 +14,9 @@ namespace esti::io {
 
 int64_t SafetensorsDtypeSize(const std::string& dtype) {
   static const std::pair<const char*, int64_t> kSizes[] = {
-      {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"I64", 8}, {"I32", 4},  {"I16", 2},
-      {"I8", 1},  {"U8", 1},  {"BOOL", 1}, {"U16", 2}, {"U32", 4}, {"U64", 8}, {"F8_E4M3", 1},
-      {"F8_E5M2", 1}};
+      {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2},    {"I64", 8},
+      {"I32", 4}, {"I16", 2}, {"I8", 1},  {"U8", 1},      {"BOOL", 1},
+      {"U16", 2}, {"U32", 4}, {"U64", 8}, {"F8_E4M3", 1}, {"F8_E5M2", 1}};
   for (const auto& [name, size] : kSizes)
     if (dtype == name) return size;
   return 0;
@@ -285,15 +285,18 @@ class HeaderReader {
 
 std::vector<SafetensorsTensor> Read(std::span<const uint8_t> file) {
   const int64_t size = static_cast<int64_t>(file.size());
-  if (size < kSafetensorsPrefixBytes) Fail(codes::kInvalidValue, "", "file shorter than the 8-byte header length");
+  if (size < kSafetensorsPrefixBytes)
+    Fail(codes::kInvalidValue, "", "file shorter than the 8-byte header length");
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | file[i];
   if (n > static_cast<uint64_t>(kMaxSafetensorsHeaderBytes)) {
-    Fail(codes::kTooLarge, "", "header of " + std::to_string(n) + " bytes exceeds the limit of " +
-                                   std::to_string(kMaxSafetensorsHeaderBytes));
+    Fail(codes::kTooLarge, "",
+         "header of " + std::to_string(n) + " bytes exceeds the limit of " +
+             std::to_string(kMaxSafetensorsHeaderBytes));
   }
   const int64_t header = static_cast<int64_t>(n);
-  if (header > size - kSafetensorsPrefixBytes) Fail(codes::kInvalidValue, "", "header length runs past the end of the file");
+  if (header > size - kSafetensorsPrefixBytes)
+    Fail(codes::kInvalidValue, "", "header length runs past the end of the file");
   const int64_t data_size = size - kSafetensorsPrefixBytes - header;
   std::string_view text(reinterpret_cast<const char*>(file.data() + kSafetensorsPrefixBytes),
                         static_cast<size_t>(header));
@@ -364,7 +367,8 @@ std::vector<uint8_t> WriteSafetensors(const std::vector<SafetensorsEntry>& entri
   int64_t offset = 0;
   for (const SafetensorsEntry& e : entries) {
     const int64_t bytes = static_cast<int64_t>(e.data.size());
-    header[e.name] = {{"dtype", e.dtype}, {"shape", e.shape}, {"data_offsets", {offset, offset + bytes}}};
+    header[e.name] = {
+        {"dtype", e.dtype}, {"shape", e.shape}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
   }
   std::string text = header.dump();

@@ -189,14 +189,18 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
   }
 
   // Plan choices.
+  // "auto" tries bf16 and int8 (the paper's two formats) and fp8 where the chip computes in it;
+  // int4 only when asked for (docs/formats.md).
+  std::vector<WeightFormat> auto_weights{WeightFormat::kBf16, WeightFormat::kInt8};
+  if (s.chip.peak_flops_per_s_fp8 > 0) auto_weights.push_back(WeightFormat::kFp8);
   sp.weights = ReadChoice<WeightFormat>(
-      r, "weights", many, EnumReader<WeightFormat>(many),
-      {WeightFormat::kBf16, WeightFormat::kInt8},
+      r, "weights", many, EnumReader<WeightFormat>(many), auto_weights,
       use == ScenarioUse::kFrontier
           ? std::vector<WeightFormat>{WeightFormat::kBf16, WeightFormat::kInt8}
           : std::vector<WeightFormat>{WeightFormat::kBf16},
       many);
   s.plan.weights = sp.weights.front();
+  s.plan.kv_cache = r.OptEnum<model::KvFormat>("kv_cache").value_or(model::KvFormat::kBf16);
   std::vector<FfnLayout> all_layouts(cost::kAllFfnLayouts.begin(), cost::kAllFfnLayouts.end());
   sp.ffn_layouts = ReadChoice<FfnLayout>(r, "ffn_layout", true, EnumReader<FfnLayout>(true),
                                          all_layouts, all_layouts, true);

@@ -1,5 +1,6 @@
 #include "esti/io/spec_io.h"
 
+#include "esti/io/interconnect_io.h"
 #include "esti/io/object_reader.h"
 #include "esti/io/presets.h"
 #include "io/fields.h"
@@ -81,17 +82,24 @@ hardware::ChipSpec ReadHardware(const Json& v, const std::string& path) {
   c.id = r.OptString("id").value_or("custom");
   c.name = r.OptString("name").value_or(c.id);
   c.peak_flops_per_s_bf16 = fields::Number(r, fields::hardware::kPeakBf16);
-  c.peak_flops_per_s_int8 = fields::Number(r, fields::hardware::kPeakInt8);
+  // Optional (absent: the chip has no such matmul hardware; every file before fp8 gives int8).
+  c.peak_flops_per_s_int8 = fields::OptNumber(r, fields::hardware::kPeakInt8).value_or(0);
+  c.peak_flops_per_s_fp8 = fields::OptNumber(r, fields::hardware::kPeakFp8).value_or(0);
   c.hbm_capacity_bytes = fields::Number(r, fields::hardware::kHbmCapacity);
   c.hbm_bandwidth_bytes_per_s = fields::Number(r, fields::hardware::kHbmBandwidth);
-  c.ici_link_bandwidth_bytes_per_s = fields::Number(r, fields::hardware::kIciBandwidth);
-  c.ici_links_per_chip = fields::Int(r, fields::hardware::kIciLinks);
-  c.ici_hop_latency_s = fields::Number(r, fields::hardware::kIciHopLatency);
   c.collective_bandwidth = r.OptEnum<hardware::CollectiveBandwidth>("collective_bandwidth")
                                .value_or(hardware::CollectiveBandwidth::kAllLinks);
-  c.max_axis_chips = fields::Int(r, fields::hardware::kMaxAxisChips);
+  if (HasInterconnect(r)) {
+    ReadInterconnect(r, c);  // core/src/io/interconnect_io.cpp
+  } else {
+    // The legacy description: one 3D torus (read exactly as before interconnect levels).
+    c.ici_link_bandwidth_bytes_per_s = fields::Number(r, fields::hardware::kIciBandwidth);
+    c.ici_links_per_chip = fields::Int(r, fields::hardware::kIciLinks);
+    c.ici_hop_latency_s = fields::Number(r, fields::hardware::kIciHopLatency);
+    c.max_axis_chips = fields::Int(r, fields::hardware::kMaxAxisChips);
+    c.torus_axis_multiple = fields::Int(r, fields::hardware::kTorusAxisMultiple);
+  }
   c.max_chips = fields::Int(r, fields::hardware::kMaxChips);
-  c.torus_axis_multiple = fields::Int(r, fields::hardware::kTorusAxisMultiple);
   c.cost_per_chip_hour_usd = fields::OptNumber(r, fields::hardware::kCostPerChipHour).value_or(0);
   c.matmul_unit_dim = fields::OptInt(r, fields::hardware::kMatmulUnitDim).value_or(0);
   if (const Json* cal = r.Find("calibration"))
@@ -128,23 +136,29 @@ Json ModelToJson(const model::ModelConfig& m) {
 }
 
 Json HardwareToJson(const hardware::ChipSpec& c) {
-  return {{"schema_version", kSpecSchemaVersion},
-          {"id", c.id},
-          {"name", c.name},
-          {"peak_flops_per_s_bf16", c.peak_flops_per_s_bf16},
-          {"peak_flops_per_s_int8", c.peak_flops_per_s_int8},
-          {"hbm_capacity_bytes", c.hbm_capacity_bytes},
-          {"hbm_bandwidth_bytes_per_s", c.hbm_bandwidth_bytes_per_s},
-          {"ici_link_bandwidth_bytes_per_s", c.ici_link_bandwidth_bytes_per_s},
-          {"ici_links_per_chip", c.ici_links_per_chip},
-          {"ici_hop_latency_s", c.ici_hop_latency_s},
-          {"collective_bandwidth", NameOf(c.collective_bandwidth)},
-          {"max_axis_chips", c.max_axis_chips},
-          {"max_chips", c.max_chips},
-          {"torus_axis_multiple", c.torus_axis_multiple},
-          {"cost_per_chip_hour_usd", c.cost_per_chip_hour_usd},
-          {"matmul_unit_dim", c.matmul_unit_dim},
-          {"calibration", CalibrationToJson(c.calibration)}};
+  Json j = {{"schema_version", kSpecSchemaVersion},
+            {"id", c.id},
+            {"name", c.name},
+            {"peak_flops_per_s_bf16", c.peak_flops_per_s_bf16},
+            {"peak_flops_per_s_int8", c.peak_flops_per_s_int8},
+            {"hbm_capacity_bytes", c.hbm_capacity_bytes},
+            {"hbm_bandwidth_bytes_per_s", c.hbm_bandwidth_bytes_per_s},
+            {"ici_link_bandwidth_bytes_per_s", c.ici_link_bandwidth_bytes_per_s},
+            {"ici_links_per_chip", c.ici_links_per_chip},
+            {"ici_hop_latency_s", c.ici_hop_latency_s},
+            {"collective_bandwidth",
+             c.collective_bandwidth == hardware::CollectiveBandwidth::kPerAxis ? "per_axis"
+                                                                               : "all_links"},
+            {"max_axis_chips", c.max_axis_chips},
+            {"max_chips", c.max_chips},
+            {"torus_axis_multiple", c.torus_axis_multiple},
+            {"cost_per_chip_hour_usd", c.cost_per_chip_hour_usd},
+            {"matmul_unit_dim", c.matmul_unit_dim},
+            {"calibration", CalibrationToJson(c.calibration)}};
+  if (c.peak_flops_per_s_int8 <= 0) j.erase("peak_flops_per_s_int8");  // no int8 hardware
+  if (c.peak_flops_per_s_fp8 > 0) j["peak_flops_per_s_fp8"] = c.peak_flops_per_s_fp8;
+  InterconnectToJson(c, j);
+  return j;
 }
 
 Json ParamsToJson(const model::ParamBreakdown& p) {
@@ -167,7 +181,9 @@ Json DescribeModel(const model::ModelConfig& m) {
           {"kv_bytes_per_token", model::KvBytesPerToken(m)},
           {"weight_bytes",
            {{"bf16", model::WeightBytes(m, WeightFormat::kBf16)},
-            {"int8", model::WeightBytes(m, WeightFormat::kInt8)}}}};
+            {"int8", model::WeightBytes(m, WeightFormat::kInt8)},
+            {"fp8", model::WeightBytes(m, WeightFormat::kFp8)},
+            {"int4", model::WeightBytes(m, WeightFormat::kInt4)}}}};
 }
 
 }  // namespace esti::io

@@ -35,12 +35,17 @@ double KvBytesPerToken(const ModelConfig& m) {
   return 2.0 * D(m.n_layers) * D(m.n_kv_heads) * D(m.d_head) * D(kKvBytesPerElement);
 }
 
+double KvBytesPerToken(const ModelConfig& m, KvFormat f) {
+  return 2.0 * D(m.n_layers) * D(m.n_kv_heads) * D(m.d_head) * KvBytesPerElement(f);
+}
+
 double WeightBytes(const ModelConfig& m, WeightFormat f) {
-  return CountParams(m).total * D(BytesPerWeight(f));
+  return CountParams(m).total * BytesPerWeight(f);
 }
 
 const char* ToString(FfnType t) { return NameOf(t); }
 const char* ToString(BlockType t) { return NameOf(t); }
 const char* ToString(WeightFormat f) { return NameOf(f); }
+const char* ToString(KvFormat f) { return NameOf(f); }
 
 }  // namespace esti::model

@@ -91,9 +91,9 @@ std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<
       for (const cost::AxisRoles& r : roles) {
         int64_t key = 0;
         if (layout == cost::FfnLayout::kWs2d || layout == cost::FfnLayout::kWgX) {
-          key = shape.topology.dims[r.physical[0]];
+          key = cost::RoleKey(shape.topology, r.physical[0]);
         } else if (layout == cost::FfnLayout::kWgXy) {
-          key = shape.topology.dims[r.physical[2]];
+          key = cost::RoleKey(shape.topology, r.physical[2]);
         }
         if (std::find(seen.begin(), seen.begin() + n_seen, key) != seen.begin() + n_seen) continue;
         seen[n_seen++] = key;

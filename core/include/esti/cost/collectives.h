@@ -1,5 +1,7 @@
-// Time of one collective on a TPU-style torus.
+// Time of one collective over the mesh axes it runs on (docs/interconnects.md: each axis kind's
+// formula and its source).
 //
+// Torus chips (TPU; every decision below is unchanged from the paper-reproduction model):
 // Modeling decisions (the paper uses one scalar "network bandwidth", ESTI §4 and App. A.1):
 // * Bandwidth, hardware::CollectiveBandwidth:
 //   - all_links (the TPU v4 preset's choice): every collective gets the chip's whole ICI bandwidth
@@ -17,6 +19,16 @@
 //   wraparound (scaling-book sharding.md; ESTI gives no formula).
 // * Latency: a ring collective takes ceil((k-1)/2) hops per axis with wraparound, k-1 without,
 //   axes one after the other, each hop ici_hop_latency_s (calibrated mode only).
+// Switch axes (NVLink/NVSwitch inside a domain, InfiniBand/RoCE between domains):
+// * One level, K chips: every chip sends and receives (K-1)/K x D at its port's bandwidth, in K-1
+//   ring steps of the level's latency (NCCL's ring algorithm); axes of one switch share its port,
+//   so a collective over two of them is one group of their product, not twice the bandwidth.
+//   All-to-all sends the same (K-1)/K x D per chip (no ring factor: every pair is direct).
+// * Several levels: hierarchical, one level after the other; an all-gather runs the slowest level
+//   first on the smallest shard (reduce-scatter the mirror, same time):
+//   T = sum_i (k_i - 1)/k_i x D x P_i / K / B_i, P_i = k_1 ... k_i in that order;
+//   an all-to-all is one all-to-all per level, each moving (k_i - 1)/k_i x D per chip.
+//   Latency: sum_i (k_i - 1) x the level's latency.
 #pragma once
 
 #include <array>
@@ -44,6 +56,12 @@ struct RoleLinks {
   bool all_wrap = false;
   bool per_axis = false;
   double all_links_bandwidth = 0;  // bytes/s of every collective when !per_axis
+  // Interconnect level of each role's axis, its kind and its per-hop (per-step) latency.
+  std::array<int, 3> level{0, 0, 0};
+  std::array<hardware::LinkKind, 3> kind{hardware::LinkKind::kTorus, hardware::LinkKind::kTorus,
+                                         hardware::LinkKind::kTorus};
+  std::array<double, 3> hop_latency_s{0, 0, 0};
+  bool switched = false;  // the chip's axes are switch levels (see above)
 };
 
 RoleLinks MakeRoleLinks(const hardware::ChipSpec& chip, const Plan& plan);
@@ -57,7 +75,12 @@ struct CollectiveTime {
 };
 
 // `bytes_per_chip` is the paper's D (see above). `ici_efficiency` scales bandwidth;
-// `hop_latency_s` is 0 in roofline mode.
+// `with_latency` is false in roofline mode, else each hop costs its level's latency.
+CollectiveTime TimeCollective(const RoleLinks& links, CollectiveKind kind, uint8_t roles,
+                              double bytes_per_chip, double ici_efficiency, bool with_latency);
+
+// The same, every hop costing `hop_latency_s` whatever its level (the signature from before
+// interconnect levels; 0 in roofline mode).
 CollectiveTime TimeCollective(const RoleLinks& links, CollectiveKind kind, uint8_t roles,
                               double bytes_per_chip, double ici_efficiency, double hop_latency_s);
 

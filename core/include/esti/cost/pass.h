@@ -93,6 +93,7 @@ class PlanModel {
   friend class PassModel;
   const Scenario& s_;
   RoleLinks links_;
+  double matmul_rate_ = 0;  // matmul FLOP/s in the plan's matmul format (flops_rate_: bf16)
   AttentionSplit split_;
   int64_t gather_ways_ = 1;
   double q_heads_per_chip_ = 0, kv_heads_per_chip_ = 0;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "esti/common/enum_table.h"
 #include "esti/hardware/chip.h"
@@ -67,7 +68,18 @@ struct Plan {
   FfnLayout ffn_layout = FfnLayout::kWs2d;
   AttentionSharding attention = AttentionSharding::kBatch;
   model::WeightFormat weights = model::WeightFormat::kBf16;
+  model::KvFormat kv_cache = model::KvFormat::kBf16;
 };
+
+// The format a plan's matmuls run in and its peak rate (docs/formats.md): bf16 weights, and the
+// weight-only int8 and int4, compute in bf16 (ESTI §3.6); fp8 weights compute in fp8 on a chip
+// with fp8 matmul units, else in the next format up, bf16, and `fallback` says so.
+struct MatmulFormat {
+  const char* format = "bf16";
+  double peak_flops_per_s = 0;
+  std::string fallback;  // empty when the weights' own format runs natively
+};
+MatmulFormat MatmulFormatFor(const hardware::ChipSpec& chip, model::WeightFormat weights);
 
 struct Scenario {
   model::ModelConfig model;
@@ -84,6 +96,10 @@ const char* ToString(Mode m);
 
 // Sizes of the x, y, z roles for a plan's topology and role assignment.
 std::array<int64_t, 3> RoleSizes(const Plan& plan);
+
+// What makes one physical axis differ from another for the cost model: its size and its
+// interconnect level (levels < 4). Equal keys: swapping the axes changes nothing.
+int64_t RoleKey(const hardware::Topology& t, int physical);
 
 // Every distinct assignment of physical axes to roles (permutations giving the same sizes and
 // wraparound are one assignment).

@@ -1,6 +1,7 @@
 // One accelerator chip and the rules of the slices it is sold in.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -63,11 +64,48 @@ constexpr std::span<const EnumEntry<CollectiveBandwidth>> EnumTable(CollectiveBa
   return kCollectiveBandwidthNames;
 }
 
+// How the chips along one mesh axis are wired (docs/interconnects.md gives each kind's collective
+// formula and its source).
+enum class LinkKind {
+  kTorus,   // a ring with wraparound: each chip has a link to both neighbours, the ends joined
+  kLine,    // the same links without the wraparound: a ring has to come back the way it went
+  kSwitch,  // every pair talks at the full per-chip rate through a switch (NVSwitch, InfiniBand)
+};
+inline constexpr EnumEntry<LinkKind> kLinkKindNames[] = {
+    {LinkKind::kTorus, "torus", "Torus (ring with wraparound)"},
+    {LinkKind::kLine, "line", "Line (no wraparound)"},
+    {LinkKind::kSwitch, "switch", "Switch (every pair at full rate)"}};
+constexpr std::span<const EnumEntry<LinkKind>> EnumTable(LinkKind) { return kLinkKindNames; }
+const char* ToString(LinkKind k);
+
+// One level of a chip's interconnect: the axes a slice can have at that level and what a
+// collective over them gets. Levels are ordered from the chip outwards (NVLink domain, then the
+// network between domains).
+struct InterconnectLevel {
+  std::string name;  // "ici", "nvlink", "infiniband", ...
+  LinkKind kind = LinkKind::kTorus;
+  // torus / line: slice axes the level provides (TPU v4 and v5p 3, v5e and v6e 2); switch: 1.
+  int64_t axes = 1;
+  // torus / line: chips along one axis at most; switch: members of one domain at most (chips
+  // for the first level, domains of the level below for the next).
+  int64_t max_size = 1;
+  // torus / line: an axis is <= axis_multiple or a multiple of it (TPU cube rule); a torus axis
+  // has its wraparound when every axis of the slice longer than 1 is a multiple of
+  // wraparound_multiple (0: never, i.e. kind line).
+  int64_t axis_multiple = 1;
+  int64_t wraparound_multiple = 0;
+  // Bytes/s one chip sends (and receives) in a collective along one axis of this level: for a
+  // torus axis, both directions of its ring (2 links); for a switch, the chip's port to it.
+  double bandwidth_bytes_per_s = 0;
+  double latency_s = 0;  // per hop (torus, line) or per step (switch) of a collective
+};
+
 struct ChipSpec {
   std::string id;
   std::string name;
   double peak_flops_per_s_bf16 = 0;
-  double peak_flops_per_s_int8 = 0;
+  double peak_flops_per_s_int8 = 0;  // 0: no int8 matmul hardware
+  double peak_flops_per_s_fp8 = 0;   // 0: no fp8 matmul hardware
   double hbm_capacity_bytes = 0;
   double hbm_bandwidth_bytes_per_s = 0;
   double ici_link_bandwidth_bytes_per_s = 0;  // one direction of one link
@@ -82,6 +120,17 @@ struct ChipSpec {
   int64_t matmul_unit_dim = 0;
   double cost_per_chip_hour_usd = 0;  // 0 when unknown; only used for $ figures
   Calibration calibration;
+  // The interconnect as data (docs/interconnects.md). Empty: one 3D torus level described by the
+  // ici_* fields above (every hardware file written before levels existed, TPU v4's preset), with
+  // the rules of topology.h; its results are exactly those of before (tests/hardware/
+  // tpu_v4_golden_test.cpp).
+  std::vector<InterconnectLevel> interconnect;
+  // The slice shapes the product sells (dims ascending); empty: every shape the rules allow.
+  std::vector<std::array<int64_t, 3>> slice_shapes;
 };
+
+// True when the first level is a switch (GPU nodes): slices are a domain, or whole domains joined
+// by the next level.
+bool IsSwitched(const ChipSpec& chip);
 
 }  // namespace esti::hardware

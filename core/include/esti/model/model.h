@@ -12,7 +12,12 @@ namespace esti::model {
 
 enum class FfnType { kSwiglu, kGelu };        // SwiGLU has 3 matrices, GELU 2 (PaLM §2)
 enum class BlockType { kParallel, kSerial };  // y = x + FFN(LN x) + Attn(LN x) vs sequential
-enum class WeightFormat { kBf16, kInt8 };
+// Stored weight formats. int8 and int4 are weight-only (dequantised to the matmul format in the
+// kernel, ESTI §3.6); fp8 is computed in fp8 where the chip has fp8 matmul units
+// (cost::MatmulFormatFor, docs/formats.md).
+enum class WeightFormat { kBf16, kInt8, kFp8, kInt4 };
+// KV cache element formats (ESTI §3.3 keeps bf16; fp8 and int8 halve the cache).
+enum class KvFormat { kBf16, kFp8, kInt8 };
 
 inline constexpr EnumEntry<FfnType> kFfnTypeNames[] = {{FfnType::kSwiglu, "swiglu", "SwiGLU"},
                                                        {FfnType::kGelu, "gelu", "GELU"}};
@@ -20,12 +25,19 @@ inline constexpr EnumEntry<BlockType> kBlockTypeNames[] = {
     {BlockType::kParallel, "parallel", "Parallel (PaLM)"},
     {BlockType::kSerial, "serial", "Serial"}};
 inline constexpr EnumEntry<WeightFormat> kWeightFormatNames[] = {
-    {WeightFormat::kBf16, "bf16", "bf16"}, {WeightFormat::kInt8, "int8", "int8"}};
+    {WeightFormat::kBf16, "bf16", "bf16"},
+    {WeightFormat::kInt8, "int8", "int8 (weight-only)"},
+    {WeightFormat::kFp8, "fp8", "fp8"},
+    {WeightFormat::kInt4, "int4", "int4 (weight-only)"}};
+inline constexpr EnumEntry<KvFormat> kKvFormatNames[] = {{KvFormat::kBf16, "bf16", "bf16"},
+                                                         {KvFormat::kFp8, "fp8", "fp8"},
+                                                         {KvFormat::kInt8, "int8", "int8"}};
 constexpr std::span<const EnumEntry<FfnType>> EnumTable(FfnType) { return kFfnTypeNames; }
 constexpr std::span<const EnumEntry<BlockType>> EnumTable(BlockType) { return kBlockTypeNames; }
 constexpr std::span<const EnumEntry<WeightFormat>> EnumTable(WeightFormat) {
   return kWeightFormatNames;
 }
+constexpr std::span<const EnumEntry<KvFormat>> EnumTable(KvFormat) { return kKvFormatNames; }
 
 struct ModelConfig {
   std::string id;
@@ -70,12 +82,27 @@ double LayerMatmulParams(const ModelConfig& m);
 // The N used for MFU and the 2N FLOPs/token rule.
 double NominalParams(const ModelConfig& m);
 
-inline int64_t BytesPerWeight(WeightFormat f) { return f == WeightFormat::kInt8 ? 1 : 2; }
+// Bytes per weight: bf16 2, int8 and fp8 1, int4 0.5 (double: int4 is half a byte).
+inline double BytesPerWeight(WeightFormat f) {
+  switch (f) {
+    case WeightFormat::kBf16:
+      return 2;
+    case WeightFormat::kInt8:
+      return 1;
+    case WeightFormat::kFp8:
+      return 1;
+    case WeightFormat::kInt4:
+      return 0.5;
+  }
+  return 2;
+}
+inline double KvBytesPerElement(KvFormat f) { return f == KvFormat::kBf16 ? 2 : 1; }
 
 // KV cache bytes per token of context for one sequence over all layers: 2 (K and V) x n_layers x
 // n_kv_heads x d_head x bytes per element (ESTI §2.1, §3.3). The cache is bf16 (2 bytes).
 inline constexpr int64_t kKvBytesPerElement = 2;
 double KvBytesPerToken(const ModelConfig& m);
+double KvBytesPerToken(const ModelConfig& m, KvFormat f);  // the same in another cache format
 
 // Bytes of all weights in a format (int8: one byte per weight; per-channel scales, < 0.01% of the
 // bytes, are not counted).
@@ -84,5 +111,6 @@ double WeightBytes(const ModelConfig& m, WeightFormat f);
 const char* ToString(FfnType t);
 const char* ToString(BlockType t);
 const char* ToString(WeightFormat f);
+const char* ToString(KvFormat f);
 
 }  // namespace esti::model
