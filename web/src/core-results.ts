@@ -269,11 +269,14 @@ export interface CalibrationValidity {
   batch: number[];
   chips: number[];
   total_params: number[];
-  residuals: string[][];
+  /** Each cross-validated point as [phase, chips, batch, measured ÷ predicted − 1]
+   *  (core/include/esti/calibrate/band.h). */
+  residuals: [Phase, number, number, number][];
 }
 
 export interface CalibrationBlock extends CalibrationParameters {
-  validity: CalibrationValidity;
+  /** Absent without cross-validated residuals (one model and one group). */
+  validity?: CalibrationValidity;
 }
 
 /** A measurement point with the fit's prediction of it. */
@@ -295,7 +298,8 @@ export interface FitParameter {
   name: string;
   value: number;
   fitted: boolean;
-  at_bound: boolean;
+  /** Present for a fitted parameter. */
+  at_bound?: boolean;
   /** Absent when the parameter is not identifiable from the data. */
   std_error?: number;
 }
@@ -329,7 +333,8 @@ export interface CalibrateAnswer extends Envelope {
   median_abs_relative_error: number;
   max_abs_relative_error: number;
   rms_log_error: number;
-  band_coverage: number;
+  /** Share of held-out points inside their error band: only with cross-validation. */
+  band_coverage?: number;
   objective_evaluations: number;
   warnings: string[];
 }
@@ -374,13 +379,16 @@ export interface MeshCollective {
   group: number;
   calls: number;
   elements_measured: number;
-  elements_model: number;
+  /** The cost model's size: only for a collective in its per-layer terms (in_cost_model). */
+  elements_model?: number;
   bytes_measured: number;
-  bytes_model: number;
+  /** null for a collective outside the cost model's per-layer terms. */
+  bytes_model: number | null;
   bytes_sent: number;
   seconds: number;
   in_cost_model: boolean;
-  match: boolean;
+  /** Measured elements equal the cost model's: only when in_cost_model. */
+  match?: boolean;
 }
 
 export interface MeshChipMemory {

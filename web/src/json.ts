@@ -1,5 +1,7 @@
-// Reading the core's JSON answers field by field (reliability.md T9): nothing from a response is
-// spread or merged into page objects; every number is checked to be a finite number.
+// Reading JSON (reliability.md T9): the one boundary where the worker's text becomes a core answer
+// (readAnswer/readResult check the envelope, then give the answer as declared in core-results.ts),
+// and checked field readers for JSON the page does not have a declaration for (presets, scenario
+// texts). Nothing from a response is spread or merged into page objects.
 
 import type { Envelope } from './core-results.ts';
 
@@ -107,8 +109,15 @@ export function readAnswer(text: string): CoreAnswer {
   };
 }
 
-/** readAnswer() typed as the answer of the core function that produced the text: T is the
- *  declaration in core-results.ts, held to real answers by tests/node/core-results.test.mjs. */
+/** A checked answer (readAnswer() said ok) typed as the answer of the core function that produced
+ *  it: T is its declaration in core-results.ts, held to real answers by
+ *  tests/node/core-results.test.mjs. */
+export function answerAs<T extends Envelope>(a: { ok: true; value: Record<string, unknown> }): T {
+  return a.value as unknown as T;
+}
+
+/** readAnswer() typed as the answer of the core function that produced the text. */
 export function readResult<T extends Envelope>(text: string): CoreAnswer<T> {
-  return readAnswer(text) as CoreAnswer as CoreAnswer<T>;
+  const a = readAnswer(text);
+  return a.ok ? { ok: true, value: answerAs<T>(a) } : a;
 }
