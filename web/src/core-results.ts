@@ -2,7 +2,9 @@
 // against real answers by tests/node/core-results.test.mjs (every key an answer has is declared
 // here with its type, and every key declared without "?" is present). The page reads answers
 // through readResult() (json.ts), which checks the envelope; views may rely on these shapes.
-import type { AttentionSharding, FfnLayout, Mode, Objective, Phase, ScenarioDocument, Weights } from './core-types.ts';
+// A non-finite number reaches the page as null (the core's JSON has no Infinity): views pass
+// numbers to format.ts, which shows any non-finite value as "—".
+import type { AttentionSharding, FfnLayout, Mode, ModelDocument, Objective, Phase, ScenarioDocument, Weights } from './core-types.ts';
 
 /** Every answer: {ok: true, ...} or {ok: false, error}. */
 export interface Envelope {
@@ -42,7 +44,20 @@ export interface BreakdownTerm {
   name: string;
   time_s: number;
   formula: string;
-  inputs: Record<string, number>;
+  /** Numbers, and the name of the matmul format (matmul_format). */
+  inputs: Record<string, number | string>;
+}
+
+/** What each part of the model is stored and computed in (docs/formats.md). */
+export interface Formats {
+  weights: Weights;
+  weight_bytes_per_parameter: number;
+  kv_cache: 'bf16' | 'fp8' | 'int8';
+  kv_bytes_per_element: number;
+  matmul: string;
+  attention: string;
+  /** Set when the chip lacks the format's matmul units and computes in the next format up. */
+  fallback?: string;
 }
 
 export interface Breakdown {
@@ -126,6 +141,7 @@ export interface Evaluation {
   input_tokens: number;
   generate_tokens: number;
   weights: Weights;
+  formats: Formats;
   ffn_layout: FfnLayout;
   attention_sharding: AttentionSharding;
   attention_batch_ways: number;
@@ -203,4 +219,218 @@ export interface MaxContextAnswer extends Envelope {
   kv_budget_bytes_per_chip: number;
   weights_bytes_per_chip: number;
   layouts: { attention_sharding: AttentionSharding; max_context_tokens: number; kv_bytes_per_token_per_chip: number }[];
+}
+
+/** api.h DescribeModel: the model as the core read it, its parameters and memory figures. */
+export interface DescribeModelAnswer extends Envelope {
+  model: ModelDocument;
+  nominal_params: number;
+  params: {
+    embedding: number;
+    attention_q: number;
+    attention_kv: number;
+    attention_o: number;
+    attention: number;
+    ffn: number;
+    norm_scales: number;
+    non_embedding: number;
+    total_params: number;
+  };
+  weight_bytes: { bf16: number; int8: number };
+  kv_bytes_per_token: number;
+}
+
+/** One paper point in api.h Reproduce: the paper's number, esti's roofline and calibrated ones. */
+export interface PaperRow {
+  id: string;
+  source: string;
+  what: string;
+  quantity: string;
+  paper: number;
+  roofline: number;
+  calibrated: number;
+  error: number;
+  roofline_error: number;
+  used_in_fit: boolean;
+  /** A measured point's concrete configuration (loads into the page on click). */
+  scenario?: ScenarioDocument;
+  chips?: number;
+  batch?: number;
+}
+
+export interface ReproduceAnswer extends Envelope {
+  rows: PaperRow[];
+}
+
+/** The calibrated mode's parameters (a hardware document's "calibration" block). */
+export interface CalibrationParameters {
+  comm_overlap: number;
+  hbm_efficiency: number;
+  ici_efficiency: number;
+  matmul_efficiency: number;
+  matmul_half_dim: number;
+  per_collective_overhead_s: number;
+  per_layer_overhead_s: number;
+  per_step_overhead_s: number;
+}
+
+/** Where the fitted calibration was measured (the answer's latency_band warns outside it). */
+export interface CalibrationValidity {
+  hardware: string;
+  block_type: string;
+  ffn_type: string;
+  n_kv_heads: number;
+  batch: number[];
+  chips: number[];
+  total_params: number[];
+  /** Each cross-validated point as [phase, chips, batch, measured ÷ predicted − 1]
+   *  (core/include/esti/calibrate/band.h). */
+  residuals: [Phase, number, number, number][];
+}
+
+export interface CalibrationBlock extends CalibrationParameters {
+  /** Absent without cross-validated residuals (one model and one group). */
+  validity?: CalibrationValidity;
+}
+
+/** A measurement point with the fit's prediction of it. */
+export interface FitPoint {
+  id: string;
+  group: string;
+  model: string;
+  phase: Phase;
+  chips: number;
+  batch: number;
+  ffn_layout: FfnLayout;
+  attention_sharding: AttentionSharding;
+  measured_s: number;
+  predicted_s: number;
+  relative_error: number;
+}
+
+export interface FitParameter {
+  name: string;
+  value: number;
+  fitted: boolean;
+  /** Present for a fitted parameter. */
+  at_bound?: boolean;
+  /** Absent when the parameter is not identifiable from the data. */
+  std_error?: number;
+}
+
+export interface CrossValidationFold {
+  left_out: string;
+  points: number;
+  calibration: CalibrationParameters;
+  median_abs_relative_error: number;
+  max_abs_relative_error: number;
+  rms_log_error: number;
+}
+
+export interface CrossValidation {
+  by: string;
+  folds: CrossValidationFold[];
+  held_out: FitPoint[];
+  median_abs_relative_error: number;
+  max_abs_relative_error: number;
+  rms_log_error: number;
+}
+
+/** api.h Calibrate: the fit of the calibrated mode to a measurement file. */
+export interface CalibrateAnswer extends Envelope {
+  calibration: CalibrationBlock;
+  parameters: FitParameter[];
+  points: FitPoint[];
+  /** Absent with one model and one group (nothing to hold out). */
+  cross_validation?: CrossValidation;
+  confounded: { pair: string; correlation: number }[];
+  median_abs_relative_error: number;
+  max_abs_relative_error: number;
+  rms_log_error: number;
+  /** Share of held-out points inside their error band: only with cross-validation. */
+  band_coverage?: number;
+  objective_evaluations: number;
+  warnings: string[];
+}
+
+/** Work the reference decoder did in one phase (api.h Decode without a mesh). */
+export interface DecodeCounts {
+  matmul_flops: number;
+  attention_flops: number;
+  weight_bytes: number;
+  weight_scale_bytes: number;
+  kv_read_bytes: number;
+  kv_write_bytes: number;
+  embedding_lookup_bytes: number;
+}
+
+/** api.h Decode without a mesh: the plain int8 reference decoder. */
+export interface DecodeAnswer extends Envelope {
+  model: ModelDocument;
+  weights: Weights;
+  batch: number;
+  prompt_tokens: number;
+  /** Generated tokens, one list per sequence. */
+  tokens: number[][];
+  kernel: string;
+  cancelled: boolean;
+  setup_s: number;
+  prefill_s: number;
+  decode_s: number;
+  tokens_per_s: number;
+  decode_tokens_per_s: number;
+  kv_bytes_per_element: number;
+  memory_bytes: { weights: number; kv_cache: number; scratch: number; total: number };
+  counts: { prefill: DecodeCounts; decode: DecodeCounts };
+}
+
+/** A collective the mesh decoder really ran, with the cost model's size beside the measured one. */
+export interface MeshCollective {
+  phase: Phase;
+  name: string;
+  kind: string;
+  axes: string;
+  group: number;
+  calls: number;
+  elements_measured: number;
+  /** The cost model's size: only for a collective in its per-layer terms (in_cost_model). */
+  elements_model?: number;
+  bytes_measured: number;
+  /** null for a collective outside the cost model's per-layer terms. */
+  bytes_model: number | null;
+  bytes_sent: number;
+  seconds: number;
+  in_cost_model: boolean;
+  /** Measured elements equal the cost model's: only when in_cost_model. */
+  match?: boolean;
+}
+
+export interface MeshChipMemory {
+  chip: number;
+  weight_bytes: number;
+  weight_elements: number;
+  weight_elements_model: number;
+  kv_cache_bytes: number;
+  kv_cache_elements: number;
+  kv_cache_elements_model: number;
+  replicated_bytes: number;
+}
+
+/** api.h Decode with a mesh: the layout executed on simulated chips ("Run it"). */
+export interface MeshDecodeAnswer extends Envelope {
+  model: ModelDocument;
+  weights: Weights;
+  batch: number;
+  prompt_tokens: number;
+  tokens: number[][];
+  mesh: string;
+  chips: number;
+  ffn_layout: FfnLayout;
+  attention_sharding: AttentionSharding;
+  transport: string;
+  run_s: number;
+  accounting: string;
+  notes: string[];
+  collectives: MeshCollective[];
+  memory_per_chip: MeshChipMemory[];
 }

@@ -4,11 +4,11 @@
 // (requests.ts).
 import { CoreClient, CoreLoadError, type CoreInfo } from './core-client.ts';
 import { byId, h } from './dom.ts';
-import { arr, field, isObject, optStr, readAnswer, type CoreError } from './json.ts';
+import { answerAs, arr, field, isObject, optStr, readAnswer, readResult, type CoreAnswer, type CoreError } from './json.ts';
 import { decodeLink, encodeLink, type LinkState } from './link.ts';
 import type { CoreSchema } from './core-types.ts';
 import { ScenarioForm, type HfImport, type PresetRef } from './scenario-form.ts';
-import type { R } from './views.ts';
+import type { DescribeModelAnswer, EvaluateAnswer, Evaluation, SearchAnswer } from './core-results.ts';
 import type { CoreFunction } from './protocol.ts';
 import { buildToolbar } from './export.ts';
 import { LatestRequests, SUPERSEDED, type Ticket } from './requests.ts';
@@ -91,14 +91,15 @@ const NO_PLAN: CoreError = { code: 'no_feasible_plan', path: '', message: 'no co
 
 /** The evaluate-shaped result of a scenario text as the page computes it (search's best when the
  *  engine searches, since the form's scenarios then carry an objective). */
-async function resultOf(ticket: Ticket, text: string): Promise<{ ok: true; value: R } | { ok: false; error: CoreError } | { ok: 'superseded' }> {
+async function resultOf(ticket: Ticket, text: string): Promise<CoreAnswer<Evaluation> | { ok: 'superseded' }> {
   const fn = has('search') ? 'search' : 'evaluate';
   const raw = await ticket.call(fn, text);
   if (raw === SUPERSEDED) return { ok: 'superseded' };
-  const a = readAnswer(raw);
-  if (!a.ok || fn === 'evaluate') return a;
-  const best = field(a.value, 'best');
-  return isObject(best) ? { ok: true, value: best } : { ok: false, error: NO_PLAN };
+  if (fn === 'evaluate') return readResult<EvaluateAnswer>(raw);
+  const a = readResult<SearchAnswer>(raw);
+  if (!a.ok) return a;
+  const best: unknown = a.value.best;
+  return isObject(best) ? { ok: true, value: a.value.best } : { ok: false, error: NO_PLAN };
 }
 
 /** Evaluates `text` as part of `ticket`; on success, and if no newer request began, it becomes the
@@ -114,20 +115,20 @@ async function compute(ticket: Ticket, text: string): Promise<Outcome> {
     setStatus(answer.error.message, 'error');
     return answer;
   }
-  let result: R | null = null;
-  let searched: R | null = null;
+  let result: Evaluation | null = null;
+  let searched: SearchAnswer | null = null;
   if (fn === 'search') {
-    searched = answer.value;
-    const best = field(answer.value, 'best');
+    searched = answerAs<SearchAnswer>(answer);
+    const best: unknown = searched.best;
     if (!isObject(best)) return { ok: false, error: NO_PLAN };
-    result = best;
-  } else if (fn === 'evaluate') result = answer.value;
-  let desc: ReturnType<typeof readAnswer> = answer;
+    result = searched.best;
+  } else if (fn === 'evaluate') result = answerAs<EvaluateAnswer>(answer);
+  let desc: CoreAnswer<DescribeModelAnswer>;
   if (fn !== 'describeModel') {
     const d = await ticket.call('describeModel', modelRequest(text));
     if (d === SUPERSEDED) return { ok: 'superseded' };
-    desc = readAnswer(d);
-  }
+    desc = readResult<DescribeModelAnswer>(d);
+  } else desc = { ok: true, value: answerAs<DescribeModelAnswer>(answer) };
   let pinnedResult = store.pinnedResult;
   if (store.pinned !== undefined && has('evaluate')) {
     const b = await resultOf(ticket, store.pinned);

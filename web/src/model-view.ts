@@ -1,9 +1,10 @@
 // The model card: parameter breakdown and memory figures, all as returned by describeModel().
 import { h, numberEl } from './dom.ts';
-import { num, obj, optNum, optStr } from './json.ts';
 import type { Unit } from './format.ts';
+import type { DescribeModelAnswer } from './core-results.ts';
+import type { ModelDocument } from './core-types.ts';
 
-const PARAM_ROWS: [key: string, label: string][] = [
+const PARAM_ROWS: [key: keyof DescribeModelAnswer['params'], label: string][] = [
   ['embedding', 'Embedding'],
   ['attention_q', 'Attention Q'],
   ['attention_kv', 'Attention K and V'],
@@ -15,7 +16,7 @@ const PARAM_ROWS: [key: string, label: string][] = [
   ['total_params', 'Total'],
 ];
 
-const SHAPE_ROWS: [key: string, label: string][] = [
+const SHAPE_ROWS: [key: keyof ModelDocument & ('n_layers' | 'd_model' | 'd_ff' | 'n_heads' | 'n_kv_heads' | 'd_head' | 'vocab_size'), label: string][] = [
   ['n_layers', 'Layers'],
   ['d_model', 'd_model'],
   ['d_ff', 'd_ff'],
@@ -29,27 +30,30 @@ function row(label: string, value: number, unit: Unit, testId: string): HTMLTabl
   return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, numberEl(value, unit, testId)));
 }
 
-/** Renders the describeModel() answer; throws ResponseShapeError on an unexpected shape. */
-export function renderModel(d: Record<string, unknown>): HTMLElement {
-  const model = obj(d, 'model');
-  const params = obj(d, 'params');
-  const weight = obj(d, 'weight_bytes');
-  const name = optStr(model, 'name') ?? optStr(model, 'id') ?? 'custom model';
+/** Renders the describeModel() answer. */
+export function renderModel(d: DescribeModelAnswer): HTMLElement {
+  const model = d.model;
+  const params = d.params;
+  const weight = d.weight_bytes;
+  const name = model.name ?? model.id ?? 'custom model';
 
   const shape = h('table', { class: 'kv', 'data-testid': 'model-shape' },
     h('caption', {}, 'Shape'),
-    ...SHAPE_ROWS.filter(([k]) => optNum(model, k) !== undefined).map(([k, label]) => row(label, num(model, k), 'int', `model-${k}`)),
+    ...SHAPE_ROWS.flatMap(([k, label]) => {
+      const v = model[k];
+      return v === undefined ? [] : [row(label, v, 'int', `model-${k}`)];
+    }),
   );
-  const extra = [optStr(model, 'block_type'), optStr(model, 'ffn_type')].filter(Boolean).join(' block, ');
+  const extra = [model.block_type, model.ffn_type].filter(Boolean).join(' block, ');
   const pt = h('table', { class: 'kv', 'data-testid': 'params' },
     h('caption', {}, 'Parameters'),
-    ...PARAM_ROWS.filter(([k]) => optNum(params, k) !== undefined).map(([k, label]) => row(label, num(params, k), 'count', `params-${k}`)),
+    ...PARAM_ROWS.filter(([k]) => params[k] !== undefined).map(([k, label]) => row(label, params[k], 'count', `params-${k}`)),
   );
   const mem = h('table', { class: 'kv', 'data-testid': 'memory' },
     h('caption', {}, 'Memory'),
-    row('Weights, bf16', num(weight, 'bf16'), 'bytes', 'weight_bytes-bf16'),
-    row('Weights, int8', num(weight, 'int8'), 'bytes', 'weight_bytes-int8'),
-    row('KV cache per token', num(d, 'kv_bytes_per_token'), 'bytes', 'kv_bytes_per_token'),
+    row('Weights, bf16', weight.bf16, 'bytes', 'weight_bytes-bf16'),
+    row('Weights, int8', weight.int8, 'bytes', 'weight_bytes-int8'),
+    row('KV cache per token', d.kv_bytes_per_token, 'bytes', 'kv_bytes_per_token'),
   );
   return h('section', { class: 'card model-card', 'aria-labelledby': 'model-card-title' },
     h('h2', { id: 'model-card-title' }, name),

@@ -2,9 +2,9 @@
 // fits the calibrated mode to a user's own measurement file (the core's calibrate()). Every number
 // is read from the core's JSON; nothing here computes a quantity.
 import { h, numberEl } from './dom.ts';
-import { arr, field, isObject, num, optBool, optNum, optObj, optStr, str } from './json.ts';
+import { isObject } from './json.ts';
 import type { Unit } from './format.ts';
-import type { R } from './views.ts';
+import type { CalibrateAnswer, FitPoint, ReproduceAnswer } from './core-results.ts';
 
 const QUANTITY: Record<string, [string, Unit]> = {
   latency_s: ['latency', 's'],
@@ -14,38 +14,38 @@ const QUANTITY: Record<string, [string, Unit]> = {
 };
 
 /** The table of paper points; a measured point loads its own configuration on click. */
-export function renderPaper(result: R, load: (scenario: unknown) => void): HTMLElement {
-  const rows = arr(result, 'rows').filter(isObject);
+export function renderPaper(result: ReproduceAnswer, load: (scenario: unknown) => void): HTMLElement {
+  const rows = result.rows;
   const sources: string[] = [];
   for (const r of rows) {
-    const s = str(r, 'source').replace(/ \(.*\)$/, '');
+    const s = r.source.replace(/ \(.*\)$/, '');
     if (!sources.includes(s)) sources.push(s);
   }
   const table = (source: string) => {
-    const mine = rows.filter((r) => str(r, 'source').startsWith(source));
+    const mine = rows.filter((r) => r.source.startsWith(source));
     return h('div', { class: 'scroll' },
       h('table', { class: 'grid', 'data-testid': `paper-${source.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}` },
         h('caption', {}, `${source} (${mine.length} points)`),
         h('thead', {}, h('tr', {}, ...['Point', 'Quantity', 'Paper', 'Roofline', 'Calibrated', 'Error', 'In fit'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, ...mine.map((r) => {
-          const id = str(r, 'id');
-          const [label, unit] = QUANTITY[str(r, 'quantity')] ?? [str(r, 'quantity'), 'count' as Unit];
-          const sc = field(r, 'scenario');
-          let name: HTMLElement | string = `${id}: ${optStr(r, 'what') ?? ''}`;
+          const id = r.id;
+          const [label, unit] = QUANTITY[r.quantity] ?? [r.quantity, 'count' as Unit];
+          const sc = r.scenario;
+          let name: HTMLElement | string = `${id}: ${r.what}`;
           if (isObject(sc)) {
             const b = h('button', { type: 'button', class: 'link', 'data-paper-row': id }, name);
             b.addEventListener('click', () => load(sc));
             name = b;
           }
-          const err = num(r, 'error');
+          const err = r.error;
           return h('tr', { 'data-row': id },
             h('td', {}, name),
             h('td', {}, label),
-            h('td', {}, numberEl(num(r, 'paper'), unit, `paper-${id}-paper`)),
-            h('td', {}, numberEl(num(r, 'roofline'), unit, `paper-${id}-roofline`)),
-            h('td', {}, numberEl(num(r, 'calibrated'), unit, `paper-${id}-calibrated`)),
+            h('td', {}, numberEl(r.paper, unit, `paper-${id}-paper`)),
+            h('td', {}, numberEl(r.roofline, unit, `paper-${id}-roofline`)),
+            h('td', {}, numberEl(r.calibrated, unit, `paper-${id}-calibrated`)),
             h('td', { class: Math.abs(err) > 0.15 ? 'far' : undefined }, numberEl(err, 'fraction', `paper-${id}-error`)),
-            h('td', {}, optBool(r, 'used_in_fit') ? 'yes' : 'no'));
+            h('td', {}, r.used_in_fit === true ? 'yes' : 'no'));
         })),
       ),
     );
@@ -58,7 +58,7 @@ export function renderPaper(result: R, load: (scenario: unknown) => void): HTMLE
 }
 
 /** The user's own measurement file: a box, a file picker and the fit the core returns. */
-export function renderCalibrateBox(text: string, result: R | null, error: string, onFit: (text: string) => void, onEdit: (text: string) => void): HTMLElement {
+export function renderCalibrateBox(text: string, result: CalibrateAnswer | null, error: string, onFit: (text: string) => void, onEdit: (text: string) => void): HTMLElement {
   const area = h('textarea', { id: 'measurements', rows: 8, spellcheck: 'false', 'aria-label': 'Measurement file (JSON)', placeholder: '{"schema_version": 1, "hardware": "tpu-v4", "points": [...]}' });
   area.value = text;
   // What the user typed survives a re-render (a result arriving while they type rebuilds the view).
@@ -89,39 +89,40 @@ export function renderCalibrateBox(text: string, result: R | null, error: string
   );
 }
 
-function renderFit(r: R): HTMLElement {
-  const points = arr(r, 'points').filter(isObject);
-  const cv = optObj(r, 'cross_validation');
-  const heldOut = new Map<string, R>();
-  for (const p of arr(cv, 'held_out').filter(isObject)) heldOut.set(str(p, 'id'), p);
-  const params = arr(r, 'parameters').filter(isObject);
-  const block = JSON.stringify(field(r, 'calibration'), null, 1);
+function renderFit(r: CalibrateAnswer): HTMLElement {
+  const points = r.points;
+  const cv = r.cross_validation;
+  const heldOut = new Map<string, FitPoint>();
+  for (const p of cv?.held_out ?? []) heldOut.set(p.id, p);
+  const params = r.parameters;
+  const block = JSON.stringify(r.calibration, null, 1);
   const copy = h('button', { type: 'button', class: 'secondary', id: 'copy-calibration' }, 'Copy calibration block');
   copy.addEventListener('click', () => void navigator.clipboard.writeText(block).catch(() => undefined));
   return h('div', { 'data-testid': 'fit-result' },
-    h('p', {}, 'On the data it saw: median |error| ', numberEl(num(r, 'median_abs_relative_error'), 'fraction', 'fit-median'),
-      ', max ', numberEl(num(r, 'max_abs_relative_error'), 'fraction', 'fit-max'),
-      cv ? h('span', {}, '. Cross-validated by ', str(cv, 'by'), ' (predicting what each fit never saw): median ',
-        numberEl(num(cv, 'median_abs_relative_error'), 'fraction', 'cv-median'), ', max ', numberEl(num(cv, 'max_abs_relative_error'), 'fraction', 'cv-max')) : ' (one model and one group: no cross-validation, so no error band)'),
-    ...arr(r, 'warnings').filter((w): w is string => typeof w === 'string').map((w) => h('p', { class: 'field-error', 'data-testid': 'fit-warning' }, w)),
+    h('p', {}, 'On the data it saw: median |error| ', numberEl(r.median_abs_relative_error, 'fraction', 'fit-median'),
+      ', max ', numberEl(r.max_abs_relative_error, 'fraction', 'fit-max'),
+      cv ? h('span', {}, '. Cross-validated by ', cv.by, ' (predicting what each fit never saw): median ',
+        numberEl(cv.median_abs_relative_error, 'fraction', 'cv-median'), ', max ', numberEl(cv.max_abs_relative_error, 'fraction', 'cv-max')) : ' (one model and one group: no cross-validation, so no error band)'),
+    ...r.warnings.map((w) => h('p', { class: 'field-error', 'data-testid': 'fit-warning' }, w)),
     h('table', { class: 'grid', 'data-testid': 'fit-parameters' },
       h('thead', {}, h('tr', {}, ...['Parameter', 'Value', 'Standard error'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...params.map((p) => {
-        const se = optNum(p, 'std_error');
-        const how = !optBool(p, 'fitted') ? 'fixed' : optBool(p, 'at_bound') ? 'at its bound' : se !== undefined ? `± ${se.toPrecision(2)}` : 'not identifiable';
-        return h('tr', {}, h('th', { scope: 'row' }, str(p, 'name')), h('td', {}, numberEl(num(p, 'value'), 'count', `param-${str(p, 'name')}`)), h('td', {}, how));
+        // A non-finite standard error arrives as null (the core's JSON): not identifiable, as before.
+        const se = typeof p.std_error === 'number' && Number.isFinite(p.std_error) ? p.std_error : undefined;
+        const how = p.fitted !== true ? 'fixed' : p.at_bound === true ? 'at its bound' : se !== undefined ? `± ${se.toPrecision(2)}` : 'not identifiable';
+        return h('tr', {}, h('th', { scope: 'row' }, p.name), h('td', {}, numberEl(p.value, 'count', `param-${p.name}`)), h('td', {}, how));
       }))),
     h('div', { class: 'scroll' }, h('table', { class: 'grid', 'data-testid': 'fit-points' },
       h('thead', {}, h('tr', {}, ...['Point', 'Measured', 'Fitted', 'Error', 'Cross-validated', 'Chips × batch'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...points.map((p) => {
-        const id = str(p, 'id');
+        const id = p.id;
         const held = heldOut.get(id);
         return h('tr', { 'data-row': id }, h('td', {}, id),
-          h('td', {}, numberEl(num(p, 'measured_s'), 's', `fit-${id}-measured`)),
-          h('td', {}, numberEl(num(p, 'predicted_s'), 's', `fit-${id}-predicted`)),
-          h('td', {}, numberEl(num(p, 'relative_error'), 'fraction', `fit-${id}-error`)),
-          h('td', {}, held ? numberEl(num(held, 'relative_error'), 'fraction', `fit-${id}-cv-error`) : '—'),
-          h('td', {}, `${num(p, 'chips')} × ${num(p, 'batch')}`));
+          h('td', {}, numberEl(p.measured_s, 's', `fit-${id}-measured`)),
+          h('td', {}, numberEl(p.predicted_s, 's', `fit-${id}-predicted`)),
+          h('td', {}, numberEl(p.relative_error, 'fraction', `fit-${id}-error`)),
+          h('td', {}, held ? numberEl(held.relative_error, 'fraction', `fit-${id}-cv-error`) : '—'),
+          h('td', {}, `${p.chips} × ${p.batch}`));
       })))),
     h('div', { class: 'actions' }, copy),
     h('pre', { class: 'calibration-block', 'data-testid': 'calibration-block' }, block),

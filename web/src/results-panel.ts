@@ -3,10 +3,11 @@
 // "Run it"). Every core call goes through the store's latest-wins requests (requests.ts).
 import { CancelledError } from './core-client.ts';
 import { byId, h, numberEl } from './dom.ts';
-import { arr, field, isObject, readAnswer, str } from './json.ts';
+import { field, readResult } from './json.ts';
 import { renderModel } from './model-view.ts';
 import { renderCalibrateBox, renderPaper } from './paper-view.ts';
-import { FFN_NAMES, renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderRunIt, renderSearch, RUN_IT_MODEL, type R, type RunItState } from './views.ts';
+import { FFN_NAMES, renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderRunIt, renderSearch, RUN_IT_MODEL, type RunItState } from './views.ts';
+import type { CalibrateAnswer, DecodeAnswer, Evaluation, FrontierAnswer, FrontierSummaryPoint, MaxContextAnswer, MeshDecodeAnswer, ReproduceAnswer, SearchStats } from './core-results.ts';
 import { scatter, torusPicture, type Point, type PointGroup } from './chart.ts';
 import { format } from './format.ts';
 import { exportButtons } from './export.ts';
@@ -29,6 +30,10 @@ export interface PanelDeps {
 }
 
 const STAT_KEYS = ['combinations', 'plans_scored', 'infeasible', 'dominated'] as const;
+/** A frontier point: a summary (the page asks for "detail": "summary") or a full evaluation. */
+type FrontierPoint = Evaluation | FrontierSummaryPoint;
+type FrontierPhase = 'decode' | 'prefill';
+type LatencyKey = 'latency_per_token_s' | 'latency_s';
 
 export class ResultsPanel {
   readonly tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
@@ -118,7 +123,7 @@ export class ResultsPanel {
       case 'layout': {
         if (!s.current) return this.missing('evaluate');
         const c = s.current;
-        const pic = () => torusPicture(arr(c, 'topology').map(Number), readRoles(c), arr(c, 'axis_roles').map(Number));
+        const pic = () => torusPicture(c.topology.map(Number), readRoles(c), c.axis_roles.map(Number));
         const parts: HTMLElement[] = [renderLayout(c, pic), exportButtons('layout', () => this.panel.querySelector<SVGSVGElement>('[data-testid="torus"]'))];
         if (has('decode')) parts.push(this.renderRunItView(c));
         return h('div', { class: 'results' }, ...parts);
@@ -152,7 +157,7 @@ export class ResultsPanel {
     this.s.paperStarted = true;
     void this.d.requests.request(CHANNEL.paper, 'reproduce', '{}').then((text) => {
       if (text === SUPERSEDED) return;
-      const a = readAnswer(text);
+      const a = readResult<ReproduceAnswer>(text);
       this.s.paper = a.ok ? a.value : null;
       if (!a.ok) this.d.setStatus(`Paper view: ${a.error.message}`, 'error');
       if (this.s.view === 'paper') this.render();
@@ -188,7 +193,7 @@ export class ResultsPanel {
       .request(CHANNEL.calibrate, 'calibrate', JSON.stringify({ data }), 'sweep')
       .catch((e: unknown) => JSON.stringify({ ok: false, error: { code: 'internal', path: '', message: e instanceof Error ? e.message : String(e) } }));
     if (text2 === SUPERSEDED) return;
-    const answer = readAnswer(text2);
+    const answer = readResult<CalibrateAnswer>(text2);
     if (answer.ok) {
       s.fitResult = answer.value;
       this.d.setStatus('Fitted.', 'ok');
@@ -233,7 +238,7 @@ export class ResultsPanel {
       .call('frontier', req, 'sweep')
       .then((text) => {
         if (text === SUPERSEDED) return;
-        const a = readAnswer(text);
+        const a = readResult<FrontierAnswer>(text);
         s.frontier = a.ok ? a.value : null;
         s.frontierFor = req;
         if (!a.ok) this.d.setStatus(`Frontier: ${a.error.message}`, 'error');
@@ -273,27 +278,28 @@ export class ResultsPanel {
     const f = s.frontier;
     const current = s.current;
     // The current configuration is the point with its phase and exactly its latency and cost.
-    const same = (p: R) => isObject(current) && ['phase', 'chips', 'batch', 'weights', 'ffn_layout', 'attention_sharding', 'latency_s', 'cost_chip_s_per_token'].every((k) => field(p, k) === field(current, k));
-    const byKey = new Map<string, R>();
+    const SAME_KEYS = ['phase', 'chips', 'batch', 'weights', 'ffn_layout', 'attention_sharding', 'latency_s', 'cost_chip_s_per_token'] as const;
+    const same = (p: FrontierPoint) => current !== null && SAME_KEYS.every((k) => p[k] === current[k]);
+    const byKey = new Map<string, FrontierPoint>();
     // The paper's Figure 1 axes: decode per generated token, prefill per forward pass over the prompt.
-    const xKey = (phase: string) => (phase === 'decode' ? 'latency_per_token_s' : 'latency_s');
-    const points = (phase: string, y: 'cost_chip_s_per_token' | 'mfu'): Point[] =>
-      arr(f, phase).filter(isObject).map((p, i) => {
+    const xKey = (phase: FrontierPhase) => (phase === 'decode' ? 'latency_per_token_s' : 'latency_s');
+    const points = (phase: FrontierPhase, y: 'cost_chip_s_per_token' | 'mfu'): Point[] =>
+      (f[phase] ?? []).map((p, i) => {
         const key = `${phase}-${i}`;
         byKey.set(key, p);
         return {
-          x: Number(field(p, xKey(phase))),
-          y: Number(field(p, y)),
+          x: Number(p[xKey(phase)]),
+          y: Number(p[y]),
           label: pointLabel(p, xKey(phase)),
           card: pointCard(p, xKey(phase)),
-          group: String(field(p, 'weights')),
+          group: String(p.weights),
           current: same(p),
           key,
         };
       });
     const pick = (key: string) => {
       // The point's scenario is concrete: the core evaluates (searches) it to the point's numbers.
-      this.d.loadScenario(field(byKey.get(key), 'scenario'));
+      this.d.loadScenario(byKey.get(key)?.scenario);
     };
     const charts: SVGSVGElement[] = [];
     const figures: HTMLElement[] = [];
@@ -304,14 +310,14 @@ export class ResultsPanel {
         figures.push(figure);
       }
     }
-    const stats = field(f, 'stats');
-    const statRow = (phase: string) => {
-      const st = field(stats, phase);
-      const n = (k: string) => {
-        const v = field(st, k);
+    const stats = f.stats;
+    const statRow = (phase: FrontierPhase) => {
+      const st: SearchStats | undefined = stats[phase];
+      const n = (k: (typeof STAT_KEYS)[number]) => {
+        const v = st?.[k];
         return typeof v === 'number' ? numberEl(v, 'int', `frontier-${phase}-${k}`) : '—';
       };
-      return h('tr', {}, h('th', { scope: 'row' }, phase), h('td', {}, numberEl(arr(f, phase).length, 'int', `frontier-${phase}-points`)),
+      return h('tr', {}, h('th', { scope: 'row' }, phase), h('td', {}, numberEl((f[phase] ?? []).length, 'int', `frontier-${phase}-points`)),
         ...STAT_KEYS.map((k) => h('td', {}, n(k))));
     };
     return h('section', { class: 'card chart-card', 'data-view': 'frontier' },
@@ -339,9 +345,9 @@ export class ResultsPanel {
   private contextRequest(): string {
     const s = this.s;
     const sc = JSON.parse(s.accepted) as unknown;
-    const r = isObject(s.current) ? s.current : {};
+    const r = s.current;
     const fraction = s.kvFraction === 'free' ? {} : { kv_memory_fraction: Number(s.kvFraction) };
-    return JSON.stringify({ model: field(sc, 'model'), hardware: field(sc, 'hardware') ?? 'tpu-v4', chips: field(r, 'chips'), batch: field(r, 'batch'), weights: field(r, 'weights'), ...fraction });
+    return JSON.stringify({ model: field(sc, 'model'), hardware: field(sc, 'hardware') ?? 'tpu-v4', chips: r?.chips, batch: r?.batch, weights: r?.weights, ...fraction });
   }
 
   private maybeStartContext(): void {
@@ -352,7 +358,7 @@ export class ResultsPanel {
     s.contextFor = req;
     void this.d.requests.request(CHANNEL.context, 'maxContext', req).then((text) => {
       if (text === SUPERSEDED) return;
-      const a = readAnswer(text);
+      const a = readResult<MaxContextAnswer>(text);
       s.context = a.ok ? a.value : null;
       if (!a.ok) this.d.setStatus(`Max context: ${a.error.message}`, 'error');
       if (s.view === 'context') this.panel.replaceChildren(this.renderContextView());
@@ -371,26 +377,26 @@ export class ResultsPanel {
 
   // ---- "Run it": the chosen layout on the in-process mesh -----------------------------------------
 
-  private renderRunItView(c: R): HTMLElement {
+  private renderRunItView(c: Evaluation): HTMLElement {
     const req = runItRequest(c);
     const st: RunItState = this.runIt && this.runIt.key === req.key ? this.runIt : { mesh: req.mesh, running: false };
-    return renderRunIt(st, str(c, 'ffn_layout'), str(c, 'attention_sharding'), () => void this.runItNow(c));
+    return renderRunIt(st, c.ffn_layout, c.attention_sharding, () => void this.runItNow(c));
   }
 
-  private async runItNow(c: R): Promise<void> {
+  private async runItNow(c: Evaluation): Promise<void> {
     const req = runItRequest(c);
     const mine: RunItState & { key: string } = { key: req.key, mesh: req.mesh, running: true };
     this.runIt = mine;
     if (this.s.view === 'layout') this.render();
-    const plainReq: R = { ...req.request };
+    const plainReq: Record<string, unknown> = { ...req.request };
     for (const k of ['mesh', 'ffn_layout', 'attention_sharding']) delete plainReq[k];
     const ticket = this.d.requests.begin(CHANNEL.runIt);
     try {
       const ta = await ticket.call('decode', JSON.stringify(req.request));
       const tb = ta === SUPERSEDED ? SUPERSEDED : await ticket.call('decode', JSON.stringify(plainReq));
       if (ta === SUPERSEDED || tb === SUPERSEDED) return;
-      const a = readAnswer(ta);
-      const b = readAnswer(tb);
+      const a = readResult<MeshDecodeAnswer>(ta);
+      const b = readResult<DecodeAnswer>(tb);
       if (!a.ok) mine.error = `${a.error.code} at ${a.error.path}: ${a.error.message}`;
       else if (!b.ok) mine.error = b.error.message;
       else {
@@ -407,14 +413,14 @@ export class ResultsPanel {
 
 /** A frontier point's hover/focus text: its plan, latency with the calibrated band, cost and MFU
  *  (all the core's numbers, formatted). */
-function pointLabel(p: R, latencyKey: string): string {
-  const band = field(p, 'latency_band');
+function pointLabel(p: FrontierPoint, latencyKey: LatencyKey): string {
+  const band = p.latency_band;
   const perToken = latencyKey === 'latency_per_token_s';
-  const lo = field(band, perToken ? 'low_per_token_s' : 'low_s');
-  const hi = field(band, perToken ? 'high_per_token_s' : 'high_s');
+  const lo = band?.[perToken ? 'low_per_token_s' : 'low_s'];
+  const hi = band?.[perToken ? 'high_per_token_s' : 'high_s'];
   const range = typeof lo === 'number' && typeof hi === 'number' ? ` (band ${format(lo, 's')}–${format(hi, 's')})` : '';
-  return `${field(p, 'chips')} chips, batch ${field(p, 'batch')}, ${field(p, 'weights')}, ${field(p, 'ffn_layout')}, ${field(p, 'attention_sharding')}: ` +
-    `${format(Number(field(p, latencyKey)), 's')}${perToken ? ' per token' : ''}${range}, ${format(Number(field(p, 'cost_chip_s_per_token')), 'chip_s')} per token, MFU ${format(Number(field(p, 'mfu')), 'fraction')}`;
+  return `${p.chips} chips, batch ${p.batch}, ${p.weights}, ${p.ffn_layout}, ${p.attention_sharding}: ` +
+    `${format(Number(p[latencyKey]), 's')}${perToken ? ' per token' : ''}${range}, ${format(Number(p.cost_chip_s_per_token), 'chip_s')} per token, MFU ${format(Number(p.mfu), 'fraction')}`;
 }
 
 /** Frontier points by weight format: a colour and a marker shape each, readable in both themes. */
@@ -425,33 +431,33 @@ const WEIGHT_GROUPS: PointGroup[] = [
 
 /** A frontier point's card: its plan, then latency (with the calibrated band), cost and MFU, all
  *  the core's numbers, formatted. */
-function pointCard(p: R, latencyKey: string): { title: string; rows: [string, string][] } {
+function pointCard(p: FrontierPoint, latencyKey: LatencyKey): { title: string; rows: [string, string][] } {
   const perToken = latencyKey === 'latency_per_token_s';
-  const band = field(p, 'latency_band');
-  const lo = field(band, perToken ? 'low_per_token_s' : 'low_s');
-  const hi = field(band, perToken ? 'high_per_token_s' : 'high_s');
-  const rows: [string, string][] = [[perToken ? 'Latency per generated token' : 'Prefill latency (whole prompt)', format(Number(field(p, latencyKey)), 's')]];
+  const band = p.latency_band;
+  const lo = band?.[perToken ? 'low_per_token_s' : 'low_s'];
+  const hi = band?.[perToken ? 'high_per_token_s' : 'high_s'];
+  const rows: [string, string][] = [[perToken ? 'Latency per generated token' : 'Prefill latency (whole prompt)', format(Number(p[latencyKey]), 's')]];
   if (typeof lo === 'number' && typeof hi === 'number') rows.push(['Calibration error band', `${format(lo, 's')} – ${format(hi, 's')}`]);
-  rows.push(['Cost per token', format(Number(field(p, 'cost_chip_s_per_token')), 'chip_s')], ['MFU', format(Number(field(p, 'mfu')), 'fraction')]);
-  const topo = arr(p, 'topology').join('×');
-  const ffn = String(field(p, 'ffn_layout'));
+  rows.push(['Cost per token', format(Number(p.cost_chip_s_per_token), 'chip_s')], ['MFU', format(Number(p.mfu), 'fraction')]);
+  const topo = p.topology.join('×');
+  const ffn = String(p.ffn_layout);
   return {
-    title: `${field(p, 'chips')} chips (${topo}), batch ${field(p, 'batch')}, ${field(p, 'weights')} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, attention over ${field(p, 'attention_sharding')}`,
+    title: `${p.chips} chips (${topo}), batch ${p.batch}, ${p.weights} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, attention over ${p.attention_sharding}`,
     rows,
   };
 }
 
 /** The run request for a result: its layouts on its role sizes capped at 2 chips per axis. */
-function runItRequest(c: R): { key: string; mesh: string; request: R } {
+function runItRequest(c: Evaluation): { key: string; mesh: string; request: Record<string, unknown> } {
   const r = readRoles(c);
   const mesh = [r.x, r.y, r.z].map((n) => Math.min(n, 2)).join('x');
-  const request: R = { model: RUN_IT_MODEL, prompt: [1, 2, 3], tokens: 3, batch: 8, hashes: false };
-  const withMesh: R = { ...request, mesh, ffn_layout: str(c, 'ffn_layout'), attention_sharding: str(c, 'attention_sharding') };
+  const request: Record<string, unknown> = { model: RUN_IT_MODEL, prompt: [1, 2, 3], tokens: 3, batch: 8, hashes: false };
+  const withMesh: Record<string, unknown> = { ...request, mesh, ffn_layout: c.ffn_layout, attention_sharding: c.attention_sharding };
   return { key: JSON.stringify(withMesh), mesh, request: withMesh };
 }
 
-export function readRoles(c: R): { x: number; y: number; z: number } {
-  const r = field(c, 'role_sizes');
-  const n = (k: string) => Number(field(r, k) ?? 1);
+export function readRoles(c: Evaluation): { x: number; y: number; z: number } {
+  const r: Partial<Evaluation['role_sizes']> = c.role_sizes ?? {};
+  const n = (k: 'x' | 'y' | 'z') => Number(r[k] ?? 1);
   return { x: n('x'), y: n('y'), z: n('z') };
 }

@@ -1,7 +1,7 @@
 // The page's state in one store: the scenario the core last accepted with its results, the pinned
 // comparison, the view, and what each view computed lazily (frontier, max context, the paper).
 // Every core call goes through `requests` (requests.ts), latest-wins per channel.
-import type { R } from './views.ts';
+import type { CalibrateAnswer, DescribeModelAnswer, Evaluation, FrontierAnswer, MaxContextAnswer, ReproduceAnswer, SearchAnswer } from './core-results.ts';
 
 export const VIEWS = [
   ['answer', 'Answer'],
@@ -37,27 +37,27 @@ export interface Store {
   pinned: string | undefined;
   view: View;
   /** The evaluate-shaped result of `accepted` (search's best when the page searches). */
-  current: R | null;
+  current: Evaluation | null;
   /** The whole search() answer (objective, ranked candidates, stats) when the page searches. */
-  searchAnswer: R | null;
+  searchAnswer: SearchAnswer | null;
   /** The core's answer text for the accepted scenario (evaluate() or search()), exported verbatim
    *  as JSON, and its parsed form, flattened for the CSV export. */
   currentText: string;
-  currentAnswer: R | null;
-  modelDesc: R | null;
-  pinnedResult: R | null;
-  frontier: R | null;
+  currentAnswer: unknown;
+  modelDesc: DescribeModelAnswer | null;
+  pinnedResult: Evaluation | null;
+  frontier: FrontierAnswer | null;
   /** The frontier request `frontier` answers. */
   frontierFor: string;
-  context: R | null;
+  context: MaxContextAnswer | null;
   contextFor: string;
   /** Share of HBM kept for the KV cache in the Max context view: "0.3" (Table 1), "0.5" or "free". */
   kvFraction: string;
   /** The paper view: reproduce()'s rows (computed once), and the user's measurement file and fit. */
-  paper: R | null;
+  paper: ReproduceAnswer | null;
   paperStarted: boolean;
   measurementsText: string;
-  fitResult: R | null;
+  fitResult: CalibrateAnswer | null;
   fitError: string;
 }
 

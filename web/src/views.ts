@@ -1,10 +1,10 @@
-// Views of an evaluate-shaped result. Every number is read from the core's JSON by key and shown
-// through numberEl (formatted text, exact value in data-value). Nothing here computes a quantity.
+// Views of an evaluate-shaped result. Every number is a field of the core's answer as declared in
+// core-results.ts (the envelope checked by readResult() in json.ts) and shown through numberEl
+// (formatted text, exact value in data-value; a non-finite value shows as "—"). Nothing here
+// computes a quantity.
 import { h, numberEl } from './dom.ts';
-import { arr, field, isObject, num, obj, optBool, optNum, optObj, optStr, str } from './json.ts';
 import type { Unit } from './format.ts';
-
-export type R = Record<string, unknown>;
+import type { Breakdown, CollectiveTerm, Evaluation, LatencyBand, MaxContextAnswer, MeshDecodeAnswer, DecodeAnswer, SearchAnswer, TensorSharding } from './core-results.ts';
 
 function metric(label: string, value: number, unit: Unit, testId: string): HTMLElement {
   return h('div', { class: 'metric' }, h('span', { class: 'label' }, label), numberEl(value, unit, testId));
@@ -22,26 +22,26 @@ export const FFN_NAMES: Record<string, string> = {
   wg_xyz: 'weight-gathered XYZ',
 };
 
-export function configText(r: R): string {
-  const topo = arr(r, 'topology').join('×');
-  const ffn = str(r, 'ffn_layout');
+export function configText(r: Evaluation): string {
+  const topo = r.topology.join('×');
+  const ffn = r.ffn_layout;
   // The split attention really uses when the core reports it (a weight-gathered layout may split
   // the batch whatever the plan's attention sharding says), else the plan's label.
-  const split = optStr(optObj(r, 'attention_use'), 'split');
-  const attention = split ? `attention split over ${SPLIT_NAMES[split] ?? split}` : `attention over ${str(r, 'attention_sharding')}`;
-  return `${num(r, 'chips')} chips (${topo}), batch ${num(r, 'batch')}, ${str(r, 'weights')} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, ${attention}`;
+  const split = r.attention_use?.split;
+  const attention = split ? `attention split over ${SPLIT_NAMES[split] ?? split}` : `attention over ${r.attention_sharding}`;
+  return `${r.chips} chips (${topo}), batch ${r.batch}, ${r.weights} weights, FFN ${FFN_NAMES[ffn] ?? ffn}, ${attention}`;
 }
 
 /** The memory bar: weights, KV cache and working memory against HBM capacity. */
-export function memoryBar(r: R, prefix = 'memory'): HTMLElement {
-  const m = obj(r, 'memory');
-  const cap = num(m, 'hbm_capacity_bytes');
-  const total = num(r, 'memory_per_chip_bytes');
+export function memoryBar(r: Evaluation, prefix = 'memory'): HTMLElement {
+  const m = r.memory;
+  const cap = m.hbm_capacity_bytes;
+  const total = r.memory_per_chip_bytes;
   const scale = Math.max(cap, total);
   // Widths are presentation only (percent of the bar), not results.
-  const seg = (cls: string, key: string) => h('span', { class: cls, style: undefined, 'data-w': String((100 * num(m, key)) / scale) });
+  const seg = (cls: string, bytes: number) => h('span', { class: cls, style: undefined, 'data-w': String((100 * bytes) / scale) });
   const bar = h('div', { class: 'membar', role: 'img', 'aria-label': 'Memory per chip against HBM capacity' },
-    seg('w', 'weights_bytes'), seg('kv', 'kv_cache_bytes'), seg('act', 'working_bytes'),
+    seg('w', m.weights_bytes), seg('kv', m.kv_cache_bytes), seg('act', m.working_bytes),
     h('span', { class: 'cap', 'data-left': String((100 * cap) / scale) }),
   );
   for (const s of bar.querySelectorAll<HTMLElement>('span')) {
@@ -51,17 +51,17 @@ export function memoryBar(r: R, prefix = 'memory'): HTMLElement {
   return h('div', { class: 'memory' },
     bar,
     h('div', { class: 'legend' },
-      h('span', {}, h('i', { class: 'w' }), 'Weights ', numberEl(num(m, 'weights_bytes'), 'bytes', `${prefix}-weights_bytes`)),
-      h('span', {}, h('i', { class: 'kv' }), 'KV cache ', numberEl(num(m, 'kv_cache_bytes'), 'bytes', `${prefix}-kv_cache_bytes`)),
-      h('span', {}, h('i', { class: 'act' }), 'Working ', numberEl(num(m, 'working_bytes'), 'bytes', `${prefix}-working_bytes`)),
+      h('span', {}, h('i', { class: 'w' }), 'Weights ', numberEl(m.weights_bytes, 'bytes', `${prefix}-weights_bytes`)),
+      h('span', {}, h('i', { class: 'kv' }), 'KV cache ', numberEl(m.kv_cache_bytes, 'bytes', `${prefix}-kv_cache_bytes`)),
+      h('span', {}, h('i', { class: 'act' }), 'Working ', numberEl(m.working_bytes, 'bytes', `${prefix}-working_bytes`)),
       h('span', {}, 'Total ', numberEl(total, 'bytes', `${prefix}-memory_per_chip_bytes`), ' of ', numberEl(cap, 'bytes', `${prefix}-hbm_capacity_bytes`), ' HBM'),
     ),
   );
 }
 
-function fitsEl(r: R): HTMLElement {
-  const fits = field(r, 'fits') === true;
-  const reasons = arr(r, 'does_not_fit').map((x) => (typeof x === 'string' ? x : isObject(x) ? optStr(x, 'message') ?? JSON.stringify(x) : String(x)));
+function fitsEl(r: Evaluation): HTMLElement {
+  const fits = r.fits === true;
+  const reasons = r.does_not_fit;
   return h('div', { class: 'fitbox' },
     h('p', { class: 'fit', 'data-fits': String(fits), 'data-testid': 'fits' }, fits ? 'Fits in memory' : 'Does not fit'),
     reasons.length ? h('ul', { class: 'reasons', 'data-testid': 'does-not-fit' }, ...reasons.map((t) => h('li', {}, t))) : null,
@@ -69,64 +69,64 @@ function fitsEl(r: R): HTMLElement {
 }
 
 /** The calibrated number's error band and where the configuration lies outside the data. */
-export function bandEl(r: R): HTMLElement | null {
-  const band = optObj(r, 'latency_band');
-  const warnings = arr(r, 'calibration_warnings').filter((w): w is string => typeof w === 'string');
+export function bandEl(r: Evaluation): HTMLElement | null {
+  const band = r.latency_band;
+  const warnings = r.calibration_warnings ?? [];
   if (!band && warnings.length === 0) return null;
-  const decode = str(r, 'phase') === 'decode';
-  const [lo, hi] = decode ? ['low_per_token_s', 'high_per_token_s'] : ['low_s', 'high_s'];
+  const decode = r.phase === 'decode';
+  const [lo, hi] = decode ? (['low_per_token_s', 'high_per_token_s'] as const) : (['low_s', 'high_s'] as const);
   return h('div', { class: 'band', 'data-testid': 'latency-band' },
     band ? h('p', {},
       decode ? 'Per token ' : 'Latency ',
-      numberEl(num(r, decode ? 'latency_per_token_s' : 'latency_s'), 's', 'band-value'), ', error band ',
-      numberEl(num(band, lo), 's', `latency_band-${lo}`), '–', numberEl(num(band, hi), 's', `latency_band-${hi}`),
-      h('span', { class: 'muted' }, ` (measured ÷ predicted for the ${num(band, 'neighbours')} most similar paper measurements, predicted by fits that never saw their model)`)) : null,
+      numberEl(decode ? r.latency_per_token_s : r.latency_s, 's', 'band-value'), ', error band ',
+      numberEl(band[lo], 's', `latency_band-${lo}`), '–', numberEl(band[hi], 's', `latency_band-${hi}`),
+      h('span', { class: 'muted' }, ` (measured ÷ predicted for the ${band.neighbours} most similar paper measurements, predicted by fits that never saw their model)`)) : null,
     warnings.length ? h('ul', { class: 'reasons', 'data-testid': 'calibration-warnings' }, ...warnings.map((w) => h('li', {}, `Outside the calibration data: ${w}`))) : null,
   );
 }
 
 /** One request from prompt to last token: the core's "end_to_end" (prefill of the prompt + decode
  *  of the generated tokens on the same chips, batch and weights, each phase with its own plan). */
-function endToEndEl(r: R): HTMLElement | null {
-  const e = optObj(r, 'end_to_end');
+function endToEndEl(r: Evaluation): HTMLElement | null {
+  const e = r.end_to_end;
   if (!e) return null;
-  const phasePlan = (phase: string): string | null => {
-    const p = optObj(e, phase);
+  const phasePlan = (phase: 'prefill' | 'decode'): string | null => {
+    const p = e[phase];
     if (!p) return null;
-    const ffn = str(p, 'ffn_layout');
-    const split = optStr(p, 'attention_split') ?? str(p, 'attention_sharding');
-    return `${phase}: FFN ${FFN_NAMES[ffn] ?? ffn}, attention split over ${SPLIT_NAMES[split] ?? split}${field(p, 'fits') === false ? ' (does not fit in memory)' : ''}`;
+    const ffn = p.ffn_layout;
+    const split = p.attention_split ?? p.attention_sharding;
+    return `${phase}: FFN ${FFN_NAMES[ffn] ?? ffn}, attention split over ${SPLIT_NAMES[split] ?? split}${p.fits === false ? ' (does not fit in memory)' : ''}`;
   };
   const plans = [phasePlan('prefill'), phasePlan('decode')].filter((x): x is string => x !== null);
   return h('div', { class: 'end-to-end', 'data-testid': 'end-to-end' },
     h('p', {},
-      h('strong', {}, 'End to end per request: '), numberEl(num(e, 'total_s'), 's', 'e2e-total_s'), ' = ',
+      h('strong', {}, 'End to end per request: '), numberEl(e.total_s, 's', 'e2e-total_s'), ' = ',
       // A phase with no tokens has no plan (null) and takes no time: say so rather than "+ 0 ns".
-      optObj(e, 'prefill')
-        ? h('span', {}, 'time to first token (prefill of ', numberEl(num(e, 'input_tokens'), 'int', 'e2e-input_tokens'), ' prompt tokens) ', numberEl(num(e, 'prefill_s'), 's', 'e2e-prefill_s'))
+      e.prefill
+        ? h('span', {}, 'time to first token (prefill of ', numberEl(e.input_tokens, 'int', 'e2e-input_tokens'), ' prompt tokens) ', numberEl(e.prefill_s, 's', 'e2e-prefill_s'))
         : 'no prompt to prefill',
-      optObj(e, 'decode')
-        ? h('span', {}, ' + decode of ', numberEl(num(e, 'generate_tokens'), 'int', 'e2e-generate_tokens'), ' tokens ', numberEl(num(e, 'decode_s'), 's', 'e2e-decode_s'))
+      e.decode
+        ? h('span', {}, ' + decode of ', numberEl(e.generate_tokens, 'int', 'e2e-generate_tokens'), ' tokens ', numberEl(e.decode_s, 's', 'e2e-decode_s'))
         : ', and no generated tokens (set "Generated tokens" for the decode part)',
-      '; cost ', numberEl(num(e, 'chip_seconds_per_request'), 'chip_s', 'e2e-chip_seconds_per_request'), ' per request (',
-      numberEl(num(e, 'chip_seconds'), 'chip_s', 'e2e-chip_seconds'), ' for the batch of ', numberEl(num(r, 'batch'), 'int', 'e2e-batch'), ').'),
+      '; cost ', numberEl(e.chip_seconds_per_request, 'chip_s', 'e2e-chip_seconds_per_request'), ' per request (',
+      numberEl(e.chip_seconds, 'chip_s', 'e2e-chip_seconds'), ' for the batch of ', numberEl(r.batch, 'int', 'e2e-batch'), ').'),
     plans.length ? h('p', { class: 'muted' }, `Same chips, batch and weights for both phases; each phase's layout — ${plans.join('; ')}.`) : null,
   );
 }
 
 /** View 1: the answer. */
-export function renderAnswer(r: R, note: string): HTMLElement {
-  const decode = str(r, 'phase') === 'decode';
+export function renderAnswer(r: Evaluation, note: string): HTMLElement {
+  const decode = r.phase === 'decode';
   return h('section', { class: 'card', 'aria-labelledby': 'answer-title', 'data-view': 'answer' },
     h('h2', { id: 'answer-title' }, 'Answer'),
     h('p', { class: 'muted', 'data-testid': 'config' }, note, configText(r)),
     h('div', { class: 'headline' },
-      metric(decode ? 'Decode latency (all generated tokens)' : 'Time to first token (whole prompt)', num(r, 'latency_s'), 's', 'latency_s'),
+      metric(decode ? 'Decode latency (all generated tokens)' : 'Time to first token (whole prompt)', r.latency_s, 's', 'latency_s'),
       // Prefill has no per-token latency: its number is the whole prompt's (shown above).
-      decode ? metric('Per generated token', num(r, 'latency_per_token_s'), 's', 'latency_per_token_s') : null,
-      metric('MFU', num(r, 'mfu'), 'fraction', 'mfu'),
-      metric('Cost per token', num(r, 'cost_chip_s_per_token'), 'chip_s', 'cost_chip_s_per_token'),
-      metric('Throughput', num(r, 'throughput_tokens_per_s'), 'tokens_per_s', 'throughput_tokens_per_s'),
+      decode ? metric('Per generated token', r.latency_per_token_s, 's', 'latency_per_token_s') : null,
+      metric('MFU', r.mfu, 'fraction', 'mfu'),
+      metric('Cost per token', r.cost_chip_s_per_token, 'chip_s', 'cost_chip_s_per_token'),
+      metric('Throughput', r.throughput_tokens_per_s, 'tokens_per_s', 'throughput_tokens_per_s'),
     ),
     endToEndEl(r),
     bandEl(r),
@@ -144,14 +144,9 @@ const TERM_LABEL: Record<string, string> = {
   overhead: 'Overhead',
 };
 
-function inputsTable(inputs: unknown): HTMLElement {
+function inputsTable(inputs: Record<string, number>): HTMLElement {
   const rows: HTMLElement[] = [];
-  if (isObject(inputs)) {
-    for (const k of Object.keys(inputs)) {
-      const v = field(inputs, k);
-      rows.push(kvRow(k, typeof v === 'number' ? numberEl(v, unitOfKey(k), `input-${k}`) : String(v)));
-    }
-  }
+  for (const [k, v] of Object.entries(inputs)) rows.push(kvRow(k, typeof v === 'number' ? numberEl(v, unitOfKey(k), `input-${k}`) : String(v)));
   return h('table', { class: 'kv' }, ...rows);
 }
 
@@ -165,7 +160,7 @@ function unitOfKey(k: string): Unit {
   return 'count';
 }
 
-const TOTALS: [string, string, Unit][] = [
+const TOTALS: [keyof Breakdown & `${string}_per_chip`, string, Unit][] = [
   ['weight_bytes_per_chip', 'Weight bytes loaded', 'bytes'],
   ['kv_bytes_per_chip', 'KV cache bytes loaded', 'bytes'],
   ['matmul_flops_per_chip', 'Matmul FLOPs', 'count'],
@@ -173,49 +168,49 @@ const TOTALS: [string, string, Unit][] = [
 ];
 
 /** Bytes and FLOPs behind the terms: totals per chip over all of the phase's passes. */
-function totalsTable(b: R): HTMLElement | null {
-  const present = TOTALS.filter(([k]) => optNum(b, k) !== undefined);
+function totalsTable(b: Breakdown): HTMLElement | null {
+  const present = TOTALS.filter(([k]) => b[k] !== undefined);
   if (present.length === 0) return null;
-  const passes = num(b, 'passes');
+  const passes = b.passes;
   const over = `per chip, over ${passes.toLocaleString('en-US')} pass${passes === 1 ? '' : 'es'}`;
   return h('table', { class: 'kv totals', 'data-testid': 'breakdown-totals' },
     h('caption', {}, 'Totals ', h('span', { 'data-testid': 'totals-scope', 'data-passes': String(passes) }, over), ' (the whole phase, not one step)'),
-    ...present.map(([k, label, unit]) => kvRow(label, numberEl(num(b, k), unit, `total-${k}`))),
+    ...present.map(([k, label, unit]) => kvRow(label, numberEl(b[k], unit, `total-${k}`))),
   );
 }
 
 /** View 2: time by term, with formulas and inputs on demand, and each collective. */
-export function renderBreakdown(r: R): HTMLElement {
-  const b = obj(r, 'breakdown');
-  const terms = arr(b, 'terms').filter(isObject);
-  const maxT = Math.max(...terms.map((t) => num(t, 'time_s')), 1e-30);
+export function renderBreakdown(r: Evaluation): HTMLElement {
+  const b = r.breakdown;
+  const terms = b.terms;
+  const maxT = Math.max(...terms.map((t) => t.time_s), 1e-30);
   const termRows = terms.map((t) => {
-    const name = str(t, 'name');
-    const time = num(t, 'time_s');
+    const name = t.name;
+    const time = t.time_s;
     const bar = h('span', { class: 'hbar' });
     bar.style.width = `${(100 * time) / maxT}%`;
     return h('details', { class: 'term', 'data-term': name },
       h('summary', {}, h('span', { class: 'term-name' }, TERM_LABEL[name] ?? name), numberEl(time, 's', `term-${name}`), h('span', { class: 'hbar-box' }, bar)),
-      h('p', { class: 'formula' }, optStr(t, 'formula') ?? ''),
-      inputsTable(field(t, 'inputs')),
+      h('p', { class: 'formula' }, t.formula),
+      inputsTable(t.inputs),
     );
   });
-  const colls = arr(b, 'collectives').filter(isObject);
+  const colls = b.collectives;
   const collTable = h('table', { class: 'grid', 'data-testid': 'collectives' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Collective'), h('th', { scope: 'col' }, 'Axes'), h('th', { scope: 'col' }, 'Group'),
       h('th', { scope: 'col' }, 'Bytes / chip / layer'), h('th', { scope: 'col' }, 'Time / layer'), h('th', { scope: 'col' }, 'Time, all layers'))),
     h('tbody', {}, ...colls.map((c, i) => h('tr', {},
-      h('td', {}, str(c, 'name')),
-      h('td', {}, optStr(c, 'axes') ?? ''),
-      h('td', {}, numberEl(num(c, 'group_size'), 'int', `coll-${i}-group_size`)),
-      h('td', {}, numberEl(num(c, 'bytes_per_chip_per_layer'), 'bytes', `coll-${i}-bytes_per_chip_per_layer`)),
-      h('td', {}, numberEl(num(c, 'time_per_layer_s'), 's', `coll-${i}-time_per_layer_s`)),
-      h('td', {}, numberEl(num(c, 'time_s'), 's', `coll-${i}-time_s`)),
+      h('td', {}, c.name),
+      h('td', {}, c.axes),
+      h('td', {}, numberEl(c.group_size, 'int', `coll-${i}-group_size`)),
+      h('td', {}, numberEl(c.bytes_per_chip_per_layer, 'bytes', `coll-${i}-bytes_per_chip_per_layer`)),
+      h('td', {}, numberEl(c.time_per_layer_s, 's', `coll-${i}-time_per_layer_s`)),
+      h('td', {}, numberEl(c.time_s, 's', `coll-${i}-time_s`)),
     ))),
   );
   return h('section', { class: 'card', 'aria-labelledby': 'breakdown-title', 'data-view': 'breakdown' },
     h('h2', { id: 'breakdown-title' }, 'Time breakdown'),
-    h('p', { class: 'muted' }, 'Step time: ', h('span', { class: 'formula' }, optStr(b, 'step_time_formula') ?? ''), ` (${num(b, 'passes')} pass${num(b, 'passes') === 1 ? '' : 'es'}). Open a term for its formula and inputs.`),
+    h('p', { class: 'muted' }, 'Step time: ', h('span', { class: 'formula' }, b.step_time_formula), ` (${b.passes} pass${b.passes === 1 ? '' : 'es'}). Open a term for its formula and inputs.`),
     h('div', { class: 'terms' }, ...termRows),
     totalsTable(b),
     h('h3', {}, 'Collectives'),
@@ -234,12 +229,12 @@ const DIM_NAMES: Record<string, string> = { B: 'batch', L: 'sequence', E: 'd_mod
 const DIM_ORDER = ['B', 'L', 'E', 'F', 'H'];
 
 /** An axis badge: the logical axis in its colour with its size from role_sizes. */
-function axisBadge(axis: string, roles: Record<string, unknown>): HTMLElement {
-  const n = optNum(roles, axis);
+function axisBadge(axis: string, roles: Evaluation['role_sizes']): HTMLElement {
+  const n = axis === 'x' || axis === 'y' || axis === 'z' ? roles[axis] : undefined;
   return h('span', { class: `ax ax-${axis}`, 'data-axis': axis }, axis, n === undefined ? null : h('span', {}, '=', numberEl(n, 'int')));
 }
 
-function axisBadges(axes: string, roles: Record<string, unknown>): HTMLElement[] {
+function axisBadges(axes: string, roles: Evaluation['role_sizes']): HTMLElement[] {
   return [...axes].map((a) => axisBadge(a, roles));
 }
 
@@ -256,32 +251,33 @@ function notationEl(notation: string, testId: string): HTMLElement {
 }
 
 /** Each tensor's split: notation, and per dimension the axes (with sizes) and the ways. */
-function shardingTable(r: R): HTMLElement | null {
-  const rows = arr(r, 'sharding').filter(isObject);
+function shardingTable(r: Evaluation): HTMLElement | null {
+  const rows: TensorSharding[] = r.sharding ?? [];
   if (rows.length === 0) return null;
-  const roles = obj(r, 'role_sizes');
+  const roles = r.role_sizes;
+  const has = (o: Record<string, unknown>, k: string) => Object.prototype.hasOwnProperty.call(o, k);
   const dims: string[] = [];
-  for (const d of DIM_ORDER) if (rows.some((t) => optStr(optObj(t, 'splits'), d) !== undefined)) dims.push(d);
-  for (const t of rows) for (const d of Object.keys(optObj(t, 'splits') ?? {})) if (!dims.includes(d)) dims.push(d);
+  for (const d of DIM_ORDER) if (rows.some((t) => has(t.splits, d))) dims.push(d);
+  for (const t of rows) for (const d of Object.keys(t.splits)) if (!dims.includes(d)) dims.push(d);
   return h('div', { class: 'scroll' },
     h('table', { class: 'grid sharding', 'data-testid': 'sharding' },
       h('caption', { class: 'sr-only' }, 'How each tensor is split over the x, y and z axes'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Tensor'), h('th', { scope: 'col' }, 'Notation'),
         ...dims.map((d) => h('th', { scope: 'col' }, `${d} (${DIM_NAMES[d] ?? d})`)))),
       h('tbody', {}, ...rows.map((t) => {
-        const name = str(t, 'tensor');
-        const splits = obj(t, 'splits');
-        const ways = obj(t, 'ways');
+        const name = t.tensor;
+        const splits = t.splits;
+        const ways = t.ways;
         return h('tr', { 'data-tensor': name },
           h('th', { scope: 'row' }, TENSOR_NAMES[name] ?? name),
-          h('td', {}, notationEl(str(t, 'notation'), `shard-${name}-notation`)),
+          h('td', {}, notationEl(t.notation, `shard-${name}-notation`)),
           ...dims.map((d) => {
-            const axes = optStr(splits, d);
+            const axes = has(splits, d) ? splits[d] : undefined;
             if (axes === undefined) return h('td', { class: 'unsplit' }, h('span', { class: 'sr-only' }, 'no such dimension'), '·');
-            const w = numberEl(num(ways, d), 'int', `shard-${name}-${d}-ways`);
+            const w = numberEl(ways[d] ?? Number.NaN, 'int', `shard-${name}-${d}-ways`);
             return h('td', { class: axes ? undefined : 'unsplit', 'data-testid': `shard-${name}-${d}-axes`, 'data-axes': axes },
               axes ? h('span', {}, ...axisBadges(axes, roles)) : 'not split',
-              h('span', { class: 'ways' }, w, ' way', num(ways, d) === 1 ? '' : 's'));
+              h('span', { class: 'ways' }, w, ' way', ways[d] === 1 ? '' : 's'));
           }),
         );
       })),
@@ -295,37 +291,37 @@ const SPLIT_NAMES: Record<string, string> = { unsplit: 'nothing (one chip)', bat
 
 /** What attention is really split over (the core's attention_use.split, from the ways), and the
  *  plan's own label when it differs (wg_xyz "over heads" splits the batch over every chip). */
-function attentionSplitEl(r: R): HTMLElement | string {
-  const u = optObj(r, 'attention_use');
-  const asked = str(r, 'attention_sharding');
+function attentionSplitEl(r: Evaluation): HTMLElement | string {
+  const u = r.attention_use;
+  const asked = r.attention_sharding;
   if (!u) return asked;
-  const split = str(u, 'split');
+  const split = u.split;
   const differs = split !== asked && split !== 'batch_and_heads' && split !== 'unsplit';
   return h('span', { 'data-testid': 'attention-split', 'data-split': split },
     SPLIT_NAMES[split] ?? split,
-    differs ? h('span', { class: 'muted' }, ` (the plan's attention sharding is "${asked}", but the ${FFN_NAMES[str(r, 'ffn_layout')] ?? str(r, 'ffn_layout')} layout already splits the batch over these chips)`) : null);
+    differs ? h('span', { class: 'muted' }, ` (the plan's attention sharding is "${asked}", but the ${FFN_NAMES[r.ffn_layout] ?? r.ffn_layout} layout already splits the batch over these chips)`) : null);
 }
 
 /** Idle chips and KV copies in words, with the core's numbers (attention_use). */
-function attentionUseEl(r: R): HTMLElement | null {
-  const u = optObj(r, 'attention_use');
+function attentionUseEl(r: Evaluation): HTMLElement | null {
+  const u = r.attention_use;
   if (!u) return null;
-  const idle = num(u, 'idle_chips');
-  const copies = num(u, 'kv_copies');
-  const chips = num(r, 'chips');
+  const idle = u.idle_chips;
+  const copies = u.kv_copies;
+  const chips = r.chips;
   const lines: HTMLElement[] = [];
   if (idle > 0) {
-    const batchShort = num(r, 'batch') < num(u, 'batch_ways');
+    const batchShort = r.batch < u.batch_ways;
     lines.push(h('li', { 'data-testid': 'attention-idle' },
       numberEl(idle, 'int', 'attention_use-idle_chips'), ' of ', numberEl(chips, 'int', 'attention_use-chips'), ' chips have no attention work: ',
       batchShort
-        ? h('span', {}, 'the batch of ', numberEl(num(r, 'batch'), 'int', 'attention_use-batch'), ' sequences is split ', numberEl(num(u, 'batch_ways'), 'int', 'attention_use-batch_ways'), ' ways')
-        : h('span', {}, 'the query heads are split ', numberEl(num(u, 'head_ways'), 'int', 'attention_use-head_ways'), ' ways, more than there are heads'),
-      '; only ', numberEl(num(u, 'busy_chips'), 'int', 'attention_use-busy_chips'), ' chips attend. The time is that of one busy chip.'));
+        ? h('span', {}, 'the batch of ', numberEl(r.batch, 'int', 'attention_use-batch'), ' sequences is split ', numberEl(u.batch_ways, 'int', 'attention_use-batch_ways'), ' ways')
+        : h('span', {}, 'the query heads are split ', numberEl(u.head_ways, 'int', 'attention_use-head_ways'), ' ways, more than there are heads'),
+      '; only ', numberEl(u.busy_chips, 'int', 'attention_use-busy_chips'), ' chips attend. The time is that of one busy chip.'));
   }
   if (copies > 1) {
     lines.push(h('li', { 'data-testid': 'attention-kv-copies' },
-      'Each KV cache entry is stored on ', numberEl(copies, 'count', 'attention_use-kv_copies'), ' chips: the heads are split ', numberEl(num(u, 'head_ways'), 'int', 'attention_use-head_ways-kv'),
+      'Each KV cache entry is stored on ', numberEl(copies, 'count', 'attention_use-kv_copies'), ' chips: the heads are split ', numberEl(u.head_ways, 'int', 'attention_use-head_ways-kv'),
       ' ways, more than there are K/V heads, so each chip keeps a copy of the K/V heads its query heads read (multiquery attention over heads, ESTI §3.3).'));
   }
   if (lines.length === 0) lines.push(h('li', { 'data-testid': 'attention-all-busy' }, 'Every chip has attention work, and each KV cache entry is stored once.'));
@@ -333,24 +329,24 @@ function attentionUseEl(r: R): HTMLElement | null {
 }
 
 /** View 4: the torus slice and how the model is split over x / y / z. */
-export function renderLayout(r: R, svgOf: (r: R) => SVGSVGElement): HTMLElement {
-  const roles = obj(r, 'role_sizes');
-  const ffn = str(r, 'ffn_layout');
-  const colls = arr(obj(r, 'breakdown'), 'collectives').filter(isObject);
+export function renderLayout(r: Evaluation, svgOf: (r: Evaluation) => SVGSVGElement): HTMLElement {
+  const roles = r.role_sizes;
+  const ffn = r.ffn_layout;
+  const colls: CollectiveTerm[] = r.breakdown.collectives;
   const sharding = shardingTable(r);
   return h('section', { class: 'card', 'aria-labelledby': 'layout-title', 'data-view': 'layout' },
     h('h2', { id: 'layout-title' }, 'Layout'),
     h('div', { class: 'layout-grid' },
-      h('figure', { class: 'torus' }, svgOf(r), h('figcaption', { class: 'muted' }, `Slice ${arr(r, 'topology').join(' × ')}${field(r, 'wraparound') === true ? ' (torus, wraparound)' : ''}`)),
+      h('figure', { class: 'torus' }, svgOf(r), h('figcaption', { class: 'muted' }, `Slice ${r.topology.join(' × ')}${r.wraparound === true ? ' (torus, wraparound)' : ''}`)),
       h('table', { class: 'kv', 'data-testid': 'split' },
         h('caption', {}, 'Split'),
-        kvRow('x chips', h('span', { class: 'ax ax-x' }, numberEl(num(roles, 'x'), 'int', 'role-x'))),
-        kvRow('y chips', h('span', { class: 'ax ax-y' }, numberEl(num(roles, 'y'), 'int', 'role-y'))),
-        kvRow('z chips', h('span', { class: 'ax ax-z' }, numberEl(num(roles, 'z'), 'int', 'role-z'))),
+        kvRow('x chips', h('span', { class: 'ax ax-x' }, numberEl(roles.x, 'int', 'role-x'))),
+        kvRow('y chips', h('span', { class: 'ax ax-y' }, numberEl(roles.y, 'int', 'role-y'))),
+        kvRow('z chips', h('span', { class: 'ax ax-z' }, numberEl(roles.z, 'int', 'role-z'))),
         kvRow('Feed-forward', FFN_NAMES[ffn] ?? ffn),
         kvRow('Attention split over', attentionSplitEl(r)),
-        kvRow('Batch ways (attention)', numberEl(num(r, 'attention_batch_ways'), 'int', 'attention_batch_ways')),
-        kvRow('Head ways (attention)', numberEl(num(r, 'attention_head_ways'), 'int', 'attention_head_ways')),
+        kvRow('Batch ways (attention)', numberEl(r.attention_batch_ways, 'int', 'attention_batch_ways')),
+        kvRow('Head ways (attention)', numberEl(r.attention_head_ways, 'int', 'attention_head_ways')),
       ),
     ),
     attentionUseEl(r),
@@ -361,13 +357,13 @@ export function renderLayout(r: R, svgOf: (r: R) => SVGSVGElement): HTMLElement 
     h('h3', {}, 'Collectives per layer'),
     colls.length
       ? h('ul', { class: 'coll-list', 'data-testid': 'layout-collectives' }, ...colls.map((c, i) => {
-        const axes = optStr(c, 'axes') ?? '';
-        const kind = optStr(c, 'kind') ?? '';
-        return h('li', { 'data-collective': str(c, 'name') },
-          h('strong', {}, str(c, 'name')), ` (${KIND_NAMES[kind] ?? kind}) over `, ...axisBadges(axes, roles),
-          ' in groups of ', numberEl(num(c, 'group_size'), 'int', `layout-coll-${i}-group_size`), ': ',
-          numberEl(num(c, 'bytes_per_chip_per_layer'), 'bytes', `layout-coll-${i}-bytes`), ' per chip, ',
-          numberEl(num(c, 'time_per_layer_s'), 's', `layout-coll-${i}-time_per_layer_s`), ' per layer');
+        const axes = c.axes;
+        const kind = c.kind;
+        return h('li', { 'data-collective': c.name },
+          h('strong', {}, c.name), ` (${KIND_NAMES[kind] ?? kind}) over `, ...axisBadges(axes, roles),
+          ' in groups of ', numberEl(c.group_size, 'int', `layout-coll-${i}-group_size`), ': ',
+          numberEl(c.bytes_per_chip_per_layer, 'bytes', `layout-coll-${i}-bytes`), ' per chip, ',
+          numberEl(c.time_per_layer_s, 's', `layout-coll-${i}-time_per_layer_s`), ' per layer');
       }))
       : h('p', { class: 'muted' }, 'None: this layout runs no collectives.'),
   );
@@ -375,7 +371,7 @@ export function renderLayout(r: R, svgOf: (r: R) => SVGSVGElement): HTMLElement 
 
 export interface CompareRow {
   label: string;
-  key: string;
+  key: keyof Evaluation;
   unit: Unit | 'text';
 }
 
@@ -401,22 +397,22 @@ export const COMPARE_ROWS: CompareRow[] = [
   { label: 'Fits', key: 'fits', unit: 'text' },
 ];
 
-function cell(r: R, row: CompareRow, side: string): HTMLElement {
-  const v = field(r, row.key);
+function cell(r: Evaluation, row: CompareRow, side: string): HTMLElement {
+  const v: unknown = r[row.key];
   if (row.unit !== 'text' && typeof v === 'number') return h('td', {}, numberEl(v, row.unit, `cmp-${side}-${row.key}`));
   const t = Array.isArray(v) ? v.join('×') : String(v ?? '');
   return h('td', { 'data-testid': `cmp-${side}-${row.key}` }, t);
 }
 
 /** View 5: two configurations side by side, differing rows marked. */
-export function renderCompare(a: R, b: R): HTMLElement {
+export function renderCompare(a: Evaluation, b: Evaluation): HTMLElement {
   return h('section', { class: 'card', 'aria-labelledby': 'compare-title', 'data-view': 'compare' },
     h('h2', { id: 'compare-title' }, 'Compare'),
     h('div', { class: 'scroll' },
       h('table', { class: 'grid', 'data-testid': 'compare' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, 'A (current)'), h('th', { scope: 'col' }, 'B (pinned)'))),
         h('tbody', {}, ...COMPARE_ROWS.map((row) => {
-          const differs = JSON.stringify(field(a, row.key)) !== JSON.stringify(field(b, row.key));
+          const differs = JSON.stringify(a[row.key]) !== JSON.stringify(b[row.key]);
           return h('tr', { class: differs ? 'diff' : undefined, 'data-differs': String(differs) },
             h('th', { scope: 'row' }, row.label, differs ? h('span', { class: 'sr-only' }, ' (differs)') : null), cell(a, row, 'a'), cell(b, row, 'b'));
         })),
@@ -427,8 +423,8 @@ export function renderCompare(a: R, b: R): HTMLElement {
 
 /** View 6: maximum context per attention layout (from maxContext()), with the share of HBM kept
  *  for the KV cache (ESTI Table 1 reserves 30%; "free" = all HBM the weights leave). */
-export function renderContext(c: R, fraction: string, onFraction: (v: string) => void): HTMLElement {
-  const rows = arr(c, 'layouts').filter(isObject);
+export function renderContext(c: MaxContextAnswer, fraction: string, onFraction: (v: string) => void): HTMLElement {
+  const rows = c.layouts;
   const LAYOUT: Record<string, string> = { heads: 'Attention sharded over heads', batch: 'Attention sharded over batch (multiquery)' };
   const pick = h('select', { id: 'kv-fraction', 'aria-label': 'HBM kept for the KV cache' },
     ...[['0.3', '30% of HBM (ESTI Table 1)'], ['0.5', '50% of HBM'], ['free', 'All HBM the weights leave']].map(([v, t]) => h('option', { value: v, selected: v === fraction }, t)));
@@ -436,20 +432,20 @@ export function renderContext(c: R, fraction: string, onFraction: (v: string) =>
   return h('section', { class: 'card', 'aria-labelledby': 'context-title', 'data-view': 'context' },
     h('h2', { id: 'context-title' }, 'Maximum context'),
     h('p', { class: 'muted' }, 'Longest context (prompt plus generated tokens per sequence) whose KV cache fits in the share of HBM kept for it, for ',
-      numberEl(num(c, 'chips'), 'int', 'ctx-chips'), ' chips and batch ', numberEl(num(c, 'batch'), 'int', 'ctx-batch'), '. ESTI Table 1 keeps 30% of the memory for the KV cache.'),
+      numberEl(c.chips, 'int', 'ctx-chips'), ' chips and batch ', numberEl(c.batch, 'int', 'ctx-batch'), '. ESTI Table 1 keeps 30% of the memory for the KV cache.'),
     h('div', { class: 'field' }, h('label', { for: 'kv-fraction' }, 'KV cache budget'), pick),
     h('table', { class: 'kv', 'data-testid': 'ctx-budget' },
-      kvRow('Weights per chip', numberEl(num(c, 'weights_bytes_per_chip'), 'bytes', 'ctx-weights_bytes_per_chip')),
-      kvRow('KV cache budget per chip', numberEl(num(c, 'kv_budget_bytes_per_chip'), 'bytes', 'ctx-kv_budget_bytes_per_chip')),
+      kvRow('Weights per chip', numberEl(c.weights_bytes_per_chip, 'bytes', 'ctx-weights_bytes_per_chip')),
+      kvRow('KV cache budget per chip', numberEl(c.kv_budget_bytes_per_chip, 'bytes', 'ctx-kv_budget_bytes_per_chip')),
     ),
     h('div', { class: 'scroll' },
       h('table', { class: 'grid', 'data-testid': 'max-context' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Attention layout'), h('th', { scope: 'col' }, 'KV cache per token per chip'), h('th', { scope: 'col' }, 'Max context (tokens)'))),
         h('tbody', {}, ...rows.map((x, i) => {
-          const name = optStr(x, 'attention_sharding') ?? String(i);
+          const name: string = x.attention_sharding ?? String(i);
           return h('tr', { 'data-layout': name }, h('th', { scope: 'row' }, LAYOUT[name] ?? name),
-            h('td', {}, numberEl(num(x, 'kv_bytes_per_token_per_chip'), 'bytes', `ctx-${name}-kv_bytes_per_token_per_chip`)),
-            h('td', {}, numberEl(num(x, 'max_context_tokens'), 'int', `ctx-${name}-max_context_tokens`)));
+            h('td', {}, numberEl(x.kv_bytes_per_token_per_chip, 'bytes', `ctx-${name}-kv_bytes_per_token_per_chip`)),
+            h('td', {}, numberEl(x.max_context_tokens, 'int', `ctx-${name}-max_context_tokens`)));
         })),
       ),
     ),
@@ -462,41 +458,40 @@ const OBJECTIVE_NAMES: Record<string, string> = {
   max_mfu: 'highest MFU',
 };
 
-function bandRange(c: R, i: number): HTMLElement | null {
-  const band = optObj(c, 'latency_band');
+function bandRange(band: LatencyBand | undefined, i: number): HTMLElement | null {
   if (!band) return null;
-  return h('span', { class: 'muted band-range' }, ' (', numberEl(num(band, 'low_per_token_s'), 's', `cand-${i}-band-low`), '–',
-    numberEl(num(band, 'high_per_token_s'), 's', `cand-${i}-band-high`), ')');
+  return h('span', { class: 'muted band-range' }, ' (', numberEl(band.low_per_token_s, 's', `cand-${i}-band-low`), '–',
+    numberEl(band.high_per_token_s, 's', `cand-${i}-band-high`), ')');
 }
 
 /** The search behind the answer: the objective, what was scored, and the ranked candidates. */
-export function renderSearch(a: R, load: (scenario: unknown) => void): HTMLElement {
-  const objective = optStr(a, 'objective') ?? '';
-  const stats = optObj(a, 'stats');
-  const statKeys: [string, string][] = [['combinations', 'Combinations'], ['plans_scored', 'Plans scored'], ['infeasible', 'Do not fit'], ['over_latency_bound', 'Over the latency budget'], ['dominated', 'Dominated']];
-  const cands = arr(a, 'candidates').filter(isObject);
-  const total = optNum(a, 'candidates_total');
+export function renderSearch(a: SearchAnswer, load: (scenario: unknown) => void): HTMLElement {
+  const objective: string = a.objective;
+  const stats = a.stats;
+  const statKeys: [keyof SearchAnswer['stats'], string][] = [['combinations', 'Combinations'], ['plans_scored', 'Plans scored'], ['infeasible', 'Do not fit'], ['over_latency_bound', 'Over the latency budget'], ['dominated', 'Dominated']];
+  const cands = a.candidates;
+  const total: number | undefined = a.candidates_total;
   return h('section', { class: 'card', 'aria-labelledby': 'search-title', 'data-view': 'search', 'data-testid': 'search' },
     h('h2', { id: 'search-title' }, 'Search'),
     h('p', { class: 'muted' }, 'Objective: ', h('strong', { 'data-testid': 'objective' }, OBJECTIVE_NAMES[objective] ?? objective),
       total !== undefined ? h('span', {}, '. Showing ', numberEl(cands.length, 'int', 'search-shown'), ' of ', numberEl(total, 'int', 'search-candidates_total'), ' ranked candidates; click one to load it.') : null),
     h('table', { class: 'kv', 'data-testid': 'search-stats' },
-      ...statKeys.filter(([k]) => optNum(stats, k) !== undefined).map(([k, label]) => kvRow(label, numberEl(num(stats, k), 'int', `search-${k}`)))),
+      ...statKeys.filter(([k]) => stats[k] !== undefined).map(([k, label]) => kvRow(label, numberEl(stats[k], 'int', `search-${k}`)))),
     h('div', { class: 'scroll' },
       h('table', { class: 'grid', 'data-testid': 'candidates' },
         h('thead', {}, h('tr', {}, ...['#', 'Configuration', 'Latency', 'Per token', 'Cost per token', 'MFU', 'Memory per chip', 'Within budget'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, ...cands.map((c, i) => {
           const b = h('button', { type: 'button', class: 'link', 'data-candidate': i }, configText(c));
-          b.addEventListener('click', () => load(field(c, 'scenario')));
-          const within = optBool(c, 'within_latency_bound');
+          b.addEventListener('click', () => load(c.scenario));
+          const within = c.within_latency_bound;
           return h('tr', { 'data-rank': i },
             h('td', {}, String(i + 1)),
             h('td', {}, b),
-            h('td', {}, numberEl(num(c, 'latency_s'), 's', `cand-${i}-latency_s`)),
-            h('td', {}, numberEl(num(c, 'latency_per_token_s'), 's', `cand-${i}-latency_per_token_s`), bandRange(c, i)),
-            h('td', {}, numberEl(num(c, 'cost_chip_s_per_token'), 'chip_s', `cand-${i}-cost_chip_s_per_token`)),
-            h('td', {}, numberEl(num(c, 'mfu'), 'fraction', `cand-${i}-mfu`)),
-            h('td', {}, numberEl(num(c, 'memory_per_chip_bytes'), 'bytes', `cand-${i}-memory_per_chip_bytes`)),
+            h('td', {}, numberEl(c.latency_s, 's', `cand-${i}-latency_s`)),
+            h('td', {}, numberEl(c.latency_per_token_s, 's', `cand-${i}-latency_per_token_s`), bandRange(c.latency_band, i)),
+            h('td', {}, numberEl(c.cost_chip_s_per_token, 'chip_s', `cand-${i}-cost_chip_s_per_token`)),
+            h('td', {}, numberEl(c.mfu, 'fraction', `cand-${i}-mfu`)),
+            h('td', {}, numberEl(c.memory_per_chip_bytes, 'bytes', `cand-${i}-memory_per_chip_bytes`)),
             h('td', {}, within === undefined ? '—' : within ? 'yes' : 'no'),
           );
         })),
@@ -511,8 +506,8 @@ export const RUN_IT_MODEL = { n_layers: 2, d_model: 64, d_ff: 256, n_heads: 8, n
 export interface RunItState {
   mesh: string;
   running: boolean;
-  result?: R;     // decode() on the mesh
-  plain?: R;      // decode() of the same request without a mesh
+  result?: MeshDecodeAnswer; // decode() on the mesh
+  plain?: DecodeAnswer; // decode() of the same request without a mesh
   error?: string;
 }
 
@@ -529,19 +524,19 @@ export function renderRunIt(st: RunItState, ffn: string, attention: string, run:
   if (st.error) parts.push(h('p', { class: 'error', 'data-testid': 'run-it-error' }, st.error));
   const r = st.result;
   if (r && st.plain) {
-    const same = JSON.stringify(field(r, 'tokens')) === JSON.stringify(field(st.plain, 'tokens'));
+    const same = JSON.stringify(r.tokens) === JSON.stringify(st.plain.tokens);
     parts.push(h('p', { 'data-testid': 'run-it-tokens' }, same ? 'Generated tokens: identical to the unsharded decoder.' : 'Generated tokens DIFFER from the unsharded decoder.'));
-    for (const n of arr(r, 'notes')) parts.push(h('p', { class: 'muted' }, String(n)));
-    const rows = arr(r, 'collectives').filter(isObject).map((c, i) => {
-      const inModel = optBool(c, 'in_cost_model') === true;
-      return h('tr', { 'data-collective': `${str(c, 'phase')}:${str(c, 'name')}:${str(c, 'axes')}` },
-        h('td', {}, str(c, 'phase')), h('th', { scope: 'row' }, str(c, 'name')), h('td', {}, KIND_NAMES[str(c, 'kind')] ?? str(c, 'kind')),
-        h('td', {}, str(c, 'axes')), h('td', {}, numberEl(num(c, 'group'), 'int', `run-${i}-group`)),
-        h('td', {}, numberEl(num(c, 'calls'), 'int', `run-${i}-calls`)),
-        h('td', {}, numberEl(num(c, 'elements_measured'), 'int', `run-${i}-elements_measured`)),
-        h('td', {}, inModel ? numberEl(num(c, 'elements_model'), 'int', `run-${i}-elements_model`) : '—'),
-        h('td', {}, inModel ? (optBool(c, 'match') === true ? 'equal' : 'differs (padding)') : 'not modelled'),
-        h('td', {}, numberEl(num(c, 'bytes_measured'), 'bytes', `run-${i}-bytes_measured`)));
+    for (const n of r.notes) parts.push(h('p', { class: 'muted' }, String(n)));
+    const rows = r.collectives.map((c, i) => {
+      const inModel = c.in_cost_model === true;
+      return h('tr', { 'data-collective': `${c.phase}:${c.name}:${c.axes}` },
+        h('td', {}, c.phase), h('th', { scope: 'row' }, c.name), h('td', {}, KIND_NAMES[c.kind] ?? c.kind),
+        h('td', {}, c.axes), h('td', {}, numberEl(c.group, 'int', `run-${i}-group`)),
+        h('td', {}, numberEl(c.calls, 'int', `run-${i}-calls`)),
+        h('td', {}, numberEl(c.elements_measured, 'int', `run-${i}-elements_measured`)),
+        h('td', {}, inModel ? numberEl(c.elements_model ?? Number.NaN, 'int', `run-${i}-elements_model`) : '—'),
+        h('td', {}, inModel ? (c.match === true ? 'equal' : 'differs (padding)') : 'not modelled'),
+        h('td', {}, numberEl(c.bytes_measured, 'bytes', `run-${i}-bytes_measured`)));
     });
     parts.push(h('div', { class: 'scroll' }, h('table', { 'data-testid': 'run-it-collectives' },
       h('caption', {}, 'Collectives per chip over the whole run: elements moved, measured and from the cost model (bf16 activations there, fp32 and int32 here, so bytes differ by the element width)'),

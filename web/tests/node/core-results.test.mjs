@@ -45,6 +45,21 @@ test('the core answers have the shapes src/core-results.ts declares', async () =
   add('FrontierAnswer', call('frontier', { ...base, chips: [8, 16], include_dominated: true }));
   add('MaxContextAnswer', call('maxContext', { model: 'palm-540b', chips: 64, batch: 128, weights: 'int8', kv_memory_fraction: 0.3 }));
   add('CoreErrorAnswer', call('evaluate', { ...base, batch: 0 }));
+  // The answers the other views read: the model card, the paper view and its fit box, "Run it".
+  add('DescribeModelAnswer', call('describeModel', { model: 'palm-8b' }));
+  add('DescribeModelAnswer', call('describeModel', { model: 'llama-3.1-70b' }));
+  const small = { n_layers: 2, d_model: 64, d_ff: 256, n_heads: 8, n_kv_heads: 1, d_head: 8, vocab_size: 128 };
+  add('DescribeModelAnswer', call('describeModel', { model: small }));
+  add('ReproduceAnswer', core.reproduce('{}'));
+  add('CalibrateAnswer', call('calibrate', { data: ['palm-540b-tpu-v4', 'palm-62b-tpu-v4', 'palm-8b-tpu-v4'] }));
+  const measured = (id, chips, batch, s) => ({ id, group: 'decode', scenario: { model: 'palm-8b', phase: 'decode', chips, batch, input_tokens: 2048, generate_tokens: 64, weights: 'bf16' }, measured_latency_per_token_s: s });
+  // One model and one group: no cross-validation, and parameters the data cannot identify.
+  add('CalibrateAnswer', call('calibrate', { data: { schema_version: 1, hardware: 'tpu-v4', points: [measured('a', 8, 64, 0.00582), measured('b', 16, 32, 0.00429)] } }));
+  const decodeRequest = { model: small, prompt: [1, 2, 3], tokens: 3, batch: 8, hashes: false };
+  add('DecodeAnswer', call('decode', decodeRequest));
+  for (const [ffn_layout, attention_sharding] of [['ws2d', 'batch'], ['wg_xyz', 'heads'], ['ws1d', 'heads']]) {
+    add('MeshDecodeAnswer', call('decode', { ...decodeRequest, mesh: '2x2x2', ffn_layout, attention_sharding }));
+  }
 
   const dir = await mkdtemp(join(tmpdir(), 'esti-answers-'));
   try {

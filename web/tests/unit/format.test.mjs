@@ -19,10 +19,21 @@ test('format: units and four significant digits', () => {
 });
 
 test('readAnswer: ok, error and garbage', () => {
-  assert.deepEqual(J.readAnswer('{"ok":true,"x":1}'), { ok: true, value: { ok: true, x: 1 } });
-  assert.deepEqual(J.readAnswer('{"ok":false,"error":{"code":"c","path":"/p","message":"m"}}'), { ok: false, error: { code: 'c', path: '/p', message: 'm' } });
+  assert.deepEqual(J.readAnswer('{"ok":true,"schema_version":1,"x":1}'), { ok: true, value: { ok: true, schema_version: 1, x: 1 } });
+  assert.deepEqual(J.readAnswer('{"ok":false,"schema_version":1,"error":{"code":"c","path":"/p","message":"m"}}'), { ok: false, error: { code: 'c', path: '/p', message: 'm' } });
+  assert.deepEqual(J.readAnswer('{"ok":false,"schema_version":1}'), { ok: false, error: { code: 'error', path: '', message: 'the engine reported an error' } });
   assert.equal(J.readAnswer('nope').ok, false);
   assert.equal(J.readAnswer('[1]').ok, false);
+});
+
+test('readAnswer refuses an answer of another result schema version before a view reads it', () => {
+  for (const text of ['{"ok":true,"x":1}', '{"ok":true,"schema_version":2,"x":1}', '{"ok":true,"schema_version":"1"}']) {
+    const a = J.readAnswer(text);
+    assert.equal(a.ok, false, text);
+    assert.equal(a.error.code, 'bad_response', text);
+    assert.match(a.error.message, /schema_version .* this page reads version 1/, text);
+  }
+  assert.equal(J.readResult('{"ok":true,"schema_version":1,"rows":[]}').ok, true);
 });
 
 test('field readers read own properties only and check types', () => {
