@@ -457,19 +457,19 @@ export function renderRunIt(st: RunItState, ffn: string, attention: string, run:
     parts.push(h('p', { 'data-testid': 'run-it-tokens' }, same ? 'Generated tokens: identical to the unsharded decoder.' : 'Generated tokens DIFFER from the unsharded decoder.'));
     for (const n of arr(r, 'notes')) parts.push(h('p', { class: 'muted' }, String(n)));
     const rows = arr(r, 'collectives').filter(isObject).map((c, i) => {
-      const inModel = optBool(c, 'in_cost_model') === true;
+      const inPaper = optBool(c, 'in_paper') === true;
       return h('tr', { 'data-collective': `${str(c, 'phase')}:${str(c, 'name')}:${str(c, 'axes')}` },
         h('td', {}, str(c, 'phase')), h('th', { scope: 'row' }, str(c, 'name')), h('td', {}, KIND_NAMES[str(c, 'kind')] ?? str(c, 'kind')),
         h('td', {}, str(c, 'axes')), h('td', {}, numberEl(num(c, 'group'), 'int', `run-${i}-group`)),
         h('td', {}, numberEl(num(c, 'calls'), 'int', `run-${i}-calls`)),
-        h('td', {}, numberEl(num(c, 'elements_measured'), 'int', `run-${i}-elements_measured`)),
-        h('td', {}, inModel ? numberEl(num(c, 'elements_model'), 'int', `run-${i}-elements_model`) : '—'),
-        h('td', {}, inModel ? (optBool(c, 'match') === true ? 'equal' : 'differs (padding)') : 'not modelled'),
-        h('td', {}, numberEl(num(c, 'bytes_measured'), 'bytes', `run-${i}-bytes_measured`)));
+        h('td', {}, numberEl(num(c, 'bytes_measured'), 'bytes', `run-${i}-bytes_measured`)),
+        h('td', { title: str(c, 'formula') }, numberEl(num(c, 'bytes_model'), 'bytes', `run-${i}-bytes_model`)),
+        h('td', {}, optBool(c, 'match') === true ? 'equal' : 'DIFFER'),
+        h('td', {}, inPaper ? numberEl(num(c, 'bytes_paper'), 'bytes', `run-${i}-bytes_paper`) : 'not in the paper'));
     });
     parts.push(h('div', { class: 'scroll' }, h('table', { 'data-testid': 'run-it-collectives' },
-      h('caption', {}, 'Collectives per chip over the whole run: elements moved, measured and from the cost model (bf16 activations there, fp32 and int32 here, so bytes differ by the element width)'),
-      h('thead', {}, h('tr', {}, ...['Phase', 'Collective', 'Kind', 'Axes', 'Group', 'Calls', 'Elements measured', 'Elements (cost model)', '', 'Bytes measured'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('caption', {}, 'Collectives per chip over the whole run: bytes moved, and the cost model\'s prediction at the decoder\'s widths (fp32 activations, int32 partial sums; hover for the formula) and at the paper\'s bf16'),
+      h('thead', {}, h('tr', {}, ...['Phase', 'Collective', 'Kind', 'Axes', 'Group', 'Calls', 'Bytes measured', 'Bytes (cost model)', '', 'Paper term (bf16)'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...rows))));
   }
   return h('section', { class: 'card', 'aria-labelledby': 'run-it-title', 'data-view': 'run-it' }, ...parts);

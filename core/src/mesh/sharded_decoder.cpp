@@ -8,6 +8,7 @@
 #include "esti/decoder/det_math.h"
 #include "esti/decoder/kernels.h"
 #include "esti/decoder/quantize.h"
+#include "esti/mesh/padding.h"
 
 namespace esti::mesh {
 
@@ -96,7 +97,9 @@ struct Chip {
 }  // namespace
 
 struct ShardedDecoder::State {
-  model::ModelConfig m;
+  model::ModelConfig m;     // as executed: dimensions padded to divide (mesh/padding.h)
+  model::ModelConfig real;  // as given
+  std::vector<Padding> padding;
   decoder::RunLimits limits;
   Layout layout;
   LayoutAxes ax;
@@ -134,20 +137,31 @@ bool IsExtraCollective(const std::string& name) {
   return false;
 }
 
+// Rows or columns past the source matrix (a dimension padded to divide over the chips, see
+// Create) are zeros with scale 0: they add nothing to any sum and leave every max |x| unchanged.
 void ShardedDecoder::State::CopyBlock(const Matrix& src, int64_t r0, int64_t rows, int64_t c0,
                                       int64_t cols, BlockRef* b, std::vector<int8_t>* q,
                                       std::vector<float>* f) {
   b->rows = rows;
   b->cols = cols;
   b->offset = int8 ? static_cast<int64_t>(q->size()) : static_cast<int64_t>(f->size());
+  const int64_t real_cols = std::clamp<int64_t>(src.cols - c0, 0, cols);
   for (int64_t r = r0; r < r0 + rows; ++r) {
+    const bool real_row = r < src.rows;
+    const int64_t n = real_row ? real_cols : 0;
     if (int8) {
-      q->insert(q->end(), src.q.begin() + r * src.cols + c0,
-                src.q.begin() + r * src.cols + c0 + cols);
-      b->scale.push_back(src.scale[r]);
+      if (n > 0) {
+        q->insert(q->end(), src.q.begin() + r * src.cols + c0,
+                  src.q.begin() + r * src.cols + c0 + n);
+      }
+      q->insert(q->end(), cols - n, int8_t{0});
+      b->scale.push_back(real_row ? src.scale[r] : 0.0f);
     } else {
-      f->insert(f->end(), src.f32.begin() + r * src.cols + c0,
-                src.f32.begin() + r * src.cols + c0 + cols);
+      if (n > 0) {
+        f->insert(f->end(), src.f32.begin() + r * src.cols + c0,
+                  src.f32.begin() + r * src.cols + c0 + n);
+      }
+      f->insert(f->end(), cols - n, 0.0f);
     }
   }
 }
@@ -196,11 +210,17 @@ void ShardedDecoder::State::Build(const decoder::Weights& w) {
         cl.stored_f.assign(fv.begin() + c.rb * piece, fv.begin() + (c.rb + 1) * piece);
         if (nb > 1) std::vector<float>().swap(cl.used_f);
       }
-      c.attn_norm_all.insert(c.attn_norm_all.end(), lw.attn_norm.begin(), lw.attn_norm.end());
-      c.ffn_norm_all.insert(c.ffn_norm_all.end(), lw.ffn_norm.begin(), lw.ffn_norm.end());
+      // Gains padded with zeros to the executed E (padded columns stay zero).
+      for (const std::vector<float>* g : {&lw.attn_norm, &lw.ffn_norm}) {
+        std::vector<float>& dst = g == &lw.attn_norm ? c.attn_norm_all : c.ffn_norm_all;
+        if (g->empty()) continue;
+        dst.insert(dst.end(), g->begin(), g->end());
+        dst.insert(dst.end(), e - static_cast<int64_t>(g->size()), 0.0f);
+      }
       c.layers.push_back(std::move(cl));
     }
     c.final_norm = w.final_norm;
+    c.final_norm.resize(e, 0.0f);
     const int64_t fine = e / n;
     CopyBlock(w.embedding, 0, m.vocab_size, c.fi * fine, fine, &c.emb, &c.emb_q, &c.emb_f);
     if (!m.shared_embedding) {
@@ -209,8 +229,10 @@ void ShardedDecoder::State::Build(const decoder::Weights& w) {
     }
     // K/V heads this chip caches: heads sharding holds the K/V heads of its query heads.
     if (layout.attention == AttentionSharding::kHeads) {
-      const int64_t heads = m.n_heads / nh, group = m.n_heads / m.n_kv_heads;
-      c.kv_lo = c.hp * heads / group;
+      const int64_t heads = m.n_heads / nh, group = real.n_heads / real.n_kv_heads;
+      // A chip holding only padded query heads caches the last real K/V head (unused).
+      c.kv_lo = kv_replicated ? std::min(c.hp * heads / group, real.n_kv_heads - 1)
+                              : c.hp * heads / group;
       c.kv_n = kv_replicated ? 1 : m.n_kv_heads / nh;
     } else {
       c.kv_lo = 0;
@@ -266,66 +288,27 @@ Result<ShardedDecoder> ShardedDecoder::Create(const model::ModelConfig& m,
   s->nh = s->nf * s->ne;
   s->nr = s->nh;
   s->rest = s->ax.e_in | s->ax.hidden;
-  const int64_t e = m.d_model, f = m.d_ff, dh = m.d_head;
-  const std::string where = std::string(cost::ToString(layout.ffn)) + " on " + shape.ToString();
-  auto need = [&](bool ok, const char* path, const std::string& what) -> std::optional<Error> {
-    if (ok) return std::nullopt;
-    return MakeError(codes::kInvalidValue, path, what + " (" + where + ")");
-  };
-  std::optional<Error> err;
-  if (!err)
-    err = need(
-        e % s->n == 0, "/mesh",
-        "d_model " + std::to_string(e) + " must divide over " + std::to_string(s->n) + " chips");
-  if (!err)
-    err = need(f % s->nh == 0, "/ffn_layout",
-               "d_ff " + std::to_string(f) + " must divide over the " + std::to_string(s->nh) +
-                   " chips splitting F");
-  if (!err)
-    err = need(
-        (m.n_heads * dh) % s->nh == 0 && (m.n_kv_heads * dh) % s->nh == 0, "/ffn_layout",
-        "Q and K/V widths must divide over the " + std::to_string(s->nh) + " chips splitting them");
-  // A batch that does not divide over the chips splitting it is padded with idle sequences
-  // (ESTI §3.3: chips idle when B < N); the padding computes but nothing reads its results.
+  // Dimensions that do not divide are padded, K/V heads fewer than the chips splitting heads
+  // replicated, and a batch that does not divide padded with idle slots (mesh/padding.h).
+  Result<ExecutedModel> x = PadForMesh(m, shape, layout, limits.batch);
+  if (!x.ok()) return x.error();
+  s->real = m;
+  s->m = x.value().model;
+  s->padding = x.value().padding;
+  for (const Padding& p : s->padding) {
+    s->notes.push_back(p.how + ": " + p.tensor + " " + std::to_string(p.size) + " -> " +
+                       std::to_string(p.executed) + " (" + p.why + ")");
+  }
+  const model::ModelConfig& mp = s->m;
+  s->kv_replicated = layout.attention == AttentionSharding::kHeads && mp.n_kv_heads % s->nh != 0;
   s->seqs_per_shard = (limits.batch + s->nb - 1) / s->nb;
   s->batch = s->seqs_per_shard * s->nb;
-  if (s->batch != limits.batch) {
-    s->notes.push_back("padded: batch " + std::to_string(limits.batch) + " over " +
-                       std::to_string(s->nb) + " chips splitting it runs " +
-                       std::to_string(s->seqs_per_shard) + " sequence slots per chip (" +
-                       std::to_string(s->batch - limits.batch) +
-                       " idle); per-chip bytes then exceed the cost model's average");
-  }
-  if (layout.attention == AttentionSharding::kHeads) {
-    if (!err)
-      err = need(m.n_heads % s->nh == 0, "/attention_sharding",
-                 "n_heads " + std::to_string(m.n_heads) + " must divide over " +
-                     std::to_string(s->nh) + " chips for attention over heads");
-    if (!err)
-      err = need(m.n_kv_heads % s->nh == 0 || s->nh % m.n_kv_heads == 0, "/attention_sharding",
-                 "n_kv_heads must divide, or be divided by, the " + std::to_string(s->nh) +
-                     " chips splitting heads");
-    s->kv_replicated = m.n_kv_heads % s->nh != 0;
-    s->attn_seqs = s->seqs_per_shard;
-    if (s->kv_replicated) {
-      s->notes.push_back("replicated: " + std::to_string(m.n_kv_heads) + " K/V heads over " +
-                         std::to_string(s->nh) +
-                         " chips splitting heads; each chip all-gathers and caches the K/V head of "
-                         "its query heads (ESTI §3.3)");
-    }
-  } else {
-    s->attn_seqs = (s->seqs_per_shard + s->nh - 1) / s->nh;
-    if (s->attn_seqs * s->nh != s->seqs_per_shard) {
-      s->notes.push_back("padded: attention over batch gives each chip " +
-                         std::to_string(s->attn_seqs) + " sequence slots of " +
-                         std::to_string(s->seqs_per_shard) + " over " + std::to_string(s->nh) +
-                         " chips; the all-to-alls carry zero rows for the idle ones");
-    }
-  }
-  if (err) return *err;
-  s->qp = m.n_heads * dh / s->nh;
-  s->kp = m.n_kv_heads * dh / s->nh;
-  s->fp = f / s->nh;
+  s->attn_seqs = layout.attention == AttentionSharding::kHeads
+                     ? s->seqs_per_shard
+                     : (s->seqs_per_shard + s->nh - 1) / s->nh;
+  s->qp = mp.n_heads * mp.d_head / s->nh;
+  s->kp = mp.n_kv_heads * mp.d_head / s->nh;
+  s->fp = mp.d_ff / s->nh;
   s->positions.assign(s->batch, 0);
   s->Build(full);
   return ShardedDecoder(std::move(s));
@@ -466,7 +449,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
         (serial_ffn ? chips[i].ffn_norm_all.data() : chips[i].attn_norm_all.data()) + layer * e +
         chips[i].re * ec;
     for (int64_t v = 0; v < tb; ++v) {
-      const float inv = InvRms(ss[i][v], e);
+      const float inv = InvRms(ss[i][v], real.d_model);  // the real E, not the padded one
       for (int64_t c = 0; c < ec; ++c) h[i][v * ec + c] = xg[i][v * ec + c] * inv * gain[c];
     }
   }
@@ -552,7 +535,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
   PerChip<float> att(nl, std::vector<float>(attention_part ? tb * qp : 0));
   if (attention_part) {
     const int64_t nq = layout.attention == AttentionSharding::kHeads ? nheads / nh : nheads;
-    const int64_t group = nheads / nkv;
+    const int64_t group = real.n_heads / real.n_kv_heads;  // padded heads are masked below
     const float inv_sqrt_dh = static_cast<float>(1.0 / std::sqrt(D(dh)));
     std::vector<double> rope_cos(half), rope_sin(half);
     std::vector<float> scores(limits.max_seq_len);
@@ -588,6 +571,11 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
         const float* kc = &c.k_cache[(layer * attn_seqs + s) * seq * kw];
         const float* vc = &c.v_cache[(layer * attn_seqs + s) * seq * kw];
         for (int64_t hd = 0; hd < nq; ++hd) {
+          float* o = out + (v * nq + hd) * dh;
+          if (q0 + hd >= real.n_heads) {  // a padded head (mesh/padding.h): its output is zero
+            std::fill(o, o + dh, 0.0f);
+            continue;
+          }
           const float* qh = &qr[(v * nq + hd) * dh];
           const int64_t g = (q0 + hd) / group - c.kv_lo;
           float max_s = -HUGE_VALF;
@@ -599,7 +587,6 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           double sum = 0;
           for (int64_t p = 0; p < len; ++p) sum += scores[p];
           const float inv_sum = static_cast<float>(1.0 / sum);
-          float* o = out + (v * nq + hd) * dh;
           std::fill(o, o + dh, 0.0f);
           for (int64_t p = 0; p < len; ++p) {
             const float wgt = scores[p] * inv_sum;
@@ -659,7 +646,11 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           std::memcpy(&in[i][v * w3 + qp], &hid[i][v * w1 + off[kK]], 4 * kp);
           std::memcpy(&in[i][v * w3 + qp + kp], &hid[i][v * w1 + off[kV]], 4 * kp);
         }
-      Check(col->AllToAll(kQkvA2a, rest, in, &got));
+      // No roles left to split over (wg_xyz): each chip already holds all of its tokens' Q/K/V.
+      if (rest != 0)
+        Check(col->AllToAll(kQkvA2a, rest, in, &got));
+      else
+        got = std::move(in);
       PerChip<float> back(nl, std::vector<float>(kk * sub * qp, 0.0f));
       for (int64_t i = 0; i < nl; ++i) {
         Chip& c = chips[i];
@@ -683,7 +674,10 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           for (int64_t v = 0; v < sub; ++v)
             std::memcpy(&back[i][(j * sub + v) * qp], &out[v * qw + hpj[j] * qp], 4 * qp);
       }
-      Check(col->AllToAll(kOutA2a, rest, back, &att));
+      if (rest != 0)
+        Check(col->AllToAll(kOutA2a, rest, back, &att));
+      else
+        att = std::move(back);
       for (std::vector<float>& a : att) a.resize(tb * qp);  // drop the padding rows
     }
   }
@@ -715,6 +709,24 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
       xr = (xr + o[0]) + fo[0];
     else
       xr += attention_part ? o[0] : fo[0];
+  };
+  // This chip's W_O and W_down partial outputs [tb][ec], packed [nf][tb][er][vals] (the E chunk
+  // of each hidden chip outermost, as the reduce-scatter splits it; the two outputs side by side).
+  auto pack = [&](const auto& acc_o, const auto& acc_f, auto* dst_all) {
+    for (int64_t k = 0; k < nf; ++k)
+      for (int64_t v = 0; v < tb; ++v)
+        for (int64_t c = 0; c < er; ++c) {
+          auto* dst = &(*dst_all)[((k * tb + v) * er + c) * vals];
+          int64_t at = 0;
+          if (attention_part) dst[at++] = acc_o[v * ec + k * er + c];
+          if (ffn_part) dst[at++] = acc_f[v * ec + k * er + c];
+        }
+  };
+  auto reduce_out = [&](auto& part, auto* red) {
+    if (ax.hidden != 0)
+      Check(col->ReduceScatter(kLayerOut, ax.hidden, part, red));
+    else
+      *red = std::move(part);
   };
   if (int8) {
     // Scales of att and of act per token: max over the whole vector (all hidden chips).
@@ -750,19 +762,9 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           for (int64_t x = 0; x < tb * ec; ++x) acc_f[x] += acc[x];
         }
       }
-      for (int64_t k = 0; k < nf; ++k)
-        for (int64_t v = 0; v < tb; ++v)
-          for (int64_t c = 0; c < er; ++c) {
-            int32_t* dst = &part[i][((k * tb + v) * er + c) * vals];
-            int64_t at = 0;
-            if (attention_part) dst[at++] = acc_o[v * ec + k * er + c];
-            if (ffn_part) dst[at++] = acc_f[v * ec + k * er + c];
-          }
+      pack(acc_o, acc_f, &part[i]);
     }
-    if (ax.hidden != 0)
-      Check(col->ReduceScatter(kLayerOut, ax.hidden, part, &red));
-    else
-      red = std::move(part);
+    reduce_out(part, &red);
     for (int64_t i = 0; i < nl; ++i) {
       const ChipLayer& cl = chips[i].layers[layer];
       for (int64_t v = 0; v < tb; ++v)
@@ -797,19 +799,9 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           for (int64_t x = 0; x < tb * ec; ++x) acc_f[x] += out[x];
         }
       }
-      for (int64_t k = 0; k < nf; ++k)
-        for (int64_t v = 0; v < tb; ++v)
-          for (int64_t c = 0; c < er; ++c) {
-            float* dst = &part[i][((k * tb + v) * er + c) * vals];
-            int64_t at = 0;
-            if (attention_part) dst[at++] = acc_o[v * ec + k * er + c];
-            if (ffn_part) dst[at++] = acc_f[v * ec + k * er + c];
-          }
+      pack(acc_o, acc_f, &part[i]);
     }
-    if (ax.hidden != 0)
-      Check(col->ReduceScatter(kLayerOut, ax.hidden, part, &red));
-    else
-      red = std::move(part);
+    reduce_out(part, &red);
     for (int64_t i = 0; i < nl; ++i)
       for (int64_t v = 0; v < tb; ++v)
         for (int64_t c = 0; c < er; ++c) {
@@ -909,7 +901,7 @@ void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tok
       const float* xv = &g2[i][b * e];
       double ss = 0;
       for (int64_t x = 0; x < e; ++x) ss += static_cast<double>(xv[x]) * xv[x];
-      const float inv = InvRms(ss, e);
+      const float inv = InvRms(ss, real.d_model);
       for (int64_t x = 0; x < e; ++x) hn[b * e + x] = xv[x] * inv * c.final_norm[x];
     }
     const BlockRef& ub = m.shared_embedding ? c.emb : c.unemb;
@@ -988,5 +980,7 @@ std::span<const float> ShardedDecoder::Logits(int64_t b) const {
 int64_t ShardedDecoder::Position(int64_t b) const { return s_->positions[b]; }
 const std::vector<ChipMemory>& ShardedDecoder::memory() const { return s_->memory; }
 const std::vector<std::string>& ShardedDecoder::notes() const { return s_->notes; }
+const model::ModelConfig& ShardedDecoder::executed_model() const { return s_->m; }
+const std::vector<Padding>& ShardedDecoder::padding() const { return s_->padding; }
 
 }  // namespace esti::mesh

@@ -40,6 +40,8 @@
 
 namespace esti::mesh {
 
+struct Padding;  // mesh/padding.h
+
 struct Layout {
   cost::FfnLayout ffn = cost::FfnLayout::kWs2d;
   cost::AttentionSharding attention = cost::AttentionSharding::kHeads;
@@ -72,10 +74,10 @@ class ShardedDecoder {
   ShardedDecoder& operator=(ShardedDecoder&&) noexcept;
   ~ShardedDecoder();
 
-  // Copies each local chip's shards out of `full` (row-major, as GenerateWeights makes them).
-  // Errors name the field: invalid_value at /ffn_layout or /mesh when a dimension of the model
-  // does not divide over the layout's chips, /batch when the batch does not divide over the chips
-  // that split it.
+  // Copies each local chip's shards out of `full` (row-major, as GenerateWeights makes them),
+  // padded where a dimension does not divide (mesh/padding.h). Errors name the field:
+  // invalid_value at /ffn_layout or /attention_sharding when the layout cannot hold the model
+  // even padded (PadForMesh).
   static Result<ShardedDecoder> Create(const model::ModelConfig& m, const decoder::Weights& full,
                                        const decoder::RunLimits& limits, const Layout& layout,
                                        Collectives* col);
@@ -87,7 +89,11 @@ class ShardedDecoder {
   std::span<const float> Logits(int64_t b) const;
   int64_t Position(int64_t b) const;
   const std::vector<ChipMemory>& memory() const;  // per local chip
-  // Decisions a user should know about (replicated K/V heads).
+  // The model as executed: dimensions padded where they do not divide (mesh/padding.h); the cost
+  // model's predictions (accounting.h) are for this model.
+  const model::ModelConfig& executed_model() const;
+  // Every padded or replicated tensor (mesh/padding.h), and the same as sentences.
+  const std::vector<Padding>& padding() const;
   const std::vector<std::string>& notes() const;
 
  private:
