@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <type_traits>
 
 #include "esti/decoder/det_math.h"
 #include "esti/decoder/kernels.h"
@@ -35,7 +36,8 @@ LayoutAxes AxesOf(FfnLayout l) {
 
 namespace {
 
-// Names of the collectives; the first seven are the cost model's (cost/pass.cpp).
+// Names of the collectives: the first seven are the paper's per-layer terms (cost/pass.cpp), the
+// others the cost model's extra terms (cost/executed_collectives.h).
 constexpr const char* kLayerIn = "layer_in_all_gather";
 constexpr const char* kHiddenRs = "hidden_reduce_scatter";
 constexpr const char* kHiddenAg = "hidden_all_gather";
@@ -129,13 +131,6 @@ ShardedDecoder::ShardedDecoder(std::unique_ptr<State> s) : s_(std::move(s)) {}
 ShardedDecoder::ShardedDecoder(ShardedDecoder&&) noexcept = default;
 ShardedDecoder& ShardedDecoder::operator=(ShardedDecoder&&) noexcept = default;
 ShardedDecoder::~ShardedDecoder() = default;
-
-bool IsExtraCollective(const std::string& name) {
-  for (const char* e : {kNormAg, kScaleAr, kKvAg, kEmbedA2a, kFinalAg, kLogitsAr}) {
-    if (name == e) return true;
-  }
-  return false;
-}
 
 // Rows or columns past the source matrix (a dimension padded to divide over the chips, see
 // Create) are zeros with scale 0: they add nothing to any sum and leave every max |x| unchanged.
@@ -319,17 +314,6 @@ namespace {
 // RMSNorm of rows [n, cols] with the per-row inverse already known.
 float InvRms(double ss, int64_t e) {
   return static_cast<float>(1.0 / std::sqrt(ss / D(e) + decoder::kRmsNormEpsilon));
-}
-
-// q . k with the reference decoder's summation order (decoder.cpp Dot).
-float Dot(const float* a, const float* b, int64_t n) {
-  float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  const int64_t body = n - n % 8;
-  for (int64_t i = 0; i < body; i += 8)
-    for (int j = 0; j < 8; ++j) s[j] += a[i + j] * b[i + j];
-  float t = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
-  for (int64_t i = body; i < n; ++i) t += a[i] * b[i];
-  return t;
 }
 
 int8_t RoundClamp(float v) {
@@ -580,7 +564,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           const int64_t g = (q0 + hd) / group - c.kv_lo;
           float max_s = -HUGE_VALF;
           for (int64_t p = 0; p < len; ++p) {
-            scores[p] = Dot(qh, kc + p * kw + g * dh, dh) * inv_sqrt_dh;
+            scores[p] = decoder::DetDot(qh, kc + p * kw + g * dh, dh) * inv_sqrt_dh;
             max_s = std::max(max_s, scores[p]);
           }
           decoder::DetExpShiftedInPlace(scores.data(), len, max_s);
@@ -722,6 +706,20 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           if (ffn_part) dst[at++] = acc_f[v * ec + k * er + c];
         }
   };
+  // acc_o += W_O block j . att_in and acc_f += W_down block j . act_in (over this chip's hidden
+  // parts j), with `matmul` the int8 or fp32 kernel.
+  auto accumulate = [&](auto matmul, const ChipLayer& cl, int64_t j, const auto* att_in,
+                        const auto* act_in, auto* acc_o, auto* acc_f) {
+    std::remove_reference_t<decltype(*acc_o)> out;
+    if (attention_part) {
+      matmul(cl.wo[j], att_in, &out);
+      for (int64_t x = 0; x < tb * ec; ++x) (*acc_o)[x] += out[x];
+    }
+    if (ffn_part) {
+      matmul(cl.wd[j], act_in, &out);
+      for (int64_t x = 0; x < tb * ec; ++x) (*acc_f)[x] += out[x];
+    }
+  };
   auto reduce_out = [&](auto& part, auto* red) {
     if (ax.hidden != 0)
       Check(col->ReduceScatter(kLayerOut, ax.hidden, part, red));
@@ -743,7 +741,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
     PerChip<float> sc(nl, std::vector<float>(tb * 2));
     for (int64_t i = 0; i < nl; ++i) {
       const ChipLayer& cl = chips[i].layers[layer];
-      std::vector<int32_t> acc_o(tb * ec, 0), acc_f(tb * ec, 0), acc;
+      std::vector<int32_t> acc_o(tb * ec, 0), acc_f(tb * ec, 0);
       std::vector<int8_t> aq(tb * qp), fq(tb * fp);
       for (int64_t j = 0; j < ne; ++j) {
         for (int64_t v = 0; v < tb; ++v) {
@@ -753,14 +751,11 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           if (ffn_part)
             sc[i][2 * v + 1] = QuantizeWithMax(row + act_off, fp, mx[i][2 * v + 1], &fq[v * fp]);
         }
-        if (attention_part) {
-          MatMulBlockInt8(cl.used_q.data(), cl.wo[j], aq.data(), tb, &acc);
-          for (int64_t x = 0; x < tb * ec; ++x) acc_o[x] += acc[x];
-        }
-        if (ffn_part) {
-          MatMulBlockInt8(cl.used_q.data(), cl.wd[j], fq.data(), tb, &acc);
-          for (int64_t x = 0; x < tb * ec; ++x) acc_f[x] += acc[x];
-        }
+        accumulate(
+            [&](const BlockRef& b, const int8_t* in, std::vector<int32_t>* out) {
+              MatMulBlockInt8(cl.used_q.data(), b, in, tb, out);
+            },
+            cl, j, aq.data(), fq.data(), &acc_o, &acc_f);
       }
       pack(acc_o, acc_f, &part[i]);
     }
@@ -783,21 +778,18 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
     PerChip<float> part(nl, std::vector<float>(tb * ec * vals)), red;
     for (int64_t i = 0; i < nl; ++i) {
       const ChipLayer& cl = chips[i].layers[layer];
-      std::vector<float> acc_o(tb * ec, 0.0f), acc_f(tb * ec, 0.0f), out, a(tb * qp), fa(tb * fp);
+      std::vector<float> acc_o(tb * ec, 0.0f), acc_f(tb * ec, 0.0f), a(tb * qp), fa(tb * fp);
       for (int64_t j = 0; j < ne; ++j) {
         for (int64_t v = 0; v < tb; ++v) {
           const float* row = &g2[i][(j * tb + v) * w2];
           if (attention_part) std::memcpy(&a[v * qp], row + att_off, 4 * qp);
           if (ffn_part) std::memcpy(&fa[v * fp], row + act_off, 4 * fp);
         }
-        if (attention_part) {
-          MatMulBlockF32(cl.used_f.data(), cl.wo[j], a.data(), tb, &out);
-          for (int64_t x = 0; x < tb * ec; ++x) acc_o[x] += out[x];
-        }
-        if (ffn_part) {
-          MatMulBlockF32(cl.used_f.data(), cl.wd[j], fa.data(), tb, &out);
-          for (int64_t x = 0; x < tb * ec; ++x) acc_f[x] += out[x];
-        }
+        accumulate(
+            [&](const BlockRef& b, const float* in, std::vector<float>* out) {
+              MatMulBlockF32(cl.used_f.data(), b, in, tb, out);
+            },
+            cl, j, a.data(), fa.data(), &acc_o, &acc_f);
       }
       pack(acc_o, acc_f, &part[i]);
     }

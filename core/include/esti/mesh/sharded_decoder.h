@@ -19,10 +19,12 @@
 // all activations equal the unsharded decoder's bit for bit. Fp32: partial sums are added across
 // chips in rank order, so logits differ from the unsharded decoder by float rounding.
 //
-// The parts that the paper's per-layer model does not contain are run as extra, separately named
-// collectives (CollectiveRecord names, see IsExtraCollective): the RMSNorm partial sums of squares
-// carried along a split E (ws2d, in the unsharded order), the int8 activation scales, K/V heads
-// replicated over chips, the embedding lookup's all-to-all (wg), and the final norm and logits.
+// The parts that the paper's per-layer model does not contain run as separately named
+// collectives: the RMSNorm partial sums of squares carried along a split E (ws2d, in the unsharded
+// order), the int8 activation scales, K/V heads replicated over chips, the embedding lookup's
+// all-to-all (wg), and the final norm and logits. The cost model names each of them with its
+// formula (cost/executed_collectives.h), so every collective here has a prediction (accounting.h).
+// Dimensions that do not divide over the chips are padded (mesh/padding.h).
 #pragma once
 
 #include <cstdint>
@@ -54,9 +56,6 @@ struct LayoutAxes {
   uint8_t batch = 0, e_in = 0, hidden = 0;
 };
 LayoutAxes AxesOf(cost::FfnLayout l);
-
-// True for collectives that the cost model's per-layer terms do not contain.
-bool IsExtraCollective(const std::string& name);
 
 // What one chip holds (the cost model's per-chip weight and KV terms count elements x its own
 // bytes per element: 1 int8 / 2 bf16 weights, 2 bytes per KV element).
