@@ -160,6 +160,31 @@ TEST(ShardedDecoder, NonDividingDimensionsArePaddedWithTheSameTokens) {
   }
 }
 
+// Padding is bounded: d_model 2 padded to 64 over 64 chips makes 3 x 64 x 6e6 FFN weights
+// (1.15 GB) which, with one pass's activations (0.85 GB), pass decoder::kMaxDecoderBytes, although
+// the model itself (0.93 GB in all) is within it. The refusal comes before any shard is made (the
+// weights here are only shaped, never read).
+TEST(ShardedDecoder, PaddingPastTheDecodersMemoryLimitIsRefusedFirst) {
+  model::ModelConfig m = Small(1);
+  m.n_layers = 1;
+  m.d_model = 2;
+  m.n_heads = 1;
+  m.d_head = 2;
+  m.d_ff = 6'000'000;
+  m.vocab_size = 4;
+  decoder::Weights shaped;
+  shaped.kind = WeightKind::kInt8;
+  shaped.layers.resize(1);
+  shaped.embedding.rows = m.vocab_size;
+  ASSERT_TRUE(decoder::PlanMemory(m, WeightKind::kInt8, Limits(1)).ok());
+  LocalMesh mesh(MeshShape{{4, 4, 4}});
+  Collectives col(&mesh);
+  Result<ShardedDecoder> r = ShardedDecoder::Create(
+      m, shaped, Limits(), {FfnLayout::kWs1d, AttentionSharding::kBatch}, &col);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, codes::kTooLarge) << r.error().message;
+}
+
 TEST(ShardedDecoder, LayoutsTheMeshCannotHoldAreCodedErrors) {
   LocalMesh mesh(MeshShape{{2, 2, 1}});
   Collectives col(&mesh);

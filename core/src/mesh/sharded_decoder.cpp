@@ -287,6 +287,14 @@ Result<ShardedDecoder> ShardedDecoder::Create(const model::ModelConfig& m,
   // replicated, and a batch that does not divide padded with idle slots (mesh/padding.h).
   Result<ExecutedModel> x = PadForMesh(m, shape, layout, limits.batch);
   if (!x.ok()) return x.error();
+  // Padding grows the model's dimensions (each by less than kMaxMeshChips): the decoder's memory
+  // limit (decoder::kMaxDecoderBytes) holds for the padded model too, checked before any shard is
+  // made (query heads rounded up to a multiple of the K/V heads, an upper bound, as PlanMemory
+  // needs them to divide).
+  model::ModelConfig bound = x.value().model;
+  bound.n_heads = (bound.n_heads + bound.n_kv_heads - 1) / bound.n_kv_heads * bound.n_kv_heads;
+  Result<decoder::MemoryPlan> padded_plan = decoder::PlanMemory(bound, full.kind, limits);
+  if (!padded_plan.ok()) return padded_plan.error();
   s->real = m;
   s->m = x.value().model;
   s->padding = x.value().padding;
