@@ -11,7 +11,8 @@
 // runs has a prediction:
 //   bytes_measured = what the transport moved, per chip (the paper's D, App. A.1),
 //   bytes_model    = the cost model's D at the decoder's widths, for the padded batch and model,
-//   bytes_paper    = the cost model's D at the paper's widths (bf16), per-layer terms only.
+//   bytes_paper    = the cost model's D at the paper's widths (bf16) for the executed model and
+//                    the real batch (no batch padding), the paper's per-layer terms only.
 // `match` is bytes_measured == bytes_model and calls == calls_model.
 #pragma once
 
