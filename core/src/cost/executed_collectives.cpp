@@ -94,9 +94,9 @@ std::vector<ExecutedCollective> ExecutedCollectives(const Scenario& s,
     const double model_width = name == "weight_all_gather" ? w_model : kActivationBytes;
     const double elements = term.bytes_per_chip / model_width;
     add(name, ToString(term.kind), term.roles, calls, layers * elements * width * values, true,
-        "L x " + Num(elements) + " " + what +
-            " (cost model, B' = " + std::to_string(a2a ? n * attn_slots : b_padded) + ") x " +
-            Num(width) + " B" + (values > 1 ? " x " + Num(values) + " values" : ""));
+        "L = " + std::to_string(m.n_layers) + " layers x " + Num(elements) + " " + what +
+            " per layer (PassModel at B' = " + std::to_string(a2a ? n * attn_slots : b_padded) +
+            ") x " + Num(width) + " B" + (values > 1 ? " x " + Num(values) + " values" : ""));
   }
   if (!widths.extra_terms) return out;
 
