@@ -19,13 +19,9 @@ int Bad(const std::string& flag, const std::string& message) {
   return kExitBadInput;
 }
 
-bool ParseInt(const std::string& s, int64_t* out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
-
-bool ParseDouble(const std::string& s, double* out) {
-  // from_chars for double is in libstdc++ 11+.
+// The whole of `s` as a number (from_chars for double is in libstdc++ 11+).
+template <class T>
+bool ParseNumber(const std::string& s, T* out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return ec == std::errc() && p == s.data() + s.size() && !s.empty();
 }
@@ -42,9 +38,9 @@ const char* kUsage =
     "  bytes next to the cost model's. --transport mpi: one rank per chip, under\n"
     "  mpirun -np X*Y*Z (only rank 0 prints).";
 
-int PrintSharded(const io::Json& j) {
+// One row per sequence: its generated token ids.
+void PrintTokens(const io::Json& tokens) {
   std::vector<std::vector<std::string>> rows;
-  const io::Json& tokens = j["tokens"];
   for (size_t b = 0; b < tokens.size(); ++b) {
     std::string ids;
     for (const auto& t : tokens[b]) {
@@ -54,6 +50,10 @@ int PrintSharded(const io::Json& j) {
     rows.push_back({std::to_string(b), ids});
   }
   PrintTable({"sequence", "generated tokens"}, rows);
+}
+
+int PrintSharded(const io::Json& j) {
+  PrintTokens(j["tokens"]);
   std::cout << "\n"
             << j["model"]["id"].get<std::string>() << ", " << j["weights"].get<std::string>()
             << " weights on mesh " << j["mesh"].get<std::string>() << " ("
@@ -69,12 +69,13 @@ int PrintSharded(const io::Json& j) {
                     std::to_string(c["calls"].get<int64_t>()),
                     Si(c["bytes_measured"].get<double>(), "B"),
                     in_model ? Si(c["bytes_model"].get<double>(), "B") : "-",
-                    in_model ? (c["match"].get<bool>() ? "yes" : "NO") : "extra",
+                    c["match"].get<bool>() ? "yes" : "NO",
+                    c["in_paper"].get<bool>() ? Si(c["bytes_paper"].get<double>(), "B") : "-",
                     Seconds(c["seconds"].get<double>()),
                     c.contains("seconds_model") ? Seconds(c["seconds_model"].get<double>()) : "-"});
   }
   PrintTable({"phase", "collective", "axes", "group", "calls", "bytes measured", "bytes model",
-              "elements equal", "seconds", "seconds model"},
+              "equal", "paper (bf16)", "seconds", "seconds model"},
              cols);
   const io::Json& m0 = j["memory_per_chip"][0];
   std::cout << "\nchip " << m0["chip"].get<int64_t>() << " holds "
@@ -126,7 +127,7 @@ int RunDecode(Args args) {
         size_t comma = v.find(',', start);
         std::string tok =
             v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!ParseInt(tok, &n))
+        if (!ParseNumber(tok, &n))
           return Bad(flag, "expected comma-separated token ids, got \"" + v + "\"");
         ids.push_back(n);
         if (comma == std::string::npos) break;
@@ -143,15 +144,15 @@ int RunDecode(Args args) {
         if (c == '-') c = '_';
       req[key] = v;  // checked by the api, which names the field in its errors
     } else if (flag == "--link-latency-s" || flag == "--link-bandwidth") {
-      if (!ParseDouble(v, &d)) return Bad(flag, "expected a number, got \"" + v + "\"");
+      if (!ParseNumber(v, &d)) return Bad(flag, "expected a number, got \"" + v + "\"");
       req["link"][flag == "--link-latency-s" ? "latency_s" : "bandwidth_bytes_per_s"] = d;
     } else if (flag == "--checkpoint") {
       checkpoint_path = v;
     } else if (flag == "--tokens" || flag == "--seed" || flag == "--batch" || flag == "--top-k") {
-      if (!ParseInt(v, &n)) return Bad(flag, "expected an integer, got \"" + v + "\"");
+      if (!ParseNumber(v, &n)) return Bad(flag, "expected an integer, got \"" + v + "\"");
       req[flag == "--top-k" ? "top_k" : flag.substr(2)] = n;
     } else if (flag == "--temperature" || flag == "--top-p") {
-      if (!ParseDouble(v, &d)) return Bad(flag, "expected a number, got \"" + v + "\"");
+      if (!ParseNumber(v, &d)) return Bad(flag, "expected a number, got \"" + v + "\"");
       req[flag == "--top-p" ? "top_p" : "temperature"] = d;
     } else {
       return Bad(flag, "unknown option (see esti decode --help)");
@@ -204,17 +205,7 @@ int RunDecode(Args args) {
     return done;
   }
   if (j->contains("collectives")) return PrintSharded(*j);
-  std::vector<std::vector<std::string>> rows;
-  const io::Json& tokens = (*j)["tokens"];
-  for (size_t b = 0; b < tokens.size(); ++b) {
-    std::string ids;
-    for (const auto& t : tokens[b]) {
-      if (!ids.empty()) ids += ',';
-      ids += std::to_string(t.get<int64_t>());
-    }
-    rows.push_back({std::to_string(b), ids});
-  }
-  PrintTable({"sequence", "generated tokens"}, rows);
+  PrintTokens((*j)["tokens"]);
   std::cout << "\n"
             << TerminalSafe((*j)["model"]["id"].get<std::string>()) << ", "
             << (*j)["weights"].get<std::string>() << " weights, kernel "

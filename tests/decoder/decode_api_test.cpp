@@ -57,18 +57,21 @@ TEST(DecodeApi, BadRequestsAreCodedErrors) {
       {R"({"model": "tiny", "prompt": "1,2", "tokens": 1})", "type_error", "/prompt"},
       {R"({"model": "tiny", "prompt": [1], "tokens": 0})", "out_of_range", "/tokens"},
       {R"({"model": "tiny", "prompt": [1], "tokens": 1, "batch": 65})", "out_of_range", "/batch"},
-      {R"({"model": "tiny", "prompt": [1], "tokens": 1, "weights": "int4"})", "invalid_value", "/weights"},
+      {R"({"model": "tiny", "prompt": [1], "tokens": 1, "weights": "int4"})", "invalid_value",
+       "/weights"},
       {R"({"model": "tiny", "prompt": [1], "tokens": 1, "top_p": 0})", "out_of_range", "/top_p"},
-      {R"({"model": "tiny", "prompt": [1], "tokens": 1, "temperature": -1})", "out_of_range", "/temperature"},
+      {R"({"model": "tiny", "prompt": [1], "tokens": 1, "temperature": -1})", "out_of_range",
+       "/temperature"},
       {R"({"model": "tiny", "prompt": [1], "tokens": 1, "extra": 1})", "unknown_key", "/extra"},
       {R"({"model": "palm-540b", "prompt": [1], "tokens": 1})", "too_large", "/model"},
       {R"({"model": "tiny", "prompt": [1], "tokens": 8192})", "out_of_range", "/tokens"},
       // Small weights, but a KV cache of 64 x 4097 positions x 512 KiB.
       {R"({"model": {"n_layers": 64, "d_model": 64, "d_ff": 64, "n_heads": 16, "d_head": 64,
-           "vocab_size": 8}, "prompt": [1], "tokens": 4096, "batch": 64})", "too_large", "/tokens"},
+           "vocab_size": 8}, "prompt": [1], "tokens": 4096, "batch": 64})",
+       "too_large", "/tokens"},
       {R"({"model": {"n_layers": 1, "d_model": 8, "d_ff": 8, "n_heads": 1, "d_head": 8,
-           "vocab_size": 8, "ffn_type": "gelu"}, "prompt": [1], "tokens": 1})", "invalid_value",
-       "/model/ffn_type"},
+           "vocab_size": 8, "ffn_type": "gelu"}, "prompt": [1], "tokens": 1})",
+       "invalid_value", "/model/ffn_type"},
   };
   for (const Case& c : cases) {
     io::Json j = Call(c.request);
@@ -84,21 +87,29 @@ TEST(DecodeApi, SafetensorsCheckpointRoundTrip) {
   for (const char* fmt : {"int8", "fp32"}) {
     for (const char* block : {"parallel", "serial"}) {
       SCOPED_TRACE(std::string(fmt) + " " + block);
-      io::Json model = {{"n_layers", 2}, {"d_model", 32}, {"d_ff", 64},  {"n_heads", 4},
-                        {"n_kv_heads", 2}, {"d_head", 8},  {"vocab_size", 50},
-                        {"block_type", block}, {"shared_embedding", std::string(block) == "parallel"}};
+      io::Json model = {{"n_layers", 2},
+                        {"d_model", 32},
+                        {"d_ff", 64},
+                        {"n_heads", 4},
+                        {"n_kv_heads", 2},
+                        {"d_head", 8},
+                        {"vocab_size", 50},
+                        {"block_type", block},
+                        {"shared_embedding", std::string(block) == "parallel"}};
       model::ModelConfig m = io::ParseModel(model, "").value();
       decoder::Weights w = decoder::GenerateWeights(m, decoder::WeightKind::kFp32, 4);
       std::vector<io::SafetensorsEntry> entries;
       for (const decoder::NamedTensor& t : decoder::TensorsOf(m, w))
         entries.push_back({t.name, t.dtype, t.shape, t.data});
       std::vector<uint8_t> file = io::WriteSafetensors(entries);
-      io::Json req = {{"model", model}, {"prompt", {1, 2, 3}}, {"tokens", 6}, {"seed", 4}, {"weights", fmt}};
+      io::Json req = {
+          {"model", model}, {"prompt", {1, 2, 3}}, {"tokens", 6}, {"seed", 4}, {"weights", fmt}};
       io::Json from_seed = Call(req.dump());
       io::Json from_file = CallWithCheckpoint(req.dump(), Bytes(file));
       ASSERT_TRUE(from_file["ok"].get<bool>()) << from_file.dump();
       EXPECT_EQ(from_file["tokens"], from_seed["tokens"]);
-      EXPECT_EQ(from_file.value("layer_hashes", io::Json()), from_seed.value("layer_hashes", io::Json()));
+      EXPECT_EQ(from_file.value("layer_hashes", io::Json()),
+                from_seed.value("layer_hashes", io::Json()));
       // A checkpoint of another shape is rejected with the tensor's name.
       model["d_ff"] = 65;
       req["model"] = model;
@@ -216,7 +227,7 @@ namespace esti::api {
 namespace {
 
 // The sharded decoder through the api: the same tokens as the unsharded decoder, and every
-// collective of the cost model with equal elements.
+// collective with exactly the cost model's bytes.
 TEST(DecodeApiMesh, ShardedRunEqualsUnshardedAndListsCollectives) {
   const std::string base =
       R"({"model": "tiny", "prompt": [1, 2, 3], "tokens": 3, "batch": 8, "hashes": false)";
@@ -228,14 +239,15 @@ TEST(DecodeApiMesh, ShardedRunEqualsUnshardedAndListsCollectives) {
     ASSERT_TRUE(j["ok"].get<bool>()) << j.dump();
     EXPECT_EQ(j["tokens"], plain["tokens"]) << layout;
     EXPECT_EQ(j["transport"], "local");
-    int in_model = 0;
+    int in_paper = 0;
     for (const io::Json& c : j["collectives"]) {
-      if (!c["in_cost_model"].get<bool>()) continue;
-      ++in_model;
+      in_paper += c["in_paper"].get<bool>();
+      EXPECT_TRUE(c["in_cost_model"].get<bool>()) << layout << " " << c.dump();
       EXPECT_TRUE(c["match"].get<bool>()) << layout << " " << c.dump();
+      EXPECT_EQ(c["bytes_measured"], c["bytes_model"]) << layout << " " << c.dump();
       EXPECT_GT(c["bytes_measured"].get<double>(), 0);
     }
-    EXPECT_GT(in_model, 0);
+    EXPECT_GT(in_paper, 0);
     ASSERT_EQ(j["memory_per_chip"].size(), 4u);
     EXPECT_EQ(j["memory_per_chip"][0]["weight_elements"].get<double>(),
               j["memory_per_chip"][0]["weight_elements_model"].get<double>());
@@ -274,14 +286,32 @@ TEST(DecodeApiMesh, BadMeshesAndLayoutsAreCodedErrorsNamingTheField) {
            {R"(, "mesh": "2x1x1", "attention_sharding": "rows"})", "/attention_sharding"},
            {R"(, "mesh": "2x1x1", "transport": "mpi"})", "/transport"},
            {R"(, "ffn_layout": "ws2d"})", "/ffn_layout"},
-           {R"(, "mesh": "2x2x2", "attention_sharding": "heads", "ffn_layout": "ws1d"})",
-            "/attention_sharding"},                                    // 4 heads over 8 chips
            {R"(, "mesh": "2x1x1", "transport": "pigeon"})", "/transport"},
        }) {
     const io::Json j = io::Json::parse(Decode(base + c.extra));
     ASSERT_FALSE(j["ok"].get<bool>()) << c.extra;
     EXPECT_EQ(j["error"]["path"], c.path) << c.extra << " " << j.dump();
   }
+}
+
+// 4 query heads over 8 chips splitting heads are padded to 8 (ESTI §3.3) and the output says so;
+// 6 query heads in 2 groups of 3 over 4 chips cannot be: a chip would hold heads of two K/V heads.
+TEST(DecodeApiMesh, PaddedHeadsAreListedAndHeadsSpanningKvGroupsAreCodedErrors) {
+  io::Json j = io::Json::parse(Decode(
+      R"({"model": "tiny", "prompt": [1], "tokens": 2, "mesh": "2x2x2", "attention_sharding": "heads", "ffn_layout": "ws1d"})"));
+  ASSERT_TRUE(j["ok"].get<bool>()) << j.dump();
+  bool heads_padded = false;
+  for (const io::Json& p : j["padding"])
+    heads_padded = heads_padded || (p["tensor"] == "n_heads" && p["how"] == "padded" &&
+                                    p["size"] == 4 && p["executed"] == 8);
+  EXPECT_TRUE(heads_padded) << j["padding"].dump();
+  for (const io::Json& c : j["collectives"]) EXPECT_TRUE(c["match"].get<bool>()) << c.dump();
+  j = io::Json::parse(Decode(
+      R"({"model": {"schema_version": 1, "id": "g", "n_layers": 1, "d_model": 64, "d_ff": 128,
+          "n_heads": 6, "n_kv_heads": 2, "d_head": 8, "vocab_size": 64},
+          "prompt": [1], "tokens": 2, "mesh": "2x2x1", "attention_sharding": "heads", "ffn_layout": "ws1d"})"));
+  ASSERT_FALSE(j["ok"].get<bool>());
+  EXPECT_EQ(j["error"]["path"], "/attention_sharding") << j.dump();
 }
 
 }  // namespace

@@ -593,11 +593,10 @@ test('layout "Run it": the chosen layout runs on the in-process mesh; its collec
   assert.deepEqual(rows, r.collectives.map((c) => `${c.phase}:${c.name}:${c.axes}`));
   const n = await numbersOf(page);
   r.collectives.forEach((c, i) => {
-    assert.equal(n[`run-${i}-elements_measured`].value, String(c.elements_measured), c.name);
-    if (c.in_cost_model) {
-      assert.equal(n[`run-${i}-elements_model`].value, String(c.elements_model), c.name);
-      assert.equal(c.match, true, `${c.name} elements equal the cost model's`);
-    }
+    assert.equal(n[`run-${i}-bytes_measured`].value, String(c.bytes_measured), c.name);
+    assert.equal(n[`run-${i}-bytes_model`].value, String(c.bytes_model), c.name);
+    assert.equal(c.in_cost_model, true, `${c.name} is a term of the cost model`);
+    assert.equal(c.match, true, `${c.name} bytes equal the cost model's`);
   });
   await screenshot(page, 'view-layout-run-it');
   p.assertClean();

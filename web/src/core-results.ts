@@ -384,7 +384,8 @@ export interface DecodeAnswer extends Envelope {
   counts: { prefill: DecodeCounts; decode: DecodeCounts };
 }
 
-/** A collective the mesh decoder really ran, with the cost model's size beside the measured one. */
+/** A collective the mesh decoder really ran, with the cost model's bytes beside the measured ones
+ *  (at the decoder's widths: fp32 activations, int32/fp32 partial sums) and the paper's bf16 term. */
 export interface MeshCollective {
   phase: Phase;
   name: string;
@@ -392,17 +393,27 @@ export interface MeshCollective {
   axes: string;
   group: number;
   calls: number;
-  elements_measured: number;
-  /** The cost model's size: only for a collective in its per-layer terms (in_cost_model). */
-  elements_model?: number;
+  calls_model: number;
   bytes_measured: number;
-  /** null for a collective outside the cost model's per-layer terms. */
-  bytes_model: number | null;
+  bytes_model: number;
+  match: boolean;
+  in_cost_model: boolean;
+  in_paper: boolean;
+  /** null for a collective the paper's per-layer terms omit. */
+  bytes_paper: number | null;
+  formula: string;
   bytes_sent: number;
   seconds: number;
-  in_cost_model: boolean;
-  /** Measured elements equal the cost model's: only when in_cost_model. */
-  match?: boolean;
+  seconds_model?: number;
+}
+
+/** A tensor padded or replicated so the mesh can hold it (mesh/padding.h). */
+export interface MeshPadding {
+  tensor: string;
+  how: string;
+  size: number;
+  executed: number;
+  why: string;
 }
 
 export interface MeshChipMemory {
@@ -431,6 +442,7 @@ export interface MeshDecodeAnswer extends Envelope {
   run_s: number;
   accounting: string;
   notes: string[];
+  padding: MeshPadding[];
   collectives: MeshCollective[];
   memory_per_chip: MeshChipMemory[];
 }

@@ -528,19 +528,19 @@ export function renderRunIt(st: RunItState, ffn: string, attention: string, run:
     parts.push(h('p', { 'data-testid': 'run-it-tokens' }, same ? 'Generated tokens: identical to the unsharded decoder.' : 'Generated tokens DIFFER from the unsharded decoder.'));
     for (const n of r.notes) parts.push(h('p', { class: 'muted' }, String(n)));
     const rows = r.collectives.map((c, i) => {
-      const inModel = c.in_cost_model === true;
+      const inPaper = c.in_paper === true;
       return h('tr', { 'data-collective': `${c.phase}:${c.name}:${c.axes}` },
         h('td', {}, c.phase), h('th', { scope: 'row' }, c.name), h('td', {}, KIND_NAMES[c.kind] ?? c.kind),
         h('td', {}, c.axes), h('td', {}, numberEl(c.group, 'int', `run-${i}-group`)),
         h('td', {}, numberEl(c.calls, 'int', `run-${i}-calls`)),
-        h('td', {}, numberEl(c.elements_measured, 'int', `run-${i}-elements_measured`)),
-        h('td', {}, inModel ? numberEl(c.elements_model ?? Number.NaN, 'int', `run-${i}-elements_model`) : '—'),
-        h('td', {}, inModel ? (c.match === true ? 'equal' : 'differs (padding)') : 'not modelled'),
-        h('td', {}, numberEl(c.bytes_measured, 'bytes', `run-${i}-bytes_measured`)));
+        h('td', {}, numberEl(c.bytes_measured, 'bytes', `run-${i}-bytes_measured`)),
+        h('td', { title: c.formula }, numberEl(c.bytes_model, 'bytes', `run-${i}-bytes_model`)),
+        h('td', {}, c.match === true ? 'equal' : 'DIFFER'),
+        h('td', {}, inPaper ? numberEl(c.bytes_paper ?? Number.NaN, 'bytes', `run-${i}-bytes_paper`) : 'not in the paper'));
     });
     parts.push(h('div', { class: 'scroll' }, h('table', { 'data-testid': 'run-it-collectives' },
-      h('caption', {}, 'Collectives per chip over the whole run: elements moved, measured and from the cost model (bf16 activations there, fp32 and int32 here, so bytes differ by the element width)'),
-      h('thead', {}, h('tr', {}, ...['Phase', 'Collective', 'Kind', 'Axes', 'Group', 'Calls', 'Elements measured', 'Elements (cost model)', '', 'Bytes measured'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('caption', {}, 'Collectives per chip over the whole run: bytes moved, and the cost model\'s prediction at the decoder\'s widths (fp32 activations, int32 partial sums; hover for the formula) and at the paper\'s bf16'),
+      h('thead', {}, h('tr', {}, ...['Phase', 'Collective', 'Kind', 'Axes', 'Group', 'Calls', 'Bytes measured', 'Bytes (cost model)', '', 'Paper term (bf16)'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...rows))));
   }
   return h('section', { class: 'card', 'aria-labelledby': 'run-it-title', 'data-view': 'run-it' }, ...parts);

@@ -118,9 +118,10 @@ std::string Decode(std::string_view request, std::string_view checkpoint);
 // "transport": "local" (default, the in-process mesh) or "mpi" (only through the overload below)
 // the decoder runs partitioned over the mesh -> {"tokens", "mesh", "ffn_layout",
 // "attention_sharding", "transport", "memory_per_chip": [{chip, weight_elements, weight_bytes,
-// kv_cache_elements, ..., *_model}], "notes", "collectives": [{phase, name, kind, axes, group,
-// calls, bytes_measured, bytes_sent, elements_measured, in_cost_model, bytes_model,
-// elements_model, match, seconds}]}. Errors name the field (/mesh, /ffn_layout, /batch, ...).
+// kv_cache_elements, ..., *_model}], "notes", "padding": [{tensor, how, size, executed, why}],
+// "collectives": [{phase, name, kind, axes, group, calls, calls_model, bytes_measured,
+// bytes_model, match, in_cost_model, in_paper, bytes_paper, formula, bytes_sent, seconds}]}
+// (mesh/accounting.h). Errors name the field (/mesh, /ffn_layout, /attention_sharding, ...).
 // `checkpoint` (null: synthetic weights from the seed) as above; `transport` (null: in-process)
 // runs the collectives, e.g. one MPI rank per chip.
 std::string Decode(std::string_view request, const std::string_view* checkpoint,

@@ -16,6 +16,7 @@
 #include "esti/io/spec_io.h"
 #include "esti/mesh/accounting.h"
 #include "esti/mesh/link_fit.h"
+#include "esti/mesh/padding.h"
 #include "esti/mesh/sharded_decoder.h"
 #include "esti/mesh/transport.h"
 #include "respond.h"
@@ -86,29 +87,28 @@ io::Json RunSharded(const model::ModelConfig& m, const decoder::Weights& weights
   std::vector<std::vector<int32_t>> out(batch);
   io::Json rows = io::Json::array();
   auto add_rows = [&](const char* phase, int64_t tokens_per_seq, int64_t passes) {
-    for (const mesh::CollectiveRow& c : mesh::CompareWithModel(
-             col.records(), m, shape, layout, kind, batch, tokens_per_seq, passes)) {
+    for (const mesh::CollectiveRow& c :
+         mesh::CompareWithModel(col.records(), dec.executed_model(), shape, layout, kind, batch,
+                                tokens_per_seq, passes)) {
       io::Json j = {{"phase", phase},
                     {"name", c.name},
                     {"kind", c.kind},
                     {"axes", c.axes},
                     {"group", c.group},
                     {"calls", c.calls},
+                    {"calls_model", c.calls_model},
                     {"bytes_measured", c.bytes_measured},
-                    {"bytes_sent", c.bytes_sent},
-                    {"elements_measured", c.elements_measured},
+                    {"bytes_model", c.bytes_model},
+                    {"match", c.match},
                     {"in_cost_model", c.in_cost_model},
+                    {"in_paper", c.in_paper},
+                    {"bytes_paper", c.in_paper ? io::Json(c.bytes_paper) : io::Json(nullptr)},
+                    {"formula", c.formula},
+                    {"bytes_sent", c.bytes_sent},
                     {"seconds", c.seconds}};
       if (link) {
         j["seconds_model"] =
             mesh::PredictSeconds(*link, static_cast<double>(c.calls), c.bytes_sent);
-      }
-      if (c.in_cost_model) {
-        j["bytes_model"] = c.bytes_model;
-        j["elements_model"] = c.elements_model;
-        j["match"] = c.match;
-      } else {
-        j["bytes_model"] = nullptr;
       }
       rows.push_back(j);
     }
@@ -139,8 +139,8 @@ io::Json RunSharded(const model::ModelConfig& m, const decoder::Weights& weights
   j["transport"] = t->name();
   j["ffn_layout"] = LayoutName(layout.ffn);
   j["attention_sharding"] = cost::ToString(layout.attention);
-  const mesh::ModelMemory mm =
-      mesh::ModelMemoryPerChip(m, shape, layout, kind, batch, limits.max_seq_len);
+  const mesh::ModelMemory mm = mesh::ModelMemoryPerChip(dec.executed_model(), shape, layout, kind,
+                                                        batch, limits.max_seq_len);
   io::Json mem = io::Json::array();
   for (size_t i = 0; i < dec.memory().size(); ++i) {
     const mesh::ChipMemory& c = dec.memory()[i];
@@ -155,12 +155,22 @@ io::Json RunSharded(const model::ModelConfig& m, const decoder::Weights& weights
   }
   j["memory_per_chip"] = mem;
   j["notes"] = dec.notes();
+  io::Json padding = io::Json::array();
+  for (const mesh::Padding& p : dec.padding()) {
+    padding.push_back({{"tensor", p.tensor},
+                       {"how", p.how},
+                       {"size", p.size},
+                       {"executed", p.executed},
+                       {"why", p.why}});
+  }
+  j["padding"] = padding;
   j["collectives"] = rows;
   j["accounting"] =
-      "bytes_measured: per chip, the paper's D (output of an all-gather, input of the others) at "
-      "the decoder's element width (fp32 activations, int32 partial sums, int8/fp32 weights); "
-      "bytes_model: the cost model's D (bf16 activations); they are compared in elements. "
-      "Collectives with in_cost_model false are outside the paper's per-layer terms.";
+      "per chip, the paper's D (output of an all-gather, input of the others; App. A.1). "
+      "bytes_measured: what the transport moved; bytes_model: the cost model at the decoder's "
+      "widths (fp32 activations, int32/fp32 partial sums, int8/fp32 weights, a parallel block's "
+      "two output partial sums apart) for the padded batch and model, every collective named "
+      "(formula); bytes_paper: the paper's per-layer term at bf16 (in_paper).";
   return j;
 }
 

@@ -23,19 +23,6 @@ namespace {
 
 double D(int64_t v) { return static_cast<double>(v); }
 
-// q . k with 8 strided partial sums combined in a fixed tree: the same rounding in both builds,
-// and no serial dependency on one accumulator (the attention of long contexts is otherwise
-// latency-bound).
-float Dot(const float* a, const float* b, int64_t n) {
-  float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  const int64_t body = n - n % 8;
-  for (int64_t i = 0; i < body; i += 8)
-    for (int j = 0; j < 8; ++j) s[j] += a[i + j] * b[i + j];
-  float t = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
-  for (int64_t i = body; i < n; ++i) t += a[i] * b[i];
-  return t;
-}
-
 bool MatrixIs(const Matrix& mat, WeightKind kind, int64_t rows, int64_t cols) {
   if (mat.rows != rows || mat.cols != cols) return false;
   if (kind == WeightKind::kFp32) return D(mat.f32.size()) == D(rows) * D(cols);
@@ -164,19 +151,21 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
     for (size_t i = 0; i < tokens[b].size(); ++i) {
       if (tokens[b][i] < 0 || tokens[b][i] >= m.vocab_size) {
         return MakeError(codes::kOutOfRange, "/prompt/" + std::to_string(i),
-                         "token id " + std::to_string(tokens[b][i]) + " is outside the vocabulary 0.." +
-                             std::to_string(m.vocab_size - 1));
+                         "token id " + std::to_string(tokens[b][i]) +
+                             " is outside the vocabulary 0.." + std::to_string(m.vocab_size - 1));
       }
     }
     const int64_t t = static_cast<int64_t>(tokens[b].size());
     if (positions_[b] + t > seq) {
-      return MakeError(codes::kTooLarge, "/tokens",
-                       "sequence would exceed the KV cache of " + std::to_string(seq) + " positions");
+      return MakeError(
+          codes::kTooLarge, "/tokens",
+          "sequence would exceed the KV cache of " + std::to_string(seq) + " positions");
     }
     n += t;
   }
   if (n > limits_.max_tokens_per_pass) {
-    return MakeError(codes::kTooLarge, "/prompt", "more tokens in one pass than the decoder was sized for");
+    return MakeError(codes::kTooLarge, "/prompt",
+                     "more tokens in one pass than the decoder was sized for");
   }
   if (n == 0) return int64_t{0};
 
@@ -190,16 +179,16 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
         vec_pos[v] = positions_[b] + static_cast<int64_t>(i);
       }
   }
-  x_.resize(n * e);      // [n, E] residual stream
-  h_.resize(n * e);      // [n, E] normalized input of a block
-  q_.resize(n * qw);     // [n, H * d_head]
-  k_.resize(n * kvw);    // [n, n_kv * d_head]
-  v_.resize(n * kvw);    // [n, n_kv * d_head]
-  att_.resize(n * qw);   // [n, H * d_head] attention output before W_o
-  o_.resize(n * e);      // [n, E]
-  gate_.resize(n * f);   // [n, F]
-  up_.resize(n * f);     // [n, F]
-  ffn_.resize(n * e);    // [n, E]
+  x_.resize(n * e);     // [n, E] residual stream
+  h_.resize(n * e);     // [n, E] normalized input of a block
+  q_.resize(n * qw);    // [n, H * d_head]
+  k_.resize(n * kvw);   // [n, n_kv * d_head]
+  v_.resize(n * kvw);   // [n, n_kv * d_head]
+  att_.resize(n * qw);  // [n, H * d_head] attention output before W_o
+  o_.resize(n * e);     // [n, E]
+  gate_.resize(n * f);  // [n, F]
+  up_.resize(n * f);    // [n, F]
+  ffn_.resize(n * e);   // [n, E]
   rope_cos_.resize(n * half);
   rope_sin_.resize(n * half);
 
@@ -246,8 +235,10 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
     RmsNorm(x_.data(), lw.attn_norm, n, h_.data());
     if (int8) QuantizeInput(h_.data(), n, e);  // one quantization serves every product of h
     auto project = [&](const Matrix& w, float* out) {
-      if (int8) MatMulQuantized(w, n, out, slot);
-      else MatMul(w, h_.data(), n, out, slot);
+      if (int8)
+        MatMulQuantized(w, n, out, slot);
+      else
+        MatMul(w, h_.data(), n, out, slot);
     };
     project(lw.wq, q_.data());
     project(lw.wk, k_.data());
@@ -277,7 +268,7 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
         float max_s = -HUGE_VALF;
         for (int64_t p = 0; p < len; ++p) {
           const float* kp = kc + p * kvw + g * dh;
-          scores_[p] = Dot(qh, kp, dh) * inv_sqrt_dh;
+          scores_[p] = DetDot(qh, kp, dh) * inv_sqrt_dh;
           max_s = std::max(max_s, scores_[p]);
         }
         DetExpShiftedInPlace(scores_.data(), len, max_s);
@@ -337,7 +328,8 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
     std::memcpy(logits_.data() + last_seq[s] * m.vocab_size, logits.data() + s * m.vocab_size,
                 sizeof(float) * m.vocab_size);
   }
-  for (size_t b = 0; b < tokens.size(); ++b) positions_[b] += static_cast<int64_t>(tokens[b].size());
+  for (size_t b = 0; b < tokens.size(); ++b)
+    positions_[b] += static_cast<int64_t>(tokens[b].size());
   return n;
 }
 

@@ -31,43 +31,59 @@ static_assert(cost::kRoleX == kAxisX && cost::kRoleY == kAxisY && cost::kRoleZ =
 
 }  // namespace
 
+cost::ExecutionWidths DecoderWidths(decoder::WeightKind kind) {
+  const bool int8 = kind == decoder::WeightKind::kInt8;
+  cost::ExecutionWidths w;
+  w.activation_bytes = sizeof(float);  // fp32 activations (decoder/decoder.h)
+  w.partial_sum_bytes = int8 ? sizeof(int32_t) : sizeof(float);
+  w.weight_bytes = int8 ? 1 : sizeof(float);
+  w.parallel_output_values = 2;  // W_O's and W_down's partial sums travel apart
+  w.int8_activation_scales = int8;
+  w.extra_terms = true;
+  return w;
+}
+
 std::vector<CollectiveRow> CompareWithModel(const std::vector<CollectiveRecord>& records,
-                                            const model::ModelConfig& m, const MeshShape& shape,
-                                            const Layout& layout, decoder::WeightKind kind,
-                                            int64_t batch, int64_t tokens_per_sequence,
-                                            int64_t passes) {
-  const cost::Scenario s = ScenarioFor(m, shape, layout, kind, batch);
-  const cost::PassModel pass(s, tokens_per_sequence);
-  const double layers = static_cast<double>(m.n_layers) * static_cast<double>(passes);
-  const bool parallel = m.block_type == model::BlockType::kParallel;
+                                            const model::ModelConfig& m_executed,
+                                            const MeshShape& shape, const Layout& layout,
+                                            decoder::WeightKind kind, int64_t batch,
+                                            int64_t tokens_per_sequence, int64_t passes) {
+  const cost::Scenario s = ScenarioFor(m_executed, shape, layout, kind, batch);
+  const std::vector<cost::ExecutedCollective> model =
+      cost::ExecutedCollectives(s, tokens_per_sequence, DecoderWidths(kind));
+  // The paper's widths: the cost model's per-layer terms as the calculator shows them (bf16,
+  // the real batch, no padding).
+  const cost::PassModel paper(s, tokens_per_sequence);
+  const double p = static_cast<double>(passes);
   std::vector<CollectiveRow> rows;
   std::vector<bool> used(records.size(), false);
-  for (int i = 0; i < pass.n_collectives(); ++i) {
-    const cost::CollectiveTerm t = pass.collective(i);
+  for (const cost::ExecutedCollective& t : model) {
     CollectiveRow row;
     row.name = t.name;
-    row.kind = cost::ToString(t.kind);
+    row.kind = t.kind;
     row.axes = AxesToString(t.roles);
-    row.group = GroupSize(shape, t.roles);
+    row.group = t.group;
     row.in_cost_model = true;
-    row.bytes_model = t.bytes_per_chip * layers;
-    const bool weights = row.name == "weight_all_gather";
-    const double model_elem_bytes = weights
-                                        ? static_cast<double>(model::BytesPerWeight(s.plan.weights))
-                                        : cost::kActivationBytes;
-    row.elements_model = row.bytes_model / model_elem_bytes;
+    row.calls_model = t.calls * passes;
+    row.bytes_model = t.bytes * p;
+    row.in_paper = t.paper_term;
+    row.formula = t.formula;
+    for (int i = 0; i < paper.n_collectives(); ++i) {
+      const cost::CollectiveTerm q = paper.collective(i);
+      if (t.paper_term && q.name == t.name && q.roles == t.roles) {
+        row.bytes_paper = q.bytes_per_chip * static_cast<double>(m_executed.n_layers) * p;
+      }
+    }
     for (size_t r = 0; r < records.size(); ++r) {
       const CollectiveRecord& rec = records[r];
-      if (rec.name != row.name || rec.axes != t.roles) continue;
+      if (rec.name != row.name || rec.axes != t.roles || row.kind != ToString(rec.kind)) continue;
       used[r] = true;
       row.calls += rec.calls;
       row.bytes_measured += rec.bytes;
       row.bytes_sent += rec.bytes_sent;
       row.seconds += rec.seconds;
-      const double values = row.name == "layer_out_reduce_scatter" && parallel ? 2 : 1;
-      row.elements_measured += rec.elements / values;
     }
-    row.match = row.elements_measured == row.elements_model;
+    row.match = row.bytes_measured == row.bytes_model && row.calls == row.calls_model;
     rows.push_back(row);
   }
   for (size_t r = 0; r < records.size(); ++r) {
@@ -81,7 +97,6 @@ std::vector<CollectiveRow> CompareWithModel(const std::vector<CollectiveRecord>&
     row.calls = rec.calls;
     row.bytes_measured = rec.bytes;
     row.bytes_sent = rec.bytes_sent;
-    row.elements_measured = rec.elements;
     row.seconds = rec.seconds;
     rows.push_back(row);
   }

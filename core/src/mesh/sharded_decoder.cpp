@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <type_traits>
 
 #include "esti/decoder/det_math.h"
 #include "esti/decoder/kernels.h"
 #include "esti/decoder/quantize.h"
+#include "esti/mesh/padding.h"
 
 namespace esti::mesh {
 
@@ -34,7 +36,8 @@ LayoutAxes AxesOf(FfnLayout l) {
 
 namespace {
 
-// Names of the collectives; the first seven are the cost model's (cost/pass.cpp).
+// Names of the collectives: the first seven are the paper's per-layer terms (cost/pass.cpp), the
+// others the cost model's extra terms (cost/executed_collectives.h).
 constexpr const char* kLayerIn = "layer_in_all_gather";
 constexpr const char* kHiddenRs = "hidden_reduce_scatter";
 constexpr const char* kHiddenAg = "hidden_all_gather";
@@ -96,7 +99,9 @@ struct Chip {
 }  // namespace
 
 struct ShardedDecoder::State {
-  model::ModelConfig m;
+  model::ModelConfig m;     // as executed: dimensions padded to divide (mesh/padding.h)
+  model::ModelConfig real;  // as given
+  std::vector<Padding> padding;
   decoder::RunLimits limits;
   Layout layout;
   LayoutAxes ax;
@@ -127,27 +132,31 @@ ShardedDecoder::ShardedDecoder(ShardedDecoder&&) noexcept = default;
 ShardedDecoder& ShardedDecoder::operator=(ShardedDecoder&&) noexcept = default;
 ShardedDecoder::~ShardedDecoder() = default;
 
-bool IsExtraCollective(const std::string& name) {
-  for (const char* e : {kNormAg, kScaleAr, kKvAg, kEmbedA2a, kFinalAg, kLogitsAr}) {
-    if (name == e) return true;
-  }
-  return false;
-}
-
+// Rows or columns past the source matrix (a dimension padded to divide over the chips, see
+// Create) are zeros with scale 0: they add nothing to any sum and leave every max |x| unchanged.
 void ShardedDecoder::State::CopyBlock(const Matrix& src, int64_t r0, int64_t rows, int64_t c0,
                                       int64_t cols, BlockRef* b, std::vector<int8_t>* q,
                                       std::vector<float>* f) {
   b->rows = rows;
   b->cols = cols;
   b->offset = int8 ? static_cast<int64_t>(q->size()) : static_cast<int64_t>(f->size());
+  const int64_t real_cols = std::clamp<int64_t>(src.cols - c0, 0, cols);
   for (int64_t r = r0; r < r0 + rows; ++r) {
+    const bool real_row = r < src.rows;
+    const int64_t n = real_row ? real_cols : 0;
     if (int8) {
-      q->insert(q->end(), src.q.begin() + r * src.cols + c0,
-                src.q.begin() + r * src.cols + c0 + cols);
-      b->scale.push_back(src.scale[r]);
+      if (n > 0) {
+        q->insert(q->end(), src.q.begin() + r * src.cols + c0,
+                  src.q.begin() + r * src.cols + c0 + n);
+      }
+      q->insert(q->end(), cols - n, int8_t{0});
+      b->scale.push_back(real_row ? src.scale[r] : 0.0f);
     } else {
-      f->insert(f->end(), src.f32.begin() + r * src.cols + c0,
-                src.f32.begin() + r * src.cols + c0 + cols);
+      if (n > 0) {
+        f->insert(f->end(), src.f32.begin() + r * src.cols + c0,
+                  src.f32.begin() + r * src.cols + c0 + n);
+      }
+      f->insert(f->end(), cols - n, 0.0f);
     }
   }
 }
@@ -196,11 +205,17 @@ void ShardedDecoder::State::Build(const decoder::Weights& w) {
         cl.stored_f.assign(fv.begin() + c.rb * piece, fv.begin() + (c.rb + 1) * piece);
         if (nb > 1) std::vector<float>().swap(cl.used_f);
       }
-      c.attn_norm_all.insert(c.attn_norm_all.end(), lw.attn_norm.begin(), lw.attn_norm.end());
-      c.ffn_norm_all.insert(c.ffn_norm_all.end(), lw.ffn_norm.begin(), lw.ffn_norm.end());
+      // Gains padded with zeros to the executed E (padded columns stay zero).
+      for (const std::vector<float>* g : {&lw.attn_norm, &lw.ffn_norm}) {
+        std::vector<float>& dst = g == &lw.attn_norm ? c.attn_norm_all : c.ffn_norm_all;
+        if (g->empty()) continue;
+        dst.insert(dst.end(), g->begin(), g->end());
+        dst.insert(dst.end(), e - static_cast<int64_t>(g->size()), 0.0f);
+      }
       c.layers.push_back(std::move(cl));
     }
     c.final_norm = w.final_norm;
+    c.final_norm.resize(e, 0.0f);
     const int64_t fine = e / n;
     CopyBlock(w.embedding, 0, m.vocab_size, c.fi * fine, fine, &c.emb, &c.emb_q, &c.emb_f);
     if (!m.shared_embedding) {
@@ -209,8 +224,10 @@ void ShardedDecoder::State::Build(const decoder::Weights& w) {
     }
     // K/V heads this chip caches: heads sharding holds the K/V heads of its query heads.
     if (layout.attention == AttentionSharding::kHeads) {
-      const int64_t heads = m.n_heads / nh, group = m.n_heads / m.n_kv_heads;
-      c.kv_lo = c.hp * heads / group;
+      const int64_t heads = m.n_heads / nh, group = real.n_heads / real.n_kv_heads;
+      // A chip holding only padded query heads caches the last real K/V head (unused).
+      c.kv_lo = kv_replicated ? std::min(c.hp * heads / group, real.n_kv_heads - 1)
+                              : c.hp * heads / group;
       c.kv_n = kv_replicated ? 1 : m.n_kv_heads / nh;
     } else {
       c.kv_lo = 0;
@@ -266,66 +283,35 @@ Result<ShardedDecoder> ShardedDecoder::Create(const model::ModelConfig& m,
   s->nh = s->nf * s->ne;
   s->nr = s->nh;
   s->rest = s->ax.e_in | s->ax.hidden;
-  const int64_t e = m.d_model, f = m.d_ff, dh = m.d_head;
-  const std::string where = std::string(cost::ToString(layout.ffn)) + " on " + shape.ToString();
-  auto need = [&](bool ok, const char* path, const std::string& what) -> std::optional<Error> {
-    if (ok) return std::nullopt;
-    return MakeError(codes::kInvalidValue, path, what + " (" + where + ")");
-  };
-  std::optional<Error> err;
-  if (!err)
-    err = need(
-        e % s->n == 0, "/mesh",
-        "d_model " + std::to_string(e) + " must divide over " + std::to_string(s->n) + " chips");
-  if (!err)
-    err = need(f % s->nh == 0, "/ffn_layout",
-               "d_ff " + std::to_string(f) + " must divide over the " + std::to_string(s->nh) +
-                   " chips splitting F");
-  if (!err)
-    err = need(
-        (m.n_heads * dh) % s->nh == 0 && (m.n_kv_heads * dh) % s->nh == 0, "/ffn_layout",
-        "Q and K/V widths must divide over the " + std::to_string(s->nh) + " chips splitting them");
-  // A batch that does not divide over the chips splitting it is padded with idle sequences
-  // (ESTI §3.3: chips idle when B < N); the padding computes but nothing reads its results.
+  // Dimensions that do not divide are padded, K/V heads fewer than the chips splitting heads
+  // replicated, and a batch that does not divide padded with idle slots (mesh/padding.h).
+  Result<ExecutedModel> x = PadForMesh(m, shape, layout, limits.batch);
+  if (!x.ok()) return x.error();
+  // Padding grows the model's dimensions (each by less than kMaxMeshChips): the decoder's memory
+  // limit (decoder::kMaxDecoderBytes) holds for the padded model too, checked before any shard is
+  // made (query heads rounded up to a multiple of the K/V heads, an upper bound, as PlanMemory
+  // needs them to divide).
+  model::ModelConfig bound = x.value().model;
+  bound.n_heads = (bound.n_heads + bound.n_kv_heads - 1) / bound.n_kv_heads * bound.n_kv_heads;
+  Result<decoder::MemoryPlan> padded_plan = decoder::PlanMemory(bound, full.kind, limits);
+  if (!padded_plan.ok()) return padded_plan.error();
+  s->real = m;
+  s->m = x.value().model;
+  s->padding = x.value().padding;
+  for (const Padding& p : s->padding) {
+    s->notes.push_back(p.how + ": " + p.tensor + " " + std::to_string(p.size) + " -> " +
+                       std::to_string(p.executed) + " (" + p.why + ")");
+  }
+  const model::ModelConfig& mp = s->m;
+  s->kv_replicated = layout.attention == AttentionSharding::kHeads && mp.n_kv_heads % s->nh != 0;
   s->seqs_per_shard = (limits.batch + s->nb - 1) / s->nb;
   s->batch = s->seqs_per_shard * s->nb;
-  if (s->batch != limits.batch) {
-    s->notes.push_back("padded: batch " + std::to_string(limits.batch) + " over " +
-                       std::to_string(s->nb) + " chips splitting it runs " +
-                       std::to_string(s->seqs_per_shard) + " sequence slots per chip (" +
-                       std::to_string(s->batch - limits.batch) +
-                       " idle); per-chip bytes then exceed the cost model's average");
-  }
-  if (layout.attention == AttentionSharding::kHeads) {
-    if (!err)
-      err = need(m.n_heads % s->nh == 0, "/attention_sharding",
-                 "n_heads " + std::to_string(m.n_heads) + " must divide over " +
-                     std::to_string(s->nh) + " chips for attention over heads");
-    if (!err)
-      err = need(m.n_kv_heads % s->nh == 0 || s->nh % m.n_kv_heads == 0, "/attention_sharding",
-                 "n_kv_heads must divide, or be divided by, the " + std::to_string(s->nh) +
-                     " chips splitting heads");
-    s->kv_replicated = m.n_kv_heads % s->nh != 0;
-    s->attn_seqs = s->seqs_per_shard;
-    if (s->kv_replicated) {
-      s->notes.push_back("replicated: " + std::to_string(m.n_kv_heads) + " K/V heads over " +
-                         std::to_string(s->nh) +
-                         " chips splitting heads; each chip all-gathers and caches the K/V head of "
-                         "its query heads (ESTI §3.3)");
-    }
-  } else {
-    s->attn_seqs = (s->seqs_per_shard + s->nh - 1) / s->nh;
-    if (s->attn_seqs * s->nh != s->seqs_per_shard) {
-      s->notes.push_back("padded: attention over batch gives each chip " +
-                         std::to_string(s->attn_seqs) + " sequence slots of " +
-                         std::to_string(s->seqs_per_shard) + " over " + std::to_string(s->nh) +
-                         " chips; the all-to-alls carry zero rows for the idle ones");
-    }
-  }
-  if (err) return *err;
-  s->qp = m.n_heads * dh / s->nh;
-  s->kp = m.n_kv_heads * dh / s->nh;
-  s->fp = f / s->nh;
+  s->attn_seqs = layout.attention == AttentionSharding::kHeads
+                     ? s->seqs_per_shard
+                     : (s->seqs_per_shard + s->nh - 1) / s->nh;
+  s->qp = mp.n_heads * mp.d_head / s->nh;
+  s->kp = mp.n_kv_heads * mp.d_head / s->nh;
+  s->fp = mp.d_ff / s->nh;
   s->positions.assign(s->batch, 0);
   s->Build(full);
   return ShardedDecoder(std::move(s));
@@ -336,17 +322,6 @@ namespace {
 // RMSNorm of rows [n, cols] with the per-row inverse already known.
 float InvRms(double ss, int64_t e) {
   return static_cast<float>(1.0 / std::sqrt(ss / D(e) + decoder::kRmsNormEpsilon));
-}
-
-// q . k with the reference decoder's summation order (decoder.cpp Dot).
-float Dot(const float* a, const float* b, int64_t n) {
-  float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  const int64_t body = n - n % 8;
-  for (int64_t i = 0; i < body; i += 8)
-    for (int j = 0; j < 8; ++j) s[j] += a[i + j] * b[i + j];
-  float t = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
-  for (int64_t i = body; i < n; ++i) t += a[i] * b[i];
-  return t;
 }
 
 int8_t RoundClamp(float v) {
@@ -466,7 +441,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
         (serial_ffn ? chips[i].ffn_norm_all.data() : chips[i].attn_norm_all.data()) + layer * e +
         chips[i].re * ec;
     for (int64_t v = 0; v < tb; ++v) {
-      const float inv = InvRms(ss[i][v], e);
+      const float inv = InvRms(ss[i][v], real.d_model);  // the real E, not the padded one
       for (int64_t c = 0; c < ec; ++c) h[i][v * ec + c] = xg[i][v * ec + c] * inv * gain[c];
     }
   }
@@ -552,7 +527,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
   PerChip<float> att(nl, std::vector<float>(attention_part ? tb * qp : 0));
   if (attention_part) {
     const int64_t nq = layout.attention == AttentionSharding::kHeads ? nheads / nh : nheads;
-    const int64_t group = nheads / nkv;
+    const int64_t group = real.n_heads / real.n_kv_heads;  // padded heads are masked below
     const float inv_sqrt_dh = static_cast<float>(1.0 / std::sqrt(D(dh)));
     std::vector<double> rope_cos(half), rope_sin(half);
     std::vector<float> scores(limits.max_seq_len);
@@ -588,18 +563,22 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
         const float* kc = &c.k_cache[(layer * attn_seqs + s) * seq * kw];
         const float* vc = &c.v_cache[(layer * attn_seqs + s) * seq * kw];
         for (int64_t hd = 0; hd < nq; ++hd) {
+          float* o = out + (v * nq + hd) * dh;
+          if (q0 + hd >= real.n_heads) {  // a padded head (mesh/padding.h): its output is zero
+            std::fill(o, o + dh, 0.0f);
+            continue;
+          }
           const float* qh = &qr[(v * nq + hd) * dh];
           const int64_t g = (q0 + hd) / group - c.kv_lo;
           float max_s = -HUGE_VALF;
           for (int64_t p = 0; p < len; ++p) {
-            scores[p] = Dot(qh, kc + p * kw + g * dh, dh) * inv_sqrt_dh;
+            scores[p] = decoder::DetDot(qh, kc + p * kw + g * dh, dh) * inv_sqrt_dh;
             max_s = std::max(max_s, scores[p]);
           }
           decoder::DetExpShiftedInPlace(scores.data(), len, max_s);
           double sum = 0;
           for (int64_t p = 0; p < len; ++p) sum += scores[p];
           const float inv_sum = static_cast<float>(1.0 / sum);
-          float* o = out + (v * nq + hd) * dh;
           std::fill(o, o + dh, 0.0f);
           for (int64_t p = 0; p < len; ++p) {
             const float wgt = scores[p] * inv_sum;
@@ -659,7 +638,11 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           std::memcpy(&in[i][v * w3 + qp], &hid[i][v * w1 + off[kK]], 4 * kp);
           std::memcpy(&in[i][v * w3 + qp + kp], &hid[i][v * w1 + off[kV]], 4 * kp);
         }
-      Check(col->AllToAll(kQkvA2a, rest, in, &got));
+      // No roles left to split over (wg_xyz): each chip already holds all of its tokens' Q/K/V.
+      if (rest != 0)
+        Check(col->AllToAll(kQkvA2a, rest, in, &got));
+      else
+        got = std::move(in);
       PerChip<float> back(nl, std::vector<float>(kk * sub * qp, 0.0f));
       for (int64_t i = 0; i < nl; ++i) {
         Chip& c = chips[i];
@@ -683,7 +666,10 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           for (int64_t v = 0; v < sub; ++v)
             std::memcpy(&back[i][(j * sub + v) * qp], &out[v * qw + hpj[j] * qp], 4 * qp);
       }
-      Check(col->AllToAll(kOutA2a, rest, back, &att));
+      if (rest != 0)
+        Check(col->AllToAll(kOutA2a, rest, back, &att));
+      else
+        att = std::move(back);
       for (std::vector<float>& a : att) a.resize(tb * qp);  // drop the padding rows
     }
   }
@@ -716,6 +702,38 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
     else
       xr += attention_part ? o[0] : fo[0];
   };
+  // This chip's W_O and W_down partial outputs [tb][ec], packed [nf][tb][er][vals] (the E chunk
+  // of each hidden chip outermost, as the reduce-scatter splits it; the two outputs side by side).
+  auto pack = [&](const auto& acc_o, const auto& acc_f, auto* dst_all) {
+    for (int64_t k = 0; k < nf; ++k)
+      for (int64_t v = 0; v < tb; ++v)
+        for (int64_t c = 0; c < er; ++c) {
+          auto* dst = &(*dst_all)[((k * tb + v) * er + c) * vals];
+          int64_t at = 0;
+          if (attention_part) dst[at++] = acc_o[v * ec + k * er + c];
+          if (ffn_part) dst[at++] = acc_f[v * ec + k * er + c];
+        }
+  };
+  // acc_o += W_O block j . att_in and acc_f += W_down block j . act_in (over this chip's hidden
+  // parts j), with `matmul` the int8 or fp32 kernel.
+  auto accumulate = [&](auto matmul, const ChipLayer& cl, int64_t j, const auto* att_in,
+                        const auto* act_in, auto* acc_o, auto* acc_f) {
+    std::remove_reference_t<decltype(*acc_o)> out;
+    if (attention_part) {
+      matmul(cl.wo[j], att_in, &out);
+      for (int64_t x = 0; x < tb * ec; ++x) (*acc_o)[x] += out[x];
+    }
+    if (ffn_part) {
+      matmul(cl.wd[j], act_in, &out);
+      for (int64_t x = 0; x < tb * ec; ++x) (*acc_f)[x] += out[x];
+    }
+  };
+  auto reduce_out = [&](auto& part, auto* red) {
+    if (ax.hidden != 0)
+      Check(col->ReduceScatter(kLayerOut, ax.hidden, part, red));
+    else
+      *red = std::move(part);
+  };
   if (int8) {
     // Scales of att and of act per token: max over the whole vector (all hidden chips).
     PerChip<float> mx(nl, std::vector<float>(tb * 2, 0.0f));
@@ -731,7 +749,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
     PerChip<float> sc(nl, std::vector<float>(tb * 2));
     for (int64_t i = 0; i < nl; ++i) {
       const ChipLayer& cl = chips[i].layers[layer];
-      std::vector<int32_t> acc_o(tb * ec, 0), acc_f(tb * ec, 0), acc;
+      std::vector<int32_t> acc_o(tb * ec, 0), acc_f(tb * ec, 0);
       std::vector<int8_t> aq(tb * qp), fq(tb * fp);
       for (int64_t j = 0; j < ne; ++j) {
         for (int64_t v = 0; v < tb; ++v) {
@@ -741,28 +759,15 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           if (ffn_part)
             sc[i][2 * v + 1] = QuantizeWithMax(row + act_off, fp, mx[i][2 * v + 1], &fq[v * fp]);
         }
-        if (attention_part) {
-          MatMulBlockInt8(cl.used_q.data(), cl.wo[j], aq.data(), tb, &acc);
-          for (int64_t x = 0; x < tb * ec; ++x) acc_o[x] += acc[x];
-        }
-        if (ffn_part) {
-          MatMulBlockInt8(cl.used_q.data(), cl.wd[j], fq.data(), tb, &acc);
-          for (int64_t x = 0; x < tb * ec; ++x) acc_f[x] += acc[x];
-        }
+        accumulate(
+            [&](const BlockRef& b, const int8_t* in, std::vector<int32_t>* out) {
+              MatMulBlockInt8(cl.used_q.data(), b, in, tb, out);
+            },
+            cl, j, aq.data(), fq.data(), &acc_o, &acc_f);
       }
-      for (int64_t k = 0; k < nf; ++k)
-        for (int64_t v = 0; v < tb; ++v)
-          for (int64_t c = 0; c < er; ++c) {
-            int32_t* dst = &part[i][((k * tb + v) * er + c) * vals];
-            int64_t at = 0;
-            if (attention_part) dst[at++] = acc_o[v * ec + k * er + c];
-            if (ffn_part) dst[at++] = acc_f[v * ec + k * er + c];
-          }
+      pack(acc_o, acc_f, &part[i]);
     }
-    if (ax.hidden != 0)
-      Check(col->ReduceScatter(kLayerOut, ax.hidden, part, &red));
-    else
-      red = std::move(part);
+    reduce_out(part, &red);
     for (int64_t i = 0; i < nl; ++i) {
       const ChipLayer& cl = chips[i].layers[layer];
       for (int64_t v = 0; v < tb; ++v)
@@ -781,35 +786,22 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
     PerChip<float> part(nl, std::vector<float>(tb * ec * vals)), red;
     for (int64_t i = 0; i < nl; ++i) {
       const ChipLayer& cl = chips[i].layers[layer];
-      std::vector<float> acc_o(tb * ec, 0.0f), acc_f(tb * ec, 0.0f), out, a(tb * qp), fa(tb * fp);
+      std::vector<float> acc_o(tb * ec, 0.0f), acc_f(tb * ec, 0.0f), a(tb * qp), fa(tb * fp);
       for (int64_t j = 0; j < ne; ++j) {
         for (int64_t v = 0; v < tb; ++v) {
           const float* row = &g2[i][(j * tb + v) * w2];
           if (attention_part) std::memcpy(&a[v * qp], row + att_off, 4 * qp);
           if (ffn_part) std::memcpy(&fa[v * fp], row + act_off, 4 * fp);
         }
-        if (attention_part) {
-          MatMulBlockF32(cl.used_f.data(), cl.wo[j], a.data(), tb, &out);
-          for (int64_t x = 0; x < tb * ec; ++x) acc_o[x] += out[x];
-        }
-        if (ffn_part) {
-          MatMulBlockF32(cl.used_f.data(), cl.wd[j], fa.data(), tb, &out);
-          for (int64_t x = 0; x < tb * ec; ++x) acc_f[x] += out[x];
-        }
+        accumulate(
+            [&](const BlockRef& b, const float* in, std::vector<float>* out) {
+              MatMulBlockF32(cl.used_f.data(), b, in, tb, out);
+            },
+            cl, j, a.data(), fa.data(), &acc_o, &acc_f);
       }
-      for (int64_t k = 0; k < nf; ++k)
-        for (int64_t v = 0; v < tb; ++v)
-          for (int64_t c = 0; c < er; ++c) {
-            float* dst = &part[i][((k * tb + v) * er + c) * vals];
-            int64_t at = 0;
-            if (attention_part) dst[at++] = acc_o[v * ec + k * er + c];
-            if (ffn_part) dst[at++] = acc_f[v * ec + k * er + c];
-          }
+      pack(acc_o, acc_f, &part[i]);
     }
-    if (ax.hidden != 0)
-      Check(col->ReduceScatter(kLayerOut, ax.hidden, part, &red));
-    else
-      red = std::move(part);
+    reduce_out(part, &red);
     for (int64_t i = 0; i < nl; ++i)
       for (int64_t v = 0; v < tb; ++v)
         for (int64_t c = 0; c < er; ++c) {
@@ -909,7 +901,7 @@ void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tok
       const float* xv = &g2[i][b * e];
       double ss = 0;
       for (int64_t x = 0; x < e; ++x) ss += static_cast<double>(xv[x]) * xv[x];
-      const float inv = InvRms(ss, e);
+      const float inv = InvRms(ss, real.d_model);
       for (int64_t x = 0; x < e; ++x) hn[b * e + x] = xv[x] * inv * c.final_norm[x];
     }
     const BlockRef& ub = m.shared_embedding ? c.emb : c.unemb;
@@ -988,5 +980,7 @@ std::span<const float> ShardedDecoder::Logits(int64_t b) const {
 int64_t ShardedDecoder::Position(int64_t b) const { return s_->positions[b]; }
 const std::vector<ChipMemory>& ShardedDecoder::memory() const { return s_->memory; }
 const std::vector<std::string>& ShardedDecoder::notes() const { return s_->notes; }
+const model::ModelConfig& ShardedDecoder::executed_model() const { return s_->m; }
+const std::vector<Padding>& ShardedDecoder::padding() const { return s_->padding; }
 
 }  // namespace esti::mesh

@@ -138,4 +138,17 @@ inline void DetExpShiftedInPlace(float* x, int64_t n, float shift) {
   detail::ForEachF4(x, nullptr, n, [shift](F4 v, F4) { return DetExpF4(v - shift); });
 }
 
+// a . b with 8 strided partial sums combined in a fixed tree: the same rounding in both builds
+// and in the sharded decoder (mesh/), and no serial dependency on one accumulator (the attention
+// of long contexts is otherwise latency-bound).
+inline float DetDot(const float* a, const float* b, int64_t n) {
+  float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const int64_t body = n - n % 8;
+  for (int64_t i = 0; i < body; i += 8)
+    for (int j = 0; j < 8; ++j) s[j] += a[i + j] * b[i + j];
+  float t = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+  for (int64_t i = body; i < n; ++i) t += a[i] * b[i];
+  return t;
+}
+
 }  // namespace esti::decoder

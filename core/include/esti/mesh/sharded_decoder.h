@@ -19,10 +19,12 @@
 // all activations equal the unsharded decoder's bit for bit. Fp32: partial sums are added across
 // chips in rank order, so logits differ from the unsharded decoder by float rounding.
 //
-// The parts that the paper's per-layer model does not contain are run as extra, separately named
-// collectives (CollectiveRecord names, see IsExtraCollective): the RMSNorm partial sums of squares
-// carried along a split E (ws2d, in the unsharded order), the int8 activation scales, K/V heads
-// replicated over chips, the embedding lookup's all-to-all (wg), and the final norm and logits.
+// The parts that the paper's per-layer model does not contain run as separately named
+// collectives: the RMSNorm partial sums of squares carried along a split E (ws2d, in the unsharded
+// order), the int8 activation scales, K/V heads replicated over chips, the embedding lookup's
+// all-to-all (wg), and the final norm and logits. The cost model names each of them with its
+// formula (cost/executed_collectives.h), so every collective here has a prediction (accounting.h).
+// Dimensions that do not divide over the chips are padded (mesh/padding.h).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +42,8 @@
 
 namespace esti::mesh {
 
+struct Padding;  // mesh/padding.h
+
 struct Layout {
   cost::FfnLayout ffn = cost::FfnLayout::kWs2d;
   cost::AttentionSharding attention = cost::AttentionSharding::kHeads;
@@ -52,9 +56,6 @@ struct LayoutAxes {
   uint8_t batch = 0, e_in = 0, hidden = 0;
 };
 LayoutAxes AxesOf(cost::FfnLayout l);
-
-// True for collectives that the cost model's per-layer terms do not contain.
-bool IsExtraCollective(const std::string& name);
 
 // What one chip holds (the cost model's per-chip weight and KV terms count elements x its own
 // bytes per element: 1 int8 / 2 bf16 weights, 2 bytes per KV element).
@@ -72,10 +73,10 @@ class ShardedDecoder {
   ShardedDecoder& operator=(ShardedDecoder&&) noexcept;
   ~ShardedDecoder();
 
-  // Copies each local chip's shards out of `full` (row-major, as GenerateWeights makes them).
-  // Errors name the field: invalid_value at /ffn_layout or /mesh when a dimension of the model
-  // does not divide over the layout's chips, /batch when the batch does not divide over the chips
-  // that split it.
+  // Copies each local chip's shards out of `full` (row-major, as GenerateWeights makes them),
+  // padded where a dimension does not divide (mesh/padding.h). Errors name the field:
+  // invalid_value at /ffn_layout or /attention_sharding when the layout cannot hold the model
+  // even padded (PadForMesh).
   static Result<ShardedDecoder> Create(const model::ModelConfig& m, const decoder::Weights& full,
                                        const decoder::RunLimits& limits, const Layout& layout,
                                        Collectives* col);
@@ -87,7 +88,11 @@ class ShardedDecoder {
   std::span<const float> Logits(int64_t b) const;
   int64_t Position(int64_t b) const;
   const std::vector<ChipMemory>& memory() const;  // per local chip
-  // Decisions a user should know about (replicated K/V heads).
+  // The model as executed: dimensions padded where they do not divide (mesh/padding.h); the cost
+  // model's predictions (accounting.h) are for this model.
+  const model::ModelConfig& executed_model() const;
+  // Every padded or replicated tensor (mesh/padding.h), and the same as sentences.
+  const std::vector<Padding>& padding() const;
   const std::vector<std::string>& notes() const;
 
  private:
