@@ -144,7 +144,7 @@ const TERM_LABEL: Record<string, string> = {
   overhead: 'Overhead',
 };
 
-function inputsTable(inputs: Record<string, number>): HTMLElement {
+function inputsTable(inputs: Record<string, number | string>): HTMLElement {
   const rows: HTMLElement[] = [];
   for (const [k, v] of Object.entries(inputs)) rows.push(kvRow(k, typeof v === 'number' ? numberEl(v, unitOfKey(k), `input-${k}`) : String(v)));
   return h('table', { class: 'kv' }, ...rows);
