@@ -1,8 +1,8 @@
 # Thin wrappers over CMake presets and npm scripts. `make serve` and `make test` work on a fresh
 # Debian 12 machine as root: `setup` installs what is missing first.
-.PHONY: setup native wasm web sanitize build test test-native test-wasm test-web test-cross test-sanitize fuzz serve bench clean
+.PHONY: setup native wasm web sanitize build test test-native test-wasm test-web test-cross test-sanitize fuzz tidy serve bench clean
 
-APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ clang libclang-rt-14-dev nodejs openmpi-bin libopenmpi-dev
+APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ clang clang-tidy libclang-rt-14-dev zlib1g-dev nodejs openmpi-bin libopenmpi-dev
 export NODE_PATH := /usr/share/nodejs
 
 setup:
@@ -52,18 +52,31 @@ test-sanitize: sanitize
 	ctest --preset sanitize
 
 # libFuzzer (clang 14, libclang-rt-14-dev) with ASan + UBSan, a bounded number of runs each, seeded
-# with every preset and scenario; a crash leaves its input in build/fuzz/: copy it to
+# with every preset and scenario, the safetensors fixtures and real share links
+# (fuzz/make_link_seeds.mjs); a crash leaves its input in build/fuzz/: copy it to
 # fuzz/regressions/<target>/, where ctest --preset sanitize replays it. FUZZ_RUNS scales the budget.
+# fuzz_inflate compares the core's DEFLATE decoder with zlib's on every input (zlib1g-dev).
 FUZZ_RUNS ?= 200000
+FUZZ_FLAGS := -timeout=10 -rss_limit_mb=2560 -print_final_stats=1
 fuzz: sanitize
-	mkdir -p build/fuzz/scenario_json build/fuzz/safetensors
-	cd build/fuzz && ../sanitize/fuzz/fuzz_scenario_json -runs=$(FUZZ_RUNS) -max_len=70000 -timeout=10 \
-	  -rss_limit_mb=2560 scenario_json ../../presets/scenarios ../../presets/models ../../presets/hardware \
+	mkdir -p build/fuzz/scenario_json build/fuzz/safetensors build/fuzz/share_link build/fuzz/inflate
+	cd build/fuzz && ../sanitize/fuzz/fuzz_scenario_json -runs=$(FUZZ_RUNS) -max_len=70000 $(FUZZ_FLAGS) \
+	  scenario_json ../../presets/scenarios ../../presets/models ../../presets/hardware \
 	  ../../fuzz/regressions/scenario_json
-	cd build/fuzz && ../sanitize/fuzz/fuzz_safetensors -runs=$$(( $(FUZZ_RUNS) * 10 )) -max_len=70000 -timeout=10 \
-	  -rss_limit_mb=2560 safetensors ../../fuzz/seeds/safetensors ../../fuzz/regressions/safetensors
+	cd build/fuzz && ../sanitize/fuzz/fuzz_safetensors -runs=$$(( $(FUZZ_RUNS) * 10 )) -max_len=70000 $(FUZZ_FLAGS) \
+	  safetensors ../../fuzz/seeds/safetensors ../../fuzz/regressions/safetensors
+	cd build/fuzz && ../sanitize/fuzz/fuzz_share_link -runs=$$(( $(FUZZ_RUNS) * 5 )) -max_len=17000 $(FUZZ_FLAGS) \
+	  share_link ../../fuzz/seeds/share_link ../../fuzz/regressions/share_link
+	cd build/fuzz && ../sanitize/fuzz/fuzz_inflate -runs=$$(( $(FUZZ_RUNS) * 10 )) -max_len=13000 $(FUZZ_FLAGS) \
+	  inflate ../../fuzz/seeds/inflate ../../fuzz/regressions/inflate
 
-test: test-native test-sanitize test-wasm test-cross test-web fuzz
+# clang-tidy (bugprone-*, cert-*: .clang-tidy) over every core/ and cli/ source of the native
+# build's compile_commands.json, findings as errors.
+tidy: setup
+	cmake --preset native
+	run-clang-tidy-14 -p build/native -j 2 -quiet '$(CURDIR)/(core|cli)/'
+
+test: test-native test-sanitize test-wasm test-cross test-web fuzz tidy
 
 serve: build
 	@echo "esti calculator: http://127.0.0.1:5173"
