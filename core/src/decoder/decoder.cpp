@@ -21,7 +21,11 @@ Counts& Counts::operator+=(const Counts& o) {
 
 namespace {
 
-double D(int64_t v) { return static_cast<double>(v); }
+// Any integer (int64_t sizes, container sizes) as a double, without a narrowing step between.
+template <class Integer>
+double D(Integer v) {
+  return static_cast<double>(v);
+}
 
 // q . k with 8 strided partial sums combined in a fixed tree: the same rounding in both builds,
 // and no serial dependency on one accumulator (the attention of long contexts is otherwise
@@ -164,19 +168,21 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
     for (size_t i = 0; i < tokens[b].size(); ++i) {
       if (tokens[b][i] < 0 || tokens[b][i] >= m.vocab_size) {
         return MakeError(codes::kOutOfRange, "/prompt/" + std::to_string(i),
-                         "token id " + std::to_string(tokens[b][i]) + " is outside the vocabulary 0.." +
-                             std::to_string(m.vocab_size - 1));
+                         "token id " + std::to_string(tokens[b][i]) +
+                             " is outside the vocabulary 0.." + std::to_string(m.vocab_size - 1));
       }
     }
     const int64_t t = static_cast<int64_t>(tokens[b].size());
     if (positions_[b] + t > seq) {
-      return MakeError(codes::kTooLarge, "/tokens",
-                       "sequence would exceed the KV cache of " + std::to_string(seq) + " positions");
+      return MakeError(
+          codes::kTooLarge, "/tokens",
+          "sequence would exceed the KV cache of " + std::to_string(seq) + " positions");
     }
     n += t;
   }
   if (n > limits_.max_tokens_per_pass) {
-    return MakeError(codes::kTooLarge, "/prompt", "more tokens in one pass than the decoder was sized for");
+    return MakeError(codes::kTooLarge, "/prompt",
+                     "more tokens in one pass than the decoder was sized for");
   }
   if (n == 0) return int64_t{0};
 
@@ -190,16 +196,16 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
         vec_pos[v] = positions_[b] + static_cast<int64_t>(i);
       }
   }
-  x_.resize(n * e);      // [n, E] residual stream
-  h_.resize(n * e);      // [n, E] normalized input of a block
-  q_.resize(n * qw);     // [n, H * d_head]
-  k_.resize(n * kvw);    // [n, n_kv * d_head]
-  v_.resize(n * kvw);    // [n, n_kv * d_head]
-  att_.resize(n * qw);   // [n, H * d_head] attention output before W_o
-  o_.resize(n * e);      // [n, E]
-  gate_.resize(n * f);   // [n, F]
-  up_.resize(n * f);     // [n, F]
-  ffn_.resize(n * e);    // [n, E]
+  x_.resize(n * e);     // [n, E] residual stream
+  h_.resize(n * e);     // [n, E] normalized input of a block
+  q_.resize(n * qw);    // [n, H * d_head]
+  k_.resize(n * kvw);   // [n, n_kv * d_head]
+  v_.resize(n * kvw);   // [n, n_kv * d_head]
+  att_.resize(n * qw);  // [n, H * d_head] attention output before W_o
+  o_.resize(n * e);     // [n, E]
+  gate_.resize(n * f);  // [n, F]
+  up_.resize(n * f);    // [n, F]
+  ffn_.resize(n * e);   // [n, E]
   rope_cos_.resize(n * half);
   rope_sin_.resize(n * half);
 
@@ -246,8 +252,10 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
     RmsNorm(x_.data(), lw.attn_norm, n, h_.data());
     if (int8) QuantizeInput(h_.data(), n, e);  // one quantization serves every product of h
     auto project = [&](const Matrix& w, float* out) {
-      if (int8) MatMulQuantized(w, n, out, slot);
-      else MatMul(w, h_.data(), n, out, slot);
+      if (int8)
+        MatMulQuantized(w, n, out, slot);
+      else
+        MatMul(w, h_.data(), n, out, slot);
     };
     project(lw.wq, q_.data());
     project(lw.wk, k_.data());
@@ -337,7 +345,8 @@ Result<int64_t> Decoder::Forward(const std::vector<std::vector<int32_t>>& tokens
     std::memcpy(logits_.data() + last_seq[s] * m.vocab_size, logits.data() + s * m.vocab_size,
                 sizeof(float) * m.vocab_size);
   }
-  for (size_t b = 0; b < tokens.size(); ++b) positions_[b] += static_cast<int64_t>(tokens[b].size());
+  for (size_t b = 0; b < tokens.size(); ++b)
+    positions_[b] += static_cast<int64_t>(tokens[b].size());
   return n;
 }
 
