@@ -42,7 +42,9 @@ void QuantizeActs(const float* x, int64_t n, int64_t cols, QuantizedActs* out) {
     int8_t* q = out->q.data() + v * cols;
     out->scale[v] = QuantizeRow(x + v * cols, cols, q);
     int16_t* q16 = out->q16.data() + v * cols;
-    // Quantized values are numbers, not characters: the sign extension is intended.
+    // Quantized values are numbers, not characters: the sign extension is intended, and the
+    // signed-char checks (written for text) do not apply.
+    // NOLINTNEXTLINE(bugprone-signed-char-misuse,cert-str34-c)
     for (int64_t c = 0; c < cols; ++c) q16[c] = static_cast<int16_t>(q[c]);
   }
 }
