@@ -69,10 +69,11 @@ fuzz: sanitize
 	fuzz/run.sh $(FUZZ_RUNS)
 
 # clang-tidy (bugprone-*, cert-*: .clang-tidy) over every core/ and cli/ source of the native
-# build's compile_commands.json, findings as errors. Not part of make test: it costs ~9.5 s of CPU
-# per file (measured 2026-11-29: 40 of the 56 files in 6 min 29 s of user + sys time), ~9 CPU
-# minutes, ~4.5 min on 2 idle cores, which would take make test (~18.6 min) past 20 minutes. The
-# time is clang parsing nlohmann/json and the standard library for each file, not the checks.
+# build's compile_commands.json, findings as errors. Not part of make test: it costs 9.5-12.7 s of
+# CPU per file (measured 2026-11-29: 40 files in 6 min 29 s, 14 files in 2 min 58 s of user + sys
+# time), 9-12 CPU minutes for the 56 files, ~4.5-6 min on 2 cores, which would take make test
+# (~18.6 min) past 20 minutes. The time is clang parsing nlohmann/json and the standard library for
+# each file, not the checks.
 tidy: setup
 	cmake --preset native
 	run-clang-tidy-14 -p build/native -j 2 -quiet '$(CURDIR)/(core|cli)/'
