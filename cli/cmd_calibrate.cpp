@@ -20,15 +20,17 @@ std::vector<std::string> PointRow(const io::Json& p) {
       p["ffn_layout"].get<std::string>() + " + " + p["attention_sharding"].get<std::string>()};
 }
 
-const std::vector<std::string> kPointHeader = {"point", "measured",      "predicted",
-                                               "error", "chips x batch", "layout"};
+// A function, not a static vector: a static's constructor could throw before main (cert-err58-cpp).
+std::vector<std::string> PointHeader() {
+  return {"point", "measured", "predicted", "error", "chips x batch", "layout"};
+}
 
 void PrintCrossValidation(const io::Json& cv) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : cv["held_out"]) rows.push_back(PointRow(p));
   std::cout << "\ncross-validation: each " << cv["by"].get<std::string>()
             << " predicted by a fit that never saw it:\n";
-  PrintTable(kPointHeader, rows);
+  PrintTable(PointHeader(), rows);
   rows.clear();
   for (const auto& f : cv["folds"]) {
     rows.push_back({f["left_out"], std::to_string(f["points"].get<int64_t>()),
@@ -83,7 +85,7 @@ int RunCalibrate(Args args) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : (*j)["points"]) rows.push_back(PointRow(p));
   std::cout << (check ? "current calibration" : "the fit") << ", on the data it saw:\n";
-  PrintTable(kPointHeader, rows);
+  PrintTable(PointHeader(), rows);
   std::cout << "median |error| " << Percent((*j)["median_abs_relative_error"]) << ", max |error| "
             << Percent((*j)["max_abs_relative_error"]) << ", rms log error "
             << Si((*j)["rms_log_error"], "", 3) << "\n";

@@ -183,12 +183,15 @@ int RunDecode(Args args) {
     owned = std::move(t).value();
     transport = owned.get();
   }
-  // SIGINT stops the decode after the current step; the tokens so far are printed, exit 130.
-  std::signal(SIGINT, [](int) { api::CancelDecode(); });
+  // SIGINT stops the decode after the current step; the tokens so far are printed, exit 130. If
+  // the handler cannot be installed, Ctrl-C keeps its default (the process ends at once).
+  const bool cancellable = std::signal(SIGINT, [](int) { api::CancelDecode(); }) != SIG_ERR;
   std::string_view bytes;
   if (checkpoint) bytes = checkpoint->bytes();
   const std::string response = api::Decode(req.dump(), checkpoint ? &bytes : nullptr, transport);
-  std::signal(SIGINT, SIG_DFL);
+  if (cancellable && std::signal(SIGINT, SIG_DFL) == SIG_ERR) {
+    std::cerr << "esti: could not restore the default SIGINT handler\n";
+  }
   // Under MPI every rank runs the same request; rank 0 (chip 0) prints.
   if (transport != nullptr && transport->local_chips()[0] != 0) return kExitOk;
   int code = 0;

@@ -29,7 +29,8 @@ TEST(LinkFit, RejectsWhatCannotBeFitted) {
 TEST(LinkFit, MeasuresEveryKindOverEveryAxisGroupInProcess) {
   LocalMesh mesh(MeshShape{{2, 2, 1}});
   Collectives col(&mesh);
-  Result<std::vector<LinkSample>> s = MeasureLink(&col, 10, 12, 2);
+  Result<std::vector<LinkSample>> s =
+      MeasureLink(&col, LinkSweep{.min_bytes_log2 = 10, .max_bytes_log2 = 12, .repeats = 2});
   ASSERT_TRUE(s.ok());
   // Axis groups x, y, xy (z has one chip) x 4 kinds x 3 sizes.
   EXPECT_EQ(s->size(), 3u * 4u * 3u);

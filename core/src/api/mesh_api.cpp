@@ -28,7 +28,8 @@ io::Json Run(const io::Json& req, mesh::Transport* transport) {
                  transport->shape().ToString());
   }
   mesh::Collectives col(transport);
-  Result<std::vector<mesh::LinkSample>> samples = mesh::MeasureLink(&col, lo, hi, repeats);
+  Result<std::vector<mesh::LinkSample>> samples = mesh::MeasureLink(
+      &col, mesh::LinkSweep{.min_bytes_log2 = lo, .max_bytes_log2 = hi, .repeats = repeats});
   if (!samples.ok()) throw io::InputError{samples.error()};
   io::Json j;
   j["mesh"] = shape->ToString();

@@ -21,7 +21,11 @@ Counts& Counts::operator+=(const Counts& o) {
 
 namespace {
 
-double D(int64_t v) { return static_cast<double>(v); }
+// Any integer (int64_t sizes, container sizes) as a double, without a narrowing step between.
+template <class Integer>
+double D(Integer v) {
+  return static_cast<double>(v);
+}
 
 bool MatrixIs(const Matrix& mat, WeightKind kind, int64_t rows, int64_t cols) {
   if (mat.rows != rows || mat.cols != cols) return false;

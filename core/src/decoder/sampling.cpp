@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -35,7 +36,8 @@ int32_t Sampler::Next(std::span<const float> logits) {
   size_t keep = ids.size();
   if (o_.top_k > 0 && static_cast<size_t>(o_.top_k) < keep) {
     keep = static_cast<size_t>(o_.top_k);
-    std::partial_sort(ids.begin(), ids.begin() + keep, ids.end(), order);
+    std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(keep), ids.end(),
+                      order);
     ids.resize(keep);
   } else {
     std::sort(ids.begin(), ids.end(), order);

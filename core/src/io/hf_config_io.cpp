@@ -252,7 +252,8 @@ HfConversion ReadHfConfig(const Json& config, const std::string& path,
     m.d_head = *hd;
     if (m.d_head * m.n_heads != m.d_model) {
       c.notes.push_back("head_dim " + std::to_string(m.d_head) + " is not hidden_size / " +
-                        "num_attention_heads (" + Fmt(static_cast<double>(m.d_model) / m.n_heads) +
+                        "num_attention_heads (" +
+                        Fmt(static_cast<double>(m.d_model) / static_cast<double>(m.n_heads)) +
                         "): attention width H*d_head = " + std::to_string(m.n_heads * m.d_head) +
                         " != d_model; esti's d_head carries it exactly");
     }
@@ -293,7 +294,8 @@ HfConversion ReadHfConfig(const Json& config, const std::string& path,
   }
 
   // Biases: Qwen2 always has q/k/v biases; Llama-family files may switch them on.
-  const double qkv_bias = static_cast<double>(m.n_layers) * (m.n_heads + 2 * m.n_kv_heads) *
+  const double qkv_bias = static_cast<double>(m.n_layers) *
+                          static_cast<double>(m.n_heads + 2 * m.n_kv_heads) *
                           static_cast<double>(m.d_head);
   if (std::string(arch.model_type) == "qwen2") {
     c.notes.push_back("Qwen2 has biases on the q, k and v projections (" + Fmt(qkv_bias) +
@@ -302,12 +304,15 @@ HfConversion ReadHfConfig(const Json& config, const std::string& path,
   }
   if (BoolField(config, "attention_bias", path).value_or(false)) {
     add("attention_bias", "negligible",
-        "biases on the attention projections (about " + Fmt(qkv_bias + m.n_layers * m.d_model) +
+        "biases on the attention projections (about " +
+            Fmt(qkv_bias + static_cast<double>(m.n_layers * m.d_model)) +
             " parameters) are not in esti's counts");
   }
   if (BoolField(config, "mlp_bias", path).value_or(false)) {
     add("mlp_bias", "negligible",
-        "biases on the MLP projections (" + Fmt(m.n_layers * (2.0 * m.d_ff + m.d_model)) +
+        "biases on the MLP projections (" +
+            Fmt(static_cast<double>(m.n_layers) *
+                (2.0 * static_cast<double>(m.d_ff) + static_cast<double>(m.d_model))) +
             " parameters) are not in esti's counts");
   }
   if (std::string(arch.model_type) == "gemma2") {

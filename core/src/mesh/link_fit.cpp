@@ -5,8 +5,9 @@
 
 namespace esti::mesh {
 
-Result<std::vector<LinkSample>> MeasureLink(Collectives* col, int min_log2, int max_log2,
-                                            int repeats) {
+Result<std::vector<LinkSample>> MeasureLink(Collectives* col, const LinkSweep& sweep) {
+  const int min_log2 = sweep.min_bytes_log2, max_log2 = sweep.max_bytes_log2;
+  const int repeats = sweep.repeats;
   std::vector<LinkSample> out;
   const MeshShape& shape = col->shape();
   const int64_t nl = col->n_local();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <type_traits>
 
@@ -57,8 +58,14 @@ double D(int64_t v) { return static_cast<double>(v); }
 template <class T>
 using PerChip = std::vector<std::vector<T>>;
 
+// A failed collective unwinds the forward pass to ShardedDecoder's catch. The error travels in a
+// shared_ptr so that copying the exception object cannot throw (cert-err60-cpp).
+struct CollectiveFailure {
+  std::shared_ptr<const Error> error;
+};
+
 void Check(const Result<bool>& r) {
-  if (!r.ok()) throw r.error();
+  if (!r.ok()) throw CollectiveFailure{std::make_shared<const Error>(r.error())};
 }
 
 // A weight block [rows, cols] inside a layer's flat buffer, with its rows' int8 scales.
@@ -967,8 +974,8 @@ Result<int64_t> ShardedDecoder::Forward(const std::vector<std::vector<int32_t>>&
     std::vector<std::vector<int32_t>> padded = tokens;
     padded.resize(s.batch, std::vector<int32_t>(t, 0));  // idle sequence slots (see Create)
     s_->Forward(padded);
-  } catch (const Error& e) {
-    return e;
+  } catch (const CollectiveFailure& failure) {
+    return *failure.error;
   }
   return static_cast<int64_t>(t * tokens.size());
 }

@@ -110,7 +110,6 @@ int64_t ElemBytes(Elem e) {
     case Elem::kInt8:
       return 1;
     case Elem::kInt32:
-      return 4;
     case Elem::kFloat32:
       return 4;
     case Elem::kFloat64:

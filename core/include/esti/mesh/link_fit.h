@@ -28,11 +28,18 @@ struct LinkFit {
   int64_t samples = 0;
 };
 
+// The buffer sizes and repetitions of a link measurement (named fields: three ints in a row are
+// easily swapped).
+struct LinkSweep {
+  int min_bytes_log2 = 10;
+  int max_bytes_log2 = 20;
+  int repeats = 10;
+};
+
 // Runs each kind over every axis group with more than one chip, for fp32 buffers of
-// 2^min_log2 .. 2^max_log2 bytes per chip, `repeats` times each (after one warm-up), and returns
-// the median time of each. Collective (every rank must call it with the same arguments).
-Result<std::vector<LinkSample>> MeasureLink(Collectives* col, int min_log2, int max_log2,
-                                            int repeats);
+// 2^min_bytes_log2 .. 2^max_bytes_log2 bytes per chip, `repeats` times each (after one warm-up),
+// and returns the median time of each. Collective (every rank must call it with the same sweep).
+Result<std::vector<LinkSample>> MeasureLink(Collectives* col, const LinkSweep& sweep);
 
 // Least squares on relative error (every size counts alike): seconds ~ latency + sent/bandwidth.
 // invalid_value when fewer than two samples or no positive bandwidth fits.
