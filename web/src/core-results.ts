@@ -236,7 +236,7 @@ export interface DescribeModelAnswer extends Envelope {
     non_embedding: number;
     total_params: number;
   };
-  weight_bytes: { bf16: number; int8: number };
+  weight_bytes: Record<Weights, number>;
   kv_bytes_per_token: number;
 }
 

@@ -11,13 +11,15 @@ export type FfnLayout = 'ws1d' | 'ws2d' | 'wg_x' | 'wg_xy' | 'wg_xyz';
 
 export type FfnType = 'swiglu' | 'gelu';
 
+export type KvCache = 'bf16' | 'fp8' | 'int8';
+
 export type Mode = 'calibrated' | 'roofline';
 
 export type Objective = 'min_latency' | 'min_cost' | 'max_mfu';
 
 export type Phase = 'decode' | 'prefill';
 
-export type Weights = 'bf16' | 'int8';
+export type Weights = 'bf16' | 'int8' | 'fp8' | 'int4';
 
 /** Model document. */
 export interface ModelDocument {
@@ -61,30 +63,36 @@ export interface HardwareDocument {
   name?: string;
   /** Peak bf16; unit: flops_per_s, also as text with its unit; range 1000000..100000000000000000000 */
   peak_flops_per_s_bf16: number | string;
-  /** Peak int8; unit: flops_per_s, also as text with its unit; range 1000000..100000000000000000000 */
-  peak_flops_per_s_int8: number | string;
+  /** Peak int8; unit: flops_per_s, also as text with its unit; range 1000000..100000000000000000000; default: none: no int8 matmul units (int8 weights computed in bf16) */
+  peak_flops_per_s_int8?: number | string;
+  /** Peak fp8; unit: flops_per_s, also as text with its unit; range 1000000..100000000000000000000; default: none: no fp8 matmul units (fp8 weights computed in bf16) */
+  peak_flops_per_s_fp8?: number | string;
   /** HBM capacity; unit: bytes, also as text with its unit; range 1000000..1000000000000000 */
   hbm_capacity_bytes: number | string;
   /** HBM bandwidth; unit: bytes_per_s, also as text with its unit; range 1000000..10000000000000000 */
   hbm_bandwidth_bytes_per_s: number | string;
-  /** ICI link bandwidth; unit: bytes_per_s, also as text with its unit; range 1000..1000000000000000; one direction of one link */
-  ici_link_bandwidth_bytes_per_s: number | string;
-  /** ICI links per chip; unit: links; range 2..6 */
-  ici_links_per_chip: number;
-  /** ICI hop latency; unit: s, also as text with its unit; range 0..1 */
-  ici_hop_latency_s: number | string;
+  /** ICI link bandwidth; unit: bytes_per_s, also as text with its unit; range 1000..1000000000000000; default: from interconnect, when given; one direction of one link */
+  ici_link_bandwidth_bytes_per_s?: number | string;
+  /** ICI links per chip; unit: links; range 2..6; default: from interconnect, when given */
+  ici_links_per_chip?: number;
+  /** ICI hop latency; unit: s, also as text with its unit; range 0..1; default: from interconnect, when given */
+  ici_hop_latency_s?: number | string;
   /** Collective bandwidth; default "all_links" */
   collective_bandwidth?: CollectiveBandwidth;
-  /** Chips per axis, at most; unit: chips; range 1..64 */
-  max_axis_chips: number;
+  /** Chips per axis, at most; unit: chips; range 1..64; default: from interconnect, when given */
+  max_axis_chips?: number;
   /** Chips per slice, at most; unit: chips; range 1..65536 */
   max_chips: number;
-  /** Wraparound axis multiple; unit: chips; range 1..64; an axis whose length is a multiple of this is a torus ring */
-  torus_axis_multiple: number;
+  /** Wraparound axis multiple; unit: chips; range 1..64; default: from interconnect, when given; an axis whose length is a multiple of this is a torus ring */
+  torus_axis_multiple?: number;
   /** Price per chip-hour; unit: USD; range 0..1000000; default 0; 0: no price known */
   cost_per_chip_hour_usd?: number;
   /** Matmul unit size; unit: dims; range 0..4096; default 0; systolic array side (TPU v4: 128); 0 = no padding */
   matmul_unit_dim?: number;
+  /** Interconnect levels; default: one 3D torus from the ici_* fields; [{name, kind: torus|line|switch, bandwidth_bytes_per_s, latency_s, torus/line: axes, max_axis_chips, axis_multiple?, wraparound_multiple?; switch: max_size}] (docs/interconnects.md); replaces the ici_* fields */
+  interconnect?: Record<string, unknown>[];
+  /** Slice shapes sold; range 1..64; default: every shape the axis rules allow; [[X, Y, Z], ...]: the shapes the product sells */
+  slice_shapes?: [number, number, number][];
   /** Calibration; the calibrated mode's parameters (esti calibrate writes it) */
   calibration?: Record<string, unknown>;
   /** Source; citations: a string or an object of strings; not used */
@@ -114,6 +122,8 @@ export interface ScenarioDocument {
   generate_tokens?: number;
   /** Weight format; default "bf16" */
   weights?: Weights | Weights[] | 'auto';
+  /** KV cache format; default "bf16"; ESTI §3.3 keeps bf16; fp8 and int8 halve the cache (docs/formats.md) */
+  kv_cache?: KvCache;
   /** Feed-forward layout; default "auto"; ESTI §3.2 */
   ffn_layout?: FfnLayout | FfnLayout[] | 'auto';
   /** Attention layout; default "auto"; ESTI §3.3 */
@@ -128,7 +138,7 @@ export interface ScenarioDocument {
   max_latency_per_token_s?: number | string;
 }
 
-export type FieldType = 'boolean' | 'enum' | 'integer' | 'integer_triple' | 'number' | 'object' | 'spec' | 'string';
+export type FieldType = 'boolean' | 'enum' | 'integer' | 'integer_triple' | 'integer_triple_list' | 'number' | 'object' | 'object_list' | 'spec' | 'string';
 
 /** One field as the core publishes it (api.h Schema). */
 export interface SchemaField {
