@@ -1,8 +1,8 @@
 # Thin wrappers over CMake presets and npm scripts. `make serve` and `make test` work on a fresh
 # Debian 12 machine as root: `setup` installs what is missing first.
-.PHONY: setup native wasm web sanitize build test test-native test-wasm test-web test-cross test-sanitize fuzz tidy serve bench clean
+.PHONY: setup format-check native wasm web sanitize build test test-native test-wasm test-web test-cross test-sanitize fuzz tidy serve bench clean
 
-APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ clang clang-tidy libclang-rt-14-dev zlib1g-dev nodejs openmpi-bin libopenmpi-dev
+APT_PACKAGES := emscripten nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev chromium ninja-build cmake g++ clang clang-format clang-tidy libclang-rt-14-dev zlib1g-dev nodejs openmpi-bin libopenmpi-dev
 export NODE_PATH := /usr/share/nodejs
 
 setup:
@@ -78,7 +78,13 @@ tidy: setup
 	cmake --preset native
 	run-clang-tidy-14 -p build/native -j 2 -quiet '$(CURDIR)/(core|cli)/'
 
-test: test-native test-sanitize test-wasm test-cross test-web fuzz
+# clang-format (.clang-format) on every C++ file and prettier (web/.prettierrc.json) on the page's
+# TypeScript and test scripts: any file that differs from its formatted self fails (a few seconds).
+format-check: setup
+	clang-format --dry-run -Werror $$(git ls-files '*.cpp' '*.h' | grep -v '^web/')
+	npm --prefix web run format:check
+
+test: format-check test-native test-sanitize test-wasm test-cross test-web fuzz
 
 serve: build
 	@echo "esti calculator: http://127.0.0.1:5173"

@@ -14,10 +14,12 @@ namespace {
 
 void Check(const std::string& answer) {
   esti::io::Json j = esti::io::Json::parse(answer, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("ok") || !j["ok"].is_boolean()) std::abort();
+  if (j.is_discarded() || !j.is_object() || !j.contains("ok") || !j["ok"].is_boolean())
+    std::abort();
   if (!j["ok"].get<bool>()) {
     const esti::io::Json& e = j["error"];
-    if (!e.is_object() || !e["code"].is_string() || e["code"].get<std::string>().empty()) std::abort();
+    if (!e.is_object() || !e["code"].is_string() || e["code"].get<std::string>().empty())
+      std::abort();
     if (e["code"] == "internal") std::abort();  // an internal error is a bug, not an answer
   }
 }
@@ -29,11 +31,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The first byte picks the entry point, so one corpus covers all of them.
   const uint8_t which = size > 0 ? data[0] % 5 : 0;
   switch (which) {
-    case 0: Check(esti::api::Evaluate(text)); break;
-    case 1: Check(esti::api::Search(text)); break;
-    case 2: Check(esti::api::Frontier(text)); break;
-    case 3: Check(esti::api::DescribeModel(text)); break;
-    default: Check(esti::api::MaxContext(text)); break;
+    case 0:
+      Check(esti::api::Evaluate(text));
+      break;
+    case 1:
+      Check(esti::api::Search(text));
+      break;
+    case 2:
+      Check(esti::api::Frontier(text));
+      break;
+    case 3:
+      Check(esti::api::DescribeModel(text));
+      break;
+    default:
+      Check(esti::api::MaxContext(text));
+      break;
   }
   return 0;
 }

@@ -1,12 +1,14 @@
+#include "esti/cost/counts.h"
+
 #include <gtest/gtest.h>
 
-#include "esti/cost/counts.h"
 #include "esti/io/spec_io.h"
 
 namespace esti {
 namespace {
 
-// ESTI §2: "an N-parameter decoder-only model requires 2N matmul FLOPs in the forward pass per token".
+// ESTI §2: "an N-parameter decoder-only model requires 2N matmul FLOPs in the forward pass per
+// token".
 TEST(CountForward, MatmulFlopsAreTwoNPerToken) {
   model::ModelConfig m = io::ParseModel(io::Json("palm-540b"), "").value();
   cost::ForwardCounts c = cost::CountForward(m, 8, 2048, 1, model::WeightFormat::kBf16, false);

@@ -1,8 +1,9 @@
+#include "esti/cost/evaluate.h"
+
 #include <gtest/gtest.h>
 
 #include "cost/test_scenarios.h"
 #include "esti/api.h"
-#include "esti/cost/evaluate.h"
 
 namespace esti {
 namespace {
@@ -46,8 +47,9 @@ TEST(Table2, MfuOfPublishedLatencies) {
 // paper-facts §12 lower bounds for 540B on 64 chips: weight load 14.07 / 7.04 ms per step,
 // compute 3.93 ms at B = 64, KV load 0.206 ms at B = 64 (batch-sharded multiquery).
 TEST(Roofline, PaperLowerBoundsPerDecodeStep) {
-  cost::Scenario s = testing::PaperScenario("palm-540b", 64, Phase::kDecode, 64, WeightFormat::kInt8,
-                                            FfnLayout::kWs2d, AttentionSharding::kBatch);
+  cost::Scenario s =
+      testing::PaperScenario("palm-540b", 64, Phase::kDecode, 64, WeightFormat::kInt8,
+                             FfnLayout::kWs2d, AttentionSharding::kBatch);
   cost::PassTerms p = cost::PassModel(s, 1).At(2048);
   EXPECT_NEAR(p.weight_load_s * 1e3, 7.04, 0.01);
   EXPECT_NEAR(p.matmul_flops / 275e12 * 1e3, 3.93, 0.01);
@@ -60,9 +62,9 @@ TEST(Roofline, PaperLowerBoundsPerDecodeStep) {
 TEST(Decode, PiecewiseSumEqualsStepByStep) {
   for (cost::Mode mode : {cost::Mode::kRoofline, cost::Mode::kCalibrated}) {
     for (int64_t batch : {1, 64, 512, 4096}) {
-      cost::Scenario s = testing::PaperScenario("palm-62b", 32, Phase::kDecode, batch,
-                                                WeightFormat::kBf16, FfnLayout::kWs2d,
-                                                AttentionSharding::kHeads, mode);
+      cost::Scenario s =
+          testing::PaperScenario("palm-62b", 32, Phase::kDecode, batch, WeightFormat::kBf16,
+                                 FfnLayout::kWs2d, AttentionSharding::kHeads, mode);
       s.workload.input_tokens = 100;
       s.workload.generate_tokens = 3000;  // long enough for KV load to overtake weight load
       cost::PassModel pm(s, 1);
@@ -78,9 +80,9 @@ double Latency(cost::Scenario s) { return cost::Evaluate(s).latency_s; }
 TEST(Invariants, LatencyIsMonotoneInBatchAndContext) {
   for (Phase phase : {Phase::kPrefill, Phase::kDecode}) {
     for (FfnLayout layout : cost::kAllFfnLayouts) {
-      cost::Scenario s = testing::PaperScenario("palm-540b", 64, phase, 1, WeightFormat::kBf16,
-                                                layout, AttentionSharding::kBatch,
-                                                cost::Mode::kCalibrated);
+      cost::Scenario s =
+          testing::PaperScenario("palm-540b", 64, phase, 1, WeightFormat::kBf16, layout,
+                                 AttentionSharding::kBatch, cost::Mode::kCalibrated);
       double prev = 0;
       for (int64_t b = 1; b <= 4096; b *= 2) {
         s.workload.batch = b;
@@ -103,9 +105,9 @@ TEST(Invariants, LatencyIsMonotoneInBatchAndContext) {
 TEST(Invariants, MoreChipsNeverRaiseWeightLoadPerChip) {
   double prev = 1e300;
   for (int64_t chips : {1, 2, 4, 8, 16, 32, 64, 128, 256, 512}) {
-    cost::Scenario s = testing::PaperScenario("palm-62b", chips, Phase::kDecode, 64,
-                                              WeightFormat::kBf16, FfnLayout::kWs2d,
-                                              AttentionSharding::kBatch);
+    cost::Scenario s =
+        testing::PaperScenario("palm-62b", chips, Phase::kDecode, 64, WeightFormat::kBf16,
+                               FfnLayout::kWs2d, AttentionSharding::kBatch);
     double w = cost::Evaluate(s).totals.weight_load_s;
     EXPECT_LE(w, prev) << chips;
     prev = w;
@@ -117,9 +119,9 @@ TEST(Invariants, Int8NeverSlowerThanBf16InSmallBatchDecode) {
     for (int64_t chips : {16, 64, 256}) {
       for (int64_t batch : {1, 4, 16, 64}) {
         for (cost::Mode mode : {cost::Mode::kRoofline, cost::Mode::kCalibrated}) {
-          cost::Scenario s = testing::PaperScenario(m, chips, Phase::kDecode, batch,
-                                                    WeightFormat::kBf16, FfnLayout::kWs2d,
-                                                    AttentionSharding::kBatch, mode);
+          cost::Scenario s =
+              testing::PaperScenario(m, chips, Phase::kDecode, batch, WeightFormat::kBf16,
+                                     FfnLayout::kWs2d, AttentionSharding::kBatch, mode);
           double bf16 = Latency(s);
           s.plan.weights = WeightFormat::kInt8;
           EXPECT_LE(Latency(s), bf16) << m << " " << chips << " " << batch;
@@ -178,7 +180,8 @@ TEST(EvaluateApi, IssueExampleScenario) {
   EXPECT_EQ(r["topology"], io::Json::parse("[4,4,4]"));
   EXPECT_TRUE(r["fits"].get<bool>());
   const io::Json& b = r["breakdown"];
-  for (const char* k : {"compute_s", "weight_load_s", "kv_load_s", "comm_s"}) EXPECT_GT(b[k].get<double>(), 0) << k;
+  for (const char* k : {"compute_s", "weight_load_s", "kv_load_s", "comm_s"})
+    EXPECT_GT(b[k].get<double>(), 0) << k;
   EXPECT_EQ(b["collectives"].size(), 6u);
   // The concrete scenario echoed back evaluates to the same numbers.
   io::Json again = Call(r["scenario"].dump());
@@ -199,26 +202,62 @@ TEST(EvaluateApi, MalformedScenariosGiveCodeAndPath) {
     const char* code;
     const char* path;
   };
-  for (const Case& c : {
-           Case{R"({"chips":64,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})", "missing_field", "/model"},
-           Case{R"({"model":"palm-8b","phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})", "missing_field", "/chips"},
-           Case{R"({"model":"palm-8b","chips":5,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})", "invalid_topology", "/chips"},
-           Case{R"({"model":"palm-8b","chips":[8,16],"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})", "type_error", "/chips"},
-           Case{R"({"model":"palm-8b","topology":[4,6,4],"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})", "invalid_topology", "/topology/1"},
-           Case{R"({"model":"palm-8b","chips":8,"topology":[2,2,2],"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})", "invalid_value", "/chips"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"train","batch":8,"input_tokens":128,"generate_tokens":8})", "invalid_value", "/phase"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"decode","batch":0,"input_tokens":128,"generate_tokens":8})", "out_of_range", "/batch"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"decode","batch":2.5,"input_tokens":128,"generate_tokens":8})", "type_error", "/batch"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128})", "missing_field", "/generate_tokens"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"prefill","batch":8,"input_tokens":0})", "out_of_range", "/input_tokens"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"weights":"fp4"})", "invalid_value", "/weights"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"ffn_layout":"ws3d"})", "invalid_value", "/ffn_layout"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"mode":"exact"})", "invalid_value", "/mode"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"colour":"red"})", "unknown_key", "/colour"},
-           Case{R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"axis_roles":[0,0,1]})", "invalid_value", "/axis_roles/1"},
-           Case{R"({"model":{"n_layers":2},"chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})", "missing_field", "/model/d_model"},
-           Case{R"({"model":"palm-8b","hardware":"h100","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})", "unknown_preset", "/hardware"},
-           Case{R"({"schema_version":7,"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})", "unsupported_version", "/schema_version"}}) {
+  for (
+      const Case& c :
+      {Case{R"({"chips":64,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})",
+            "missing_field", "/model"},
+       Case{
+           R"({"model":"palm-8b","phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})",
+           "missing_field", "/chips"},
+       Case{
+           R"({"model":"palm-8b","chips":5,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})",
+           "invalid_topology", "/chips"},
+       Case{
+           R"({"model":"palm-8b","chips":[8,16],"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})",
+           "type_error", "/chips"},
+       Case{
+           R"({"model":"palm-8b","topology":[4,6,4],"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})",
+           "invalid_topology", "/topology/1"},
+       Case{
+           R"({"model":"palm-8b","chips":8,"topology":[2,2,2],"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})",
+           "invalid_value", "/chips"},
+       Case{
+           R"({"model":"palm-8b","chips":8,"phase":"train","batch":8,"input_tokens":128,"generate_tokens":8})",
+           "invalid_value", "/phase"},
+       Case{
+           R"({"model":"palm-8b","chips":8,"phase":"decode","batch":0,"input_tokens":128,"generate_tokens":8})",
+           "out_of_range", "/batch"},
+       Case{
+           R"({"model":"palm-8b","chips":8,"phase":"decode","batch":2.5,"input_tokens":128,"generate_tokens":8})",
+           "type_error", "/batch"},
+       Case{R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128})",
+            "missing_field", "/generate_tokens"},
+       Case{R"({"model":"palm-8b","chips":8,"phase":"prefill","batch":8,"input_tokens":0})",
+            "out_of_range", "/input_tokens"},
+       Case{
+           R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"weights":"fp4"})",
+           "invalid_value", "/weights"},
+       Case{
+           R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"ffn_layout":"ws3d"})",
+           "invalid_value", "/ffn_layout"},
+       Case{
+           R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"mode":"exact"})",
+           "invalid_value", "/mode"},
+       Case{
+           R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"colour":"red"})",
+           "unknown_key", "/colour"},
+       Case{
+           R"({"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8,"axis_roles":[0,0,1]})",
+           "invalid_value", "/axis_roles/1"},
+       Case{
+           R"({"model":{"n_layers":2},"chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})",
+           "missing_field", "/model/d_model"},
+       Case{
+           R"({"model":"palm-8b","hardware":"h100","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})",
+           "unknown_preset", "/hardware"},
+       Case{
+           R"({"schema_version":7,"model":"palm-8b","chips":8,"phase":"decode","batch":8,"input_tokens":128,"generate_tokens":8})",
+           "unsupported_version", "/schema_version"}}) {
     io::Json r = Call(c.scenario);
     ASSERT_FALSE(r["ok"].get<bool>()) << c.scenario;
     EXPECT_EQ(r["error"]["code"], c.code) << c.scenario;

@@ -18,9 +18,9 @@ double LayerVolume(const cost::Scenario& s) {
 
 cost::Scenario Fig3(FfnLayout layout, int64_t tokens) {
   // Figure 3 caption: X = Y = Z = 4, d_model 16384, d_ff 65536, bf16.
-  cost::Scenario s = testing::PaperScenario("palm-8b", 64, cost::Phase::kPrefill, 1,
-                                            model::WeightFormat::kBf16, layout,
-                                            cost::AttentionSharding::kHeads);
+  cost::Scenario s =
+      testing::PaperScenario("palm-8b", 64, cost::Phase::kPrefill, 1, model::WeightFormat::kBf16,
+                             layout, cost::AttentionSharding::kHeads);
   s.model = testing::FfnOnly(16384, 65536);
   s.workload.input_tokens = tokens;
   return s;
@@ -76,19 +76,19 @@ TEST(WeightStationary, PaperCommTimesForPalm540B) {
 }
 
 TEST(Collectives, NoCommunicationOnOneChip) {
-  cost::Scenario s = testing::PaperScenario("palm-8b", 1, cost::Phase::kDecode, 8,
-                                            model::WeightFormat::kBf16, FfnLayout::kWs2d,
-                                            cost::AttentionSharding::kBatch);
+  cost::Scenario s =
+      testing::PaperScenario("palm-8b", 1, cost::Phase::kDecode, 8, model::WeightFormat::kBf16,
+                             FfnLayout::kWs2d, cost::AttentionSharding::kBatch);
   EXPECT_EQ(cost::PassModel(s, 1).At(2048).comm_s, 0);
 }
 
 TEST(Collectives, MeshWithoutWraparoundGetsHalfTheBandwidth) {
-  cost::Scenario s = testing::PaperScenario("palm-8b", 16, cost::Phase::kDecode, 8,
-                                            model::WeightFormat::kBf16, FfnLayout::kWs1d,
-                                            cost::AttentionSharding::kHeads);
+  cost::Scenario s =
+      testing::PaperScenario("palm-8b", 16, cost::Phase::kDecode, 8, model::WeightFormat::kBf16,
+                             FfnLayout::kWs1d, cost::AttentionSharding::kHeads);
   cost::RoleLinks mesh = cost::MakeRoleLinks(s.chip, s.plan);  // 2x2x4: no wraparound
-  EXPECT_DOUBLE_EQ(mesh.bandwidth[2], 45e9);          // per_axis: 1 of the axis' 2 links
-  EXPECT_DOUBLE_EQ(mesh.all_links_bandwidth, 135e9);  // all_links: half of 270 GB/s
+  EXPECT_DOUBLE_EQ(mesh.bandwidth[2], 45e9);                   // per_axis: 1 of the axis' 2 links
+  EXPECT_DOUBLE_EQ(mesh.all_links_bandwidth, 135e9);           // all_links: half of 270 GB/s
   s.plan.topology = hardware::ChooseTopology(s.chip, 64, "").value();
   cost::RoleLinks torus = cost::MakeRoleLinks(s.chip, s.plan);
   EXPECT_DOUBLE_EQ(torus.bandwidth[2], 90e9);

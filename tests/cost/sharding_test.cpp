@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "esti/cost/sharding.h"
+
+#include <gtest/gtest.h>
 
 namespace esti {
 namespace {

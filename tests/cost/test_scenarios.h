@@ -20,8 +20,8 @@ inline cost::Scenario PaperScenario(const std::string& model_id, int64_t chips, 
   s.plan.weights = weights;
   s.workload.phase = phase;
   s.workload.batch = batch;
-  s.workload.input_tokens = 2048;  // ESTI §4: context 2048
-  s.workload.generate_tokens = 64; // ESTI §4: 64 generated tokens
+  s.workload.input_tokens = 2048;   // ESTI §4: context 2048
+  s.workload.generate_tokens = 64;  // ESTI §4: 64 generated tokens
   s.mode = mode;
   return s;
 }

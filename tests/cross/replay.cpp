@@ -12,12 +12,18 @@ int main() {
     const std::string fn = line.substr(0, tab);
     const std::string req = tab == std::string::npos ? "" : line.substr(tab + 1);
     std::string out;
-    if (fn == "evaluate") out = esti::api::Evaluate(req);
-    else if (fn == "search") out = esti::api::Search(req);
-    else if (fn == "frontier") out = esti::api::Frontier(req);
-    else if (fn == "maxContext") out = esti::api::MaxContext(req);
-    else if (fn == "describeModel") out = esti::api::DescribeModel(req);
-    else out = "unknown function " + fn;
+    if (fn == "evaluate")
+      out = esti::api::Evaluate(req);
+    else if (fn == "search")
+      out = esti::api::Search(req);
+    else if (fn == "frontier")
+      out = esti::api::Frontier(req);
+    else if (fn == "maxContext")
+      out = esti::api::MaxContext(req);
+    else if (fn == "describeModel")
+      out = esti::api::DescribeModel(req);
+    else
+      out = "unknown function " + fn;
     std::cout << out << '\n';
   }
   return 0;

@@ -1,3 +1,5 @@
+#include "esti/decoder/decoder.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -6,7 +8,6 @@
 
 #include "decoder/decoder_test_util.h"
 #include "esti/cost/counts.h"
-#include "esti/decoder/decoder.h"
 #include "esti/decoder/sampling.h"
 
 namespace esti::decoder {
@@ -71,8 +72,11 @@ TEST(Decoder, MultiqueryEqualsMhaWithCopiedKvHeads) {
         LayerWeights& to = wh.layers[l];
         to.attn_norm = from.attn_norm;
         to.ffn_norm = from.ffn_norm;
-        for (auto [src, dst] : {std::pair{&from.wq, &to.wq}, {&from.wo, &to.wo}, {&from.w_gate, &to.w_gate},
-                                {&from.w_up, &to.w_up}, {&from.w_down, &to.w_down}}) {
+        for (auto [src, dst] : {std::pair{&from.wq, &to.wq},
+                                {&from.wo, &to.wo},
+                                {&from.w_gate, &to.w_gate},
+                                {&from.w_up, &to.w_up},
+                                {&from.w_down, &to.w_down}}) {
           copy(*src, *dst, 1);
         }
         copy(from.wk, to.wk, kv_heads);  // every K/V head a copy of the single one
@@ -103,7 +107,8 @@ TEST(Weights, Int8MatricesLieInOneArenaInReadOrder) {
       EXPECT_EQ(order.front(), &w.embedding);
     }
     const size_t first = m.shared_embedding ? 0 : 1;
-    EXPECT_EQ(order[first + 3], m.block_type == model::BlockType::kSerial ? &w.layers[0].wo : &w.layers[0].w_gate);
+    EXPECT_EQ(order[first + 3],
+              m.block_type == model::BlockType::kSerial ? &w.layers[0].wo : &w.layers[0].w_gate);
     const int8_t* begin = w.arena.data()->bytes;
     const int8_t* end = begin + w.arena.size() * sizeof(Weights::Line);
     const int8_t* next = begin;
@@ -166,12 +171,12 @@ void ExpectCountsMatch(const model::ModelConfig& m, WeightKind kind) {
   };
   ASSERT_TRUE(d.Forward({kPrompt, kPrompt}).ok());
   expect(cost::CountForward(m, batch, 0, t, fmt, false, kKvCacheBytesPerElement), d.counts());
-  EXPECT_DOUBLE_EQ(d.counts().embedding_lookup_bytes,
-                   batch * t * m.d_model * bytes_per_weight);
+  EXPECT_DOUBLE_EQ(d.counts().embedding_lookup_bytes, batch * t * m.d_model * bytes_per_weight);
   for (int64_t step = 0; step < 3; ++step) {
     d.ResetCounts();
     ASSERT_TRUE(d.Forward({{1}, {2}}).ok());
-    expect(cost::CountForward(m, batch, t + step, 1, fmt, false, kKvCacheBytesPerElement), d.counts());
+    expect(cost::CountForward(m, batch, t + step, 1, fmt, false, kKvCacheBytesPerElement),
+           d.counts());
   }
 }
 
@@ -227,8 +232,10 @@ TEST(Decoder, Int8LogitsCloseToFp32AndGreedyTokensAgree) {
     ASSERT_TRUE(f.Forward({{tf}}).ok());
     ASSERT_TRUE(q.Forward({{tf}}).ok());
   }
-  std::printf("int8 vs fp32 (tiny, 24 steps): min cosine %.6f, max-abs %.4f (%.2f%% of max |logit|), "
-              "greedy agreement %d/%d\n", worst_cos, worst_abs, 100 * worst_rel, agree, steps);
+  std::printf(
+      "int8 vs fp32 (tiny, 24 steps): min cosine %.6f, max-abs %.4f (%.2f%% of max |logit|), "
+      "greedy agreement %d/%d\n",
+      worst_cos, worst_abs, 100 * worst_rel, agree, steps);
   EXPECT_GE(worst_cos, 0.999);
   EXPECT_LE(worst_rel, 0.03);
   EXPECT_EQ(agree, steps);
@@ -264,7 +271,8 @@ TEST(Decoder, PlanMemoryRejectsWhatCannotRun) {
   EXPECT_EQ(PlanMemory(odd, WeightKind::kInt8, l).error().path, "/model/d_head");
   model::ModelConfig big = io::ParseModel(io::Json("palm-540b"), "").value();
   EXPECT_EQ(PlanMemory(big, WeightKind::kInt8, l).error().code, codes::kTooLarge);
-  EXPECT_EQ(PlanMemory(Tiny(), WeightKind::kInt8, RunLimits{kMaxBatch + 1, 16, 16}).error().path, "/batch");
+  EXPECT_EQ(PlanMemory(Tiny(), WeightKind::kInt8, RunLimits{kMaxBatch + 1, 16, 16}).error().path,
+            "/batch");
   Result<MemoryPlan> ok = PlanMemory(Tiny(), WeightKind::kInt8, l);
   ASSERT_TRUE(ok.ok());
   // Tiny int8: 2 layers x (64x64x2 + 64x16x2 + 3x64x256) bytes + scales + norms + embedding.

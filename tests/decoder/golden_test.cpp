@@ -25,9 +25,19 @@ std::vector<io::Json> Requests() {
       "block_type": "serial", "shared_embedding": false})");
   return {
       {{"model", "tiny"}, {"prompt", {1, 2, 3, 4, 5}}, {"tokens", 12}, {"seed", 42}},
-      {{"model", "tiny"}, {"prompt", {200, 3, 77}}, {"tokens", 10}, {"seed", 7}, {"batch", 3},
-       {"temperature", 0.9}, {"top_k", 50}, {"top_p", 0.95}},
-      {{"model", "tiny"}, {"prompt", {1, 2, 3, 4, 5}}, {"tokens", 12}, {"seed", 42}, {"weights", "fp32"}},
+      {{"model", "tiny"},
+       {"prompt", {200, 3, 77}},
+       {"tokens", 10},
+       {"seed", 7},
+       {"batch", 3},
+       {"temperature", 0.9},
+       {"top_k", 50},
+       {"top_p", 0.95}},
+      {{"model", "tiny"},
+       {"prompt", {1, 2, 3, 4, 5}},
+       {"tokens", 12},
+       {"seed", 42},
+       {"weights", "fp32"}},
       {{"model", serial}, {"prompt", {5, 6, 7, 8, 9, 10}}, {"tokens", 8}, {"seed", 3}},
   };
 }
@@ -57,7 +67,8 @@ TEST(DecoderGolden, TokensAndInt8LayerHashesMatchCommittedVectors) {
     SCOPED_TRACE(actual[i]["request"].dump());
     EXPECT_EQ(golden[i]["request"], actual[i]["request"]);
     EXPECT_EQ(golden[i]["tokens"], actual[i]["tokens"]);
-    EXPECT_EQ(golden[i].value("layer_hashes", io::Json()), actual[i].value("layer_hashes", io::Json()));
+    EXPECT_EQ(golden[i].value("layer_hashes", io::Json()),
+              actual[i].value("layer_hashes", io::Json()));
   }
 }
 

@@ -1,10 +1,11 @@
+#include "esti/decoder/kernels.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
 #include "esti/decoder/det_math.h"
-#include "esti/decoder/kernels.h"
 #include "esti/decoder/prng.h"
 #include "esti/decoder/quantize.h"
 
@@ -125,8 +126,10 @@ TEST(DetMath, FloatExpAndItsLoops) {
   float worst = 0;
   for (float x = -87.3f; x <= 88.7f; x += 0.0137f) {
     const detail::F4 y = DetExpF4(detail::F4{x, -x / 3, x / 7, 0.0f});
-    const double want[4] = {std::exp(double{x}), std::exp(double{-x / 3}), std::exp(double{x / 7}), 1.0};
-    for (int j = 0; j < 4; ++j) worst = std::max(worst, static_cast<float>(std::fabs(y[j] / want[j] - 1)));
+    const double want[4] = {std::exp(double{x}), std::exp(double{-x / 3}), std::exp(double{x / 7}),
+                            1.0};
+    for (int j = 0; j < 4; ++j)
+      worst = std::max(worst, static_cast<float>(std::fabs(y[j] / want[j] - 1)));
   }
   EXPECT_LT(worst, 0x1p-21f);
   const detail::F4 edge = DetExpF4(detail::F4{-88.0f, 89.0f, -HUGE_VALF, HUGE_VALF});
@@ -148,7 +151,8 @@ TEST(DetMath, FloatExpAndItsLoops) {
     DetExpShiftedInPlace(exps.data(), n, 1.5f);
     for (int64_t i = 0; i < n; ++i) {
       const double g = gate[i];
-      EXPECT_NEAR(swiglu[i], g / (1 + std::exp(-g)) * up[i], 1e-5 * std::fabs(swiglu[i])) << n << " " << i;
+      EXPECT_NEAR(swiglu[i], g / (1 + std::exp(-g)) * up[i], 1e-5 * std::fabs(swiglu[i]))
+          << n << " " << i;
       EXPECT_NEAR(exps[i], std::exp(double{scores[i]} - 1.5), 1e-6 * exps[i]) << n << " " << i;
     }
   }

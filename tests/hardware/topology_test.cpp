@@ -1,6 +1,7 @@
+#include "esti/hardware/topology.h"
+
 #include <gtest/gtest.h>
 
-#include "esti/hardware/topology.h"
 #include "esti/io/spec_io.h"
 
 namespace esti {
@@ -10,7 +11,8 @@ hardware::ChipSpec TpuV4() { return io::ParseHardware(io::Json("tpu-v4"), "/hard
 
 using Dims = std::array<int64_t, 3>;
 
-// Chip counts the paper uses and the cube-like slice chosen for each (paper-facts §1; Fig 3: 64 = 4x4x4).
+// Chip counts the paper uses and the cube-like slice chosen for each (paper-facts §1; Fig 3: 64 =
+// 4x4x4).
 TEST(Topology, ChosenShapesForPaperChipCounts) {
   hardware::ChipSpec c = TpuV4();
   EXPECT_EQ(hardware::ChooseTopology(c, 8, "").value().dims, (Dims{2, 2, 2}));
@@ -37,7 +39,7 @@ TEST(Topology, RejectsAxesThatAreNeitherSmallNorMultiplesOf4) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, codes::kInvalidTopology);
   EXPECT_EQ(bad.error().path, "/topology/1");
-  EXPECT_FALSE(hardware::MakeTopology(c, {4, 4, 20}, "").ok());   // axis over 16
+  EXPECT_FALSE(hardware::MakeTopology(c, {4, 4, 20}, "").ok());  // axis over 16
   EXPECT_EQ(hardware::ChooseTopology(c, 576, "").value().dims, (Dims{4, 12, 12}));
 }
 

@@ -1,8 +1,8 @@
 // TPU v4 answers pinned before interconnects became data (issue 13 item 1): every evaluate, search
 // and frontier request in tests/fixtures/golden/tpu-v4.jsonl must give exactly (every number, bit
 // for bit, every string, every list in the same order) the answer main's binary gave. Fields added
-// to the answers since (the "formats" block, docs/formats.md) are allowed; nothing pinned may change
-// or disappear. Regenerate only for an intended change of TPU v4 results:
+// to the answers since (the "formats" block, docs/formats.md) are allowed; nothing pinned may
+// change or disappear. Regenerate only for an intended change of TPU v4 results:
 // tests/fixtures/golden/make_tpu_v4_golden.py.
 #include <gtest/gtest.h>
 

@@ -1,18 +1,19 @@
+#include "esti/io/presets.h"
+
 #include <gtest/gtest.h>
 
 #include "esti/api.h"
 #include "esti/io/object_reader.h"
-#include "esti/io/presets.h"
 #include "esti/io/spec_io.h"
 
 namespace esti::io {
 namespace {
 
 TEST(Presets, AllExpectedPresetsAreEmbedded) {
-  for (const char* id : {"palm-8b", "palm-62b", "palm-540b", "palm-540b-padded",
-                         "palm-540b-multihead", "palm-540b-serial", "mt-nlg-530b", "tiny",
-                         "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "mistral-7b-v0.3",
-                         "qwen2.5-72b", "gemma-2-27b"}) {
+  for (const char* id :
+       {"palm-8b", "palm-62b", "palm-540b", "palm-540b-padded", "palm-540b-multihead",
+        "palm-540b-serial", "mt-nlg-530b", "tiny", "llama-3.1-8b", "llama-3.1-70b",
+        "llama-3.1-405b", "mistral-7b-v0.3", "qwen2.5-72b", "gemma-2-27b"}) {
     EXPECT_NE(FindPreset("models", id), nullptr) << id;
   }
   EXPECT_NE(FindPreset("hardware", "tpu-v4"), nullptr);
@@ -59,19 +60,18 @@ TEST_P(MalformedModel, GivesCodeAndPath) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, MalformedModel,
-    ::testing::Values(BadModel{R"({"n_layers": 0})", codes::kOutOfRange, "/model/n_layers"},
-                      BadModel{R"({"n_layers": -3})", codes::kOutOfRange, "/model/n_layers"},
-                      BadModel{R"({"d_model": 4.5})", codes::kTypeError, "/model/d_model"},
-                      BadModel{R"({"d_ff": "big"})", codes::kTypeError, "/model/d_ff"},
-                      BadModel{R"({"n_heads": null})", codes::kMissingField, "/model/n_heads"},
-                      BadModel{R"({"n_kv_heads": 3})", codes::kInvalidValue, "/model/n_kv_heads"},
-                      BadModel{R"({"ffn_type": "relu"})", codes::kInvalidValue, "/model/ffn_type"},
-                      BadModel{R"({"vocab_size": 1e30})", codes::kOutOfRange, "/model/vocab_size"},
-                      BadModel{R"({"extra": 1})", codes::kUnknownKey, "/model/extra"},
-                      BadModel{R"({"schema_version": 2})", codes::kUnsupportedVersion,
-                               "/model/schema_version"},
-                      BadModel{R"({"shared_embedding": 1})", codes::kTypeError,
-                               "/model/shared_embedding"}));
+    ::testing::Values(
+        BadModel{R"({"n_layers": 0})", codes::kOutOfRange, "/model/n_layers"},
+        BadModel{R"({"n_layers": -3})", codes::kOutOfRange, "/model/n_layers"},
+        BadModel{R"({"d_model": 4.5})", codes::kTypeError, "/model/d_model"},
+        BadModel{R"({"d_ff": "big"})", codes::kTypeError, "/model/d_ff"},
+        BadModel{R"({"n_heads": null})", codes::kMissingField, "/model/n_heads"},
+        BadModel{R"({"n_kv_heads": 3})", codes::kInvalidValue, "/model/n_kv_heads"},
+        BadModel{R"({"ffn_type": "relu"})", codes::kInvalidValue, "/model/ffn_type"},
+        BadModel{R"({"vocab_size": 1e30})", codes::kOutOfRange, "/model/vocab_size"},
+        BadModel{R"({"extra": 1})", codes::kUnknownKey, "/model/extra"},
+        BadModel{R"({"schema_version": 2})", codes::kUnsupportedVersion, "/model/schema_version"},
+        BadModel{R"({"shared_embedding": 1})", codes::kTypeError, "/model/shared_embedding"}));
 
 TEST(Presets, UnknownPresetIdIsNamed) {
   auto m = ParseModel(Json("palm-9000b"), "/model");

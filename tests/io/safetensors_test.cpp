@@ -24,7 +24,8 @@ TEST(Safetensors, ParsesAValidHeader) {
   auto f = File(R"({"__metadata__": {"format": "pt"},
                     "a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
                     "b": {"dtype": "BF16", "shape": [4], "data_offsets": [24, 32]},
-                    "s": {"dtype": "I8", "shape": [], "data_offsets": [32, 33]}})", 33);
+                    "s": {"dtype": "I8", "shape": [], "data_offsets": [32, 33]}})",
+                33);
   auto r = ParseSafetensors(f);
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 3u);
@@ -141,10 +142,12 @@ TEST(Safetensors, WeightsFromTensorsChecksNamesShapesAndDtypes) {
     half[2 * i] = 0x00;
     half[2 * i + 1] = 0x3f;
   }
-  auto norm = std::find_if(t.begin(), t.end(), [](auto& x) { return x.name == "model.norm.weight"; });
+  auto norm =
+      std::find_if(t.begin(), t.end(), [](auto& x) { return x.name == "model.norm.weight"; });
   norm->dtype = "BF16";
   norm->data = {half.data(), half.size()};
-  for (int64_t i = 0; i < m.d_model; ++i) half[2 * i + 1] = 0x3f, half[2 * i] = 0x80;  // bf16 0x3f80 = 1.0
+  for (int64_t i = 0; i < m.d_model; ++i)
+    half[2 * i + 1] = 0x3f, half[2 * i] = 0x80;  // bf16 0x3f80 = 1.0
   auto bf = decoder::WeightsFromTensors(m, decoder::WeightKind::kFp32, t);
   ASSERT_TRUE(bf.ok()) << bf.error().message;
   EXPECT_EQ(bf->final_norm[0], 1.0f);
@@ -154,12 +157,14 @@ TEST(Safetensors, WeightsFromTensorsChecksNamesShapesAndDtypes) {
   ASSERT_TRUE(f16.ok());
   EXPECT_EQ(f16->final_norm[5], 1.0f);
   norm->dtype = "I8";
-  EXPECT_EQ(decoder::WeightsFromTensors(m, decoder::WeightKind::kFp32, t).error().path, "/model.norm.weight");
+  EXPECT_EQ(decoder::WeightsFromTensors(m, decoder::WeightKind::kFp32, t).error().path,
+            "/model.norm.weight");
   norm->dtype = "F16";
   // Missing, misshapen, unexpected.
   auto missing = t;
   missing.erase(missing.begin());
-  EXPECT_EQ(decoder::WeightsFromTensors(m, decoder::WeightKind::kInt8, missing).error().code, "missing_field");
+  EXPECT_EQ(decoder::WeightsFromTensors(m, decoder::WeightKind::kInt8, missing).error().code,
+            "missing_field");
   auto extra = t;
   extra.push_back(extra.back());
   extra.back().name = "model.layers.9.mlp.up_proj.weight";

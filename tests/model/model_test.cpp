@@ -1,7 +1,8 @@
+#include "esti/model/model.h"
+
 #include <gtest/gtest.h>
 
 #include "esti/io/spec_io.h"
-#include "esti/model/model.h"
 
 namespace esti {
 namespace {
@@ -29,9 +30,9 @@ TEST(ParamCount, PaddedHeadsAdd18B) {
 
 TEST(ParamCount, BreakdownOf8BByComponent) {
   model::ParamBreakdown p = model::CountParams(Preset("palm-8b"));
-  EXPECT_DOUBLE_EQ(p.ffn, 3.0 * 4096 * 16384 * 32);                      // 6.442B
+  EXPECT_DOUBLE_EQ(p.ffn, 3.0 * 4096 * 16384 * 32);                              // 6.442B
   EXPECT_DOUBLE_EQ(p.attention(), (2.0 * 4096 * 4096 + 2.0 * 4096 * 256) * 32);  // 1.141B
-  EXPECT_DOUBLE_EQ(p.embedding, 256000.0 * 4096);                         // 1.049B, shared
+  EXPECT_DOUBLE_EQ(p.embedding, 256000.0 * 4096);                                // 1.049B, shared
   EXPECT_DOUBLE_EQ(p.norm_scales, (32.0 + 1) * 4096);  // 1 per parallel layer + final
   EXPECT_DOUBLE_EQ(p.total, p.non_embedding + p.embedding);
 }

@@ -30,7 +30,15 @@ test('answer: end to end per request = time to first token + decode, with its co
   const e = r.end_to_end;
   assert.ok(e && e.prefill_s > 0 && e.decode_s > 0, 'the core reports both phases');
   const n = await numbersOf(page);
-  for (const [k, unit] of [['total_s', 's'], ['prefill_s', 's'], ['decode_s', 's'], ['chip_seconds_per_request', 'chip_s'], ['chip_seconds', 'chip_s'], ['input_tokens', 'int'], ['generate_tokens', 'int']]) {
+  for (const [k, unit] of [
+    ['total_s', 's'],
+    ['prefill_s', 's'],
+    ['decode_s', 's'],
+    ['chip_seconds_per_request', 'chip_s'],
+    ['chip_seconds', 'chip_s'],
+    ['input_tokens', 'int'],
+    ['generate_tokens', 'int'],
+  ]) {
     const shown = n[`e2e-${k}`];
     assert.ok(shown, `e2e-${k} shown`);
     assertShownEquals(shown.text, unit, shown.value, e[k], `end_to_end.${k}`);
@@ -48,7 +56,7 @@ test('answer: end to end per request = time to first token + decode, with its co
   await p.close();
 });
 
-test('layout: idle chips and the real attention split are said in words with the core\'s numbers', async () => {
+test("layout: idle chips and the real attention split are said in words with the core's numbers", async () => {
   const p = await openPage(browser);
   const { page } = p;
   await page.goto(server.url);
@@ -65,7 +73,10 @@ test('layout: idle chips and the real attention split are said in words with the
   let n = await numbersOf(page);
   assertShownEquals(n['attention_use-idle_chips'].text, 'int', n['attention_use-idle_chips'].value, r.attention_use.idle_chips, 'idle chips');
   assertShownEquals(n['attention_use-busy_chips'].text, 'int', n['attention_use-busy_chips'].value, r.attention_use.busy_chips, 'busy chips');
-  assert.match(await page.textContent('[data-testid="attention-idle"]'), /^3,072 of 4,096 chips have no attention work: the batch of 1,024 sequences is split 4,096 ways/);
+  assert.match(
+    await page.textContent('[data-testid="attention-idle"]'),
+    /^3,072 of 4,096 chips have no attention work: the batch of 1,024 sequences is split 4,096 ways/,
+  );
   assert.equal(await page.getAttribute('[data-testid="attention-split"]', 'data-split'), 'batch');
   await screenshot(page, 'layout-idle-chips');
   // wg_xyz "over heads" splits the batch over every chip: the view says batch, and why.
@@ -78,7 +89,10 @@ test('layout: idle chips and the real attention split are said in words with the
   const w = bestOf(await scenarioOf(page));
   assert.equal(w.attention_use.split, 'batch');
   assert.equal(await page.getAttribute('[data-testid="attention-split"]', 'data-split'), 'batch');
-  assert.match(await page.textContent('[data-testid="attention-split"]'), /^batch \(the plan's attention sharding is "heads", but the weight-gathered XYZ layout already splits the batch/);
+  assert.match(
+    await page.textContent('[data-testid="attention-split"]'),
+    /^batch \(the plan's attention sharding is "heads", but the weight-gathered XYZ layout already splits the batch/,
+  );
   // 2D weight-stationary over heads with multiquery: 16 chips idle, the K/V head on all 64.
   await page.selectOption('#ffn_layout', 'ws2d');
   await settle(page);
@@ -97,10 +111,11 @@ test('phone: at 390 px the answer is on the first screen, before the form', asyn
   const { page } = p;
   await page.goto(server.url);
   await waitReady(page);
-  const box = (sel) => page.$eval(sel, (e) => {
-    const b = e.getBoundingClientRect();
-    return { top: b.top, bottom: b.bottom };
-  });
+  const box = (sel) =>
+    page.$eval(sel, (e) => {
+      const b = e.getBoundingClientRect();
+      return { top: b.top, bottom: b.bottom };
+    });
   const title = await box('#answer-title');
   const latency = await box('#results [data-testid="latency_s"]');
   const form = await box('#inputs');

@@ -36,19 +36,25 @@ async function numbersOf(page) {
  *  `role_sizes` and collectives. */
 async function checkLayout(page, r) {
   assert.ok(Array.isArray(r.sharding) && r.sharding.length > 0, 'the core reports sharding');
-  const shown = await page.$$eval('[data-testid="sharding"] tbody tr', (rows) => rows.map((tr) => ({
-    tensor: tr.getAttribute('data-tensor'),
-    notation: tr.querySelector('[data-notation]')?.getAttribute('data-notation'),
-    notationText: tr.querySelector('[data-notation]')?.textContent,
-    cells: [...tr.querySelectorAll('td[data-axes]')].map((td) => ({
-      id: td.getAttribute('data-testid'),
-      axes: td.getAttribute('data-axes'),
-      badges: [...td.querySelectorAll('.ax')].map((b) => [b.getAttribute('data-axis'), b.querySelector('.num')?.getAttribute('data-value')]),
-      ways: td.querySelector('.ways .num')?.getAttribute('data-value'),
-      waysText: td.querySelector('.ways .num')?.textContent,
+  const shown = await page.$$eval('[data-testid="sharding"] tbody tr', (rows) =>
+    rows.map((tr) => ({
+      tensor: tr.getAttribute('data-tensor'),
+      notation: tr.querySelector('[data-notation]')?.getAttribute('data-notation'),
+      notationText: tr.querySelector('[data-notation]')?.textContent,
+      cells: [...tr.querySelectorAll('td[data-axes]')].map((td) => ({
+        id: td.getAttribute('data-testid'),
+        axes: td.getAttribute('data-axes'),
+        badges: [...td.querySelectorAll('.ax')].map((b) => [b.getAttribute('data-axis'), b.querySelector('.num')?.getAttribute('data-value')]),
+        ways: td.querySelector('.ways .num')?.getAttribute('data-value'),
+        waysText: td.querySelector('.ways .num')?.textContent,
+      })),
     })),
-  })));
-  assert.deepEqual(shown.map((x) => x.tensor), r.sharding.map((t) => t.tensor), 'one row per tensor, in the core\'s order');
+  );
+  assert.deepEqual(
+    shown.map((x) => x.tensor),
+    r.sharding.map((t) => t.tensor),
+    "one row per tensor, in the core's order",
+  );
   for (const t of r.sharding) {
     const row = shown.find((x) => x.tensor === t.tensor);
     assert.equal(row.notation, t.notation, `${t.tensor} notation`);
@@ -58,16 +64,26 @@ async function checkLayout(page, r) {
       const c = row.cells.find((x) => x.id === `shard-${t.tensor}-${d}-axes`);
       assert.ok(c, `${t.tensor} ${d} shown`);
       assert.equal(c.axes, axes, `${t.tensor} ${d} axes`);
-      assert.deepEqual(c.badges, [...axes].map((a) => [a, String(r.role_sizes[a])]), `${t.tensor} ${d}: axis badges with role sizes`);
+      assert.deepEqual(
+        c.badges,
+        [...axes].map((a) => [a, String(r.role_sizes[a])]),
+        `${t.tensor} ${d}: axis badges with role sizes`,
+      );
       assert.equal(c.ways, String(t.ways[d]), `${t.tensor} ${d} ways`);
       assert.equal(Number(c.waysText.replace(/,/g, '')), t.ways[d], `${t.tensor} ${d} ways text`);
     }
   }
-  const colls = await page.$$eval('[data-testid="layout-collectives"] li', (e) => e.map((li) => ({
-    name: li.getAttribute('data-collective'),
-    axes: [...li.querySelectorAll('.ax')].map((b) => b.getAttribute('data-axis')).join(''),
-  })));
-  assert.deepEqual(colls, r.breakdown.collectives.map((c) => ({ name: c.name, axes: c.axes })), 'collectives and their axes');
+  const colls = await page.$$eval('[data-testid="layout-collectives"] li', (e) =>
+    e.map((li) => ({
+      name: li.getAttribute('data-collective'),
+      axes: [...li.querySelectorAll('.ax')].map((b) => b.getAttribute('data-axis')).join(''),
+    })),
+  );
+  assert.deepEqual(
+    colls,
+    r.breakdown.collectives.map((c) => ({ name: c.name, axes: c.axes })),
+    'collectives and their axes',
+  );
   const n = await numbersOf(page);
   r.breakdown.collectives.forEach((c, i) => {
     assertShownEquals(n[`layout-coll-${i}-bytes`].text, 'bytes', n[`layout-coll-${i}-bytes`].value, c.bytes_per_chip_per_layer, `layout ${c.name} bytes`);
@@ -203,7 +219,10 @@ test('changing inputs recomputes; the link round-trip reproduces identical numbe
   assert.equal(await q.page.inputValue('#topology-2'), '8');
   assert.equal(await q.page.getAttribute('[role="tab"][aria-selected="true"]', 'data-view'), 'breakdown');
   const bBreak = await numbersOf(q.page);
-  assert.deepEqual(Object.fromEntries(Object.entries(bBreak).map(([k, v]) => [k, v.value])), Object.fromEntries(Object.entries(aBreak).map(([k, v]) => [k, v.value])));
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(bBreak).map(([k, v]) => [k, v.value])),
+    Object.fromEntries(Object.entries(aBreak).map(([k, v]) => [k, v.value])),
+  );
   assert.equal(q.page.url(), url, 'the link is stable');
   await screenshot(q.page, 'view-breakdown-phone-dark');
   await q.page.click('#tab-answer');
@@ -254,7 +273,16 @@ test('bad inputs show a message next to the input and keep the last result', asy
   // Custom model: n_kv_heads must divide n_heads (GQA/MQA/MHA).
   await page.fill('#batch', '64');
   await page.selectOption('#model-preset', 'custom');
-  for (const [id, v] of [['m-n_layers', '24'], ['m-d_model', '2048'], ['m-d_ff', '8192'], ['m-n_heads', '16'], ['m-n_kv_heads', '3'], ['m-d_head', '128'], ['m-vocab_size', '32000']]) await page.fill(`#${id}`, v);
+  for (const [id, v] of [
+    ['m-n_layers', '24'],
+    ['m-d_model', '2048'],
+    ['m-d_ff', '8192'],
+    ['m-n_heads', '16'],
+    ['m-n_kv_heads', '3'],
+    ['m-d_head', '128'],
+    ['m-vocab_size', '32000'],
+  ])
+    await page.fill(`#${id}`, v);
   await page.waitForFunction(() => /divide/.test(document.getElementById('m-n_kv_heads-error')?.textContent ?? ''));
   await screenshot(page, 'input-error');
   await page.fill('#m-n_kv_heads', '4');
@@ -288,7 +316,10 @@ test('compare: two configurations side by side equal the core, differences marke
     assertShownEquals(n[`cmp-b-${k}`].text, n[`cmp-b-${k}`].unit, n[`cmp-b-${k}`].value, b[k], `B ${k}`);
   }
   const differs = await page.$$eval('[data-testid="compare"] tr[data-differs="true"] th', (e) => e.map((x) => x.textContent));
-  assert.ok(differs.some((x) => x.startsWith('Batch')), 'batch marked as different');
+  assert.ok(
+    differs.some((x) => x.startsWith('Batch')),
+    'batch marked as different',
+  );
   assert.match(await page.evaluate(() => location.hash), /&b=/);
   await screenshot(page, 'view-compare-desktop-light');
   await page.waitForFunction(() => location.hash.includes('&view=compare'));
@@ -330,8 +361,13 @@ test('frontier: points equal frontier(); clicking one loads its configuration, w
   // Every frontier point of each phase is drawn at the core's (latency, cost) and (latency, MFU).
   for (const phase of ['decode', 'prefill']) {
     const xKey = phase === 'decode' ? 'latency_per_token_s' : 'latency_s';
-    for (const [chart, yKey] of [['cost', 'cost_chip_s_per_token'], ['mfu', 'mfu']]) {
-      const pts = await page.$$eval(`[data-testid="frontier-${phase}-${chart}"] .pt`, (e) => e.map((x) => ({ key: x.getAttribute('data-key'), x: x.getAttribute('data-x'), y: x.getAttribute('data-y') })));
+    for (const [chart, yKey] of [
+      ['cost', 'cost_chip_s_per_token'],
+      ['mfu', 'mfu'],
+    ]) {
+      const pts = await page.$$eval(`[data-testid="frontier-${phase}-${chart}"] .pt`, (e) =>
+        e.map((x) => ({ key: x.getAttribute('data-key'), x: x.getAttribute('data-x'), y: x.getAttribute('data-y') })),
+      );
       assert.equal(pts.length, f[phase].length, `${phase} ${chart}: one dot per frontier point`);
       for (const pt of pts) {
         const i = Number(pt.key.split('-')[1]);
@@ -341,17 +377,24 @@ test('frontier: points equal frontier(); clicking one loads its configuration, w
     }
     const n = await numbersOf(page);
     assert.equal(n[`frontier-${phase}-points`].value, String(f[phase].length));
-    for (const k of ['combinations', 'plans_scored', 'infeasible', 'dominated']) assert.equal(n[`frontier-${phase}-${k}`].value, String(f.stats[phase][k]), `${phase} ${k}`);
+    for (const k of ['combinations', 'plans_scored', 'infeasible', 'dominated'])
+      assert.equal(n[`frontier-${phase}-${k}`].value, String(f.stats[phase][k]), `${phase} ${k}`);
   }
   // Click a decode point in the middle and a prefill point: the answer shows that point's numbers.
-  for (const [phase, i] of [['decode', Math.floor(f.decode.length / 2)], ['prefill', 0]]) {
+  for (const [phase, i] of [
+    ['decode', Math.floor(f.decode.length / 2)],
+    ['prefill', 0],
+  ]) {
     if (phase === 'prefill') {
       await page.click('#tab-frontier');
       await page.waitForSelector('[data-testid="frontier-prefill-cost"] .pt');
     }
     const pt = f[phase][i];
     await page.click(`[data-testid="frontier-${phase}-cost"] .pt[data-key="${phase}-${i}"]`);
-    await page.waitForFunction((v) => document.querySelector('#results [data-testid="cost_chip_s_per_token"]')?.getAttribute('data-value') === v, String(pt.cost_chip_s_per_token));
+    await page.waitForFunction(
+      (v) => document.querySelector('#results [data-testid="cost_chip_s_per_token"]')?.getAttribute('data-value') === v,
+      String(pt.cost_chip_s_per_token),
+    );
     await settle(page);
     const text = await scenarioOf(page);
     const sc = JSON.parse(text);
@@ -433,13 +476,16 @@ test('search: objective and latency budget; the answer and ranked candidates equ
   assert.equal(s.ok, true, JSON.stringify(s.error));
   assert.ok(s.best.latency_per_token_s <= 0.03);
   const n = await numbersOf(page);
-  for (const k of ['latency_s', 'latency_per_token_s', 'mfu', 'cost_chip_s_per_token', 'throughput_tokens_per_s']) assertShownEquals(n[k].text, n[k].unit, n[k].value, s.best[k], `best ${k}`);
+  for (const k of ['latency_s', 'latency_per_token_s', 'mfu', 'cost_chip_s_per_token', 'throughput_tokens_per_s'])
+    assertShownEquals(n[k].text, n[k].unit, n[k].value, s.best[k], `best ${k}`);
   assert.equal(await page.textContent('[data-testid="objective"]'), 'lowest cost per token');
-  for (const k of ['combinations', 'plans_scored', 'infeasible', 'over_latency_bound', 'dominated']) assert.equal(n[`search-${k}`].value, String(s.stats[k]), `stats ${k}`);
+  for (const k of ['combinations', 'plans_scored', 'infeasible', 'over_latency_bound', 'dominated'])
+    assert.equal(n[`search-${k}`].value, String(s.stats[k]), `stats ${k}`);
   assert.equal(n['search-candidates_total'].value, String(s.candidates_total));
   assert.equal(await page.$$eval('[data-testid="candidates"] tbody tr', (e) => e.length), s.candidates.length);
   s.candidates.forEach((c, i) => {
-    for (const k of ['latency_s', 'latency_per_token_s', 'cost_chip_s_per_token', 'mfu', 'memory_per_chip_bytes']) assertShownEquals(n[`cand-${i}-${k}`].text, n[`cand-${i}-${k}`].unit, n[`cand-${i}-${k}`].value, c[k], `candidate ${i} ${k}`);
+    for (const k of ['latency_s', 'latency_per_token_s', 'cost_chip_s_per_token', 'mfu', 'memory_per_chip_bytes'])
+      assertShownEquals(n[`cand-${i}-${k}`].text, n[`cand-${i}-${k}`].unit, n[`cand-${i}-${k}`].value, c[k], `candidate ${i} ${k}`);
   });
   await screenshot(page, 'view-search-desktop-light');
 
@@ -471,7 +517,10 @@ test('search: objective and latency budget; the answer and ranked candidates equ
   const s3 = core.call('search', await scenarioOf(page));
   const last = s3.candidates.length - 1;
   await page.click(`[data-candidate="${last}"]`);
-  await page.waitForFunction((v) => document.querySelector('#results [data-testid="latency_s"]')?.getAttribute('data-value') === v, String(s3.candidates[last].latency_s));
+  await page.waitForFunction(
+    (v) => document.querySelector('#results [data-testid="latency_s"]')?.getAttribute('data-value') === v,
+    String(s3.candidates[last].latency_s),
+  );
   p.assertClean();
   await p.close();
 });
@@ -482,7 +531,10 @@ test('max context per attention layout equals maxContext()', async (t) => {
   const { page } = p;
   await page.goto(server.url);
   await waitReady(page);
-  for (const [chips, batch] of [[64, 64], [64, 512]]) {
+  for (const [chips, batch] of [
+    [64, 64],
+    [64, 512],
+  ]) {
     await page.fill('#chips', String(chips));
     await page.fill('#batch', String(batch));
     await page.click('#tab-context');
@@ -492,7 +544,10 @@ test('max context per attention layout equals maxContext()', async (t) => {
     const best = coreResult(JSON.stringify(sc));
     // ESTI Table 1's budget by default: 30% of HBM for the KV cache.
     assert.equal(await page.inputValue('#kv-fraction'), '0.3');
-    const m = core.call('maxContext', JSON.stringify({ model: sc.model, hardware: sc.hardware, chips: best.chips, batch: best.batch, weights: best.weights, kv_memory_fraction: 0.3 }));
+    const m = core.call(
+      'maxContext',
+      JSON.stringify({ model: sc.model, hardware: sc.hardware, chips: best.chips, batch: best.batch, weights: best.weights, kv_memory_fraction: 0.3 }),
+    );
     assert.equal(m.ok, true, JSON.stringify(m.error));
     const n = await numbersOf(page);
     assert.equal(n['ctx-chips'].value, String(m.chips));
@@ -502,7 +557,13 @@ test('max context per attention layout equals maxContext()', async (t) => {
     for (const l of m.layouts) {
       const a = l.attention_sharding;
       assertShownEquals(n[`ctx-${a}-max_context_tokens`].text, 'int', n[`ctx-${a}-max_context_tokens`].value, l.max_context_tokens, `${a} max context`);
-      assertShownEquals(n[`ctx-${a}-kv_bytes_per_token_per_chip`].text, 'bytes', n[`ctx-${a}-kv_bytes_per_token_per_chip`].value, l.kv_bytes_per_token_per_chip, `${a} KV bytes per token`);
+      assertShownEquals(
+        n[`ctx-${a}-kv_bytes_per_token_per_chip`].text,
+        'bytes',
+        n[`ctx-${a}-kv_bytes_per_token_per_chip`].value,
+        l.kv_bytes_per_token_per_chip,
+        `${a} KV bytes per token`,
+      );
     }
     if (batch === 64) await screenshot(page, 'view-context-desktop-light');
   }
@@ -511,7 +572,10 @@ test('max context per attention layout equals maxContext()', async (t) => {
   const sc = JSON.parse(await scenarioOf(page));
   const best = coreResult(JSON.stringify(sc));
   const free = core.call('maxContext', JSON.stringify({ model: sc.model, hardware: sc.hardware, chips: best.chips, batch: best.batch, weights: best.weights }));
-  await page.waitForFunction((v) => document.querySelector('[data-testid="ctx-kv_budget_bytes_per_chip"]')?.getAttribute('data-value') === v, String(free.kv_budget_bytes_per_chip));
+  await page.waitForFunction(
+    (v) => document.querySelector('[data-testid="ctx-kv_budget_bytes_per_chip"]')?.getAttribute('data-value') === v,
+    String(free.kv_budget_bytes_per_chip),
+  );
   p.assertClean();
   await p.close();
 });
@@ -584,13 +648,25 @@ test('layout "Run it": the chosen layout runs on the in-process mesh; its collec
   assert.match(await page.textContent('[data-testid="run-it-tokens"]'), /identical to the unsharded decoder/);
   // The same request through the node-side core: every listed collective, with equal numbers.
   const mesh = ['x', 'y', 'z'].map((k) => Math.min(best.role_sizes[k], 2)).join('x');
-  const r = core.call('decode', JSON.stringify({
-    model: { n_layers: 2, d_model: 64, d_ff: 256, n_heads: 8, n_kv_heads: 1, d_head: 8, vocab_size: 128 },
-    prompt: [1, 2, 3], tokens: 3, batch: 8, hashes: false, mesh, ffn_layout: best.ffn_layout, attention_sharding: best.attention_sharding,
-  }));
+  const r = core.call(
+    'decode',
+    JSON.stringify({
+      model: { n_layers: 2, d_model: 64, d_ff: 256, n_heads: 8, n_kv_heads: 1, d_head: 8, vocab_size: 128 },
+      prompt: [1, 2, 3],
+      tokens: 3,
+      batch: 8,
+      hashes: false,
+      mesh,
+      ffn_layout: best.ffn_layout,
+      attention_sharding: best.attention_sharding,
+    }),
+  );
   assert.equal(r.ok, true, JSON.stringify(r.error));
   const rows = await page.$$eval('[data-testid="run-it-collectives"] tbody tr', (e) => e.map((tr) => tr.getAttribute('data-collective')));
-  assert.deepEqual(rows, r.collectives.map((c) => `${c.phase}:${c.name}:${c.axes}`));
+  assert.deepEqual(
+    rows,
+    r.collectives.map((c) => `${c.phase}:${c.name}:${c.axes}`),
+  );
   const n = await numbersOf(page);
   r.collectives.forEach((c, i) => {
     assert.equal(n[`run-${i}-bytes_measured`].value, String(c.bytes_measured), c.name);

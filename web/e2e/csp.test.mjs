@@ -9,8 +9,7 @@ import { openPage, setUpSuite, waitReady } from './harness.mjs';
 let server, browser;
 setUpSuite((s) => ({ server, browser } = s));
 
-const POLICY =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; worker-src 'self'";
+const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; worker-src 'self'";
 
 test('the built page carries the strict CSP and runs under it', async () => {
   const html = await (await fetch(server.url)).text();

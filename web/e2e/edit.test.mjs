@@ -18,13 +18,44 @@ test('a linked custom model and chip survive every edit', async () => {
   // collectives and its own calibration: nothing the form does not show may be rewritten.
   const tpu = core.call('getPreset', JSON.stringify({ kind: 'hardware', id: 'tpu-v4' })).preset;
   delete tpu.source;
-  const chip = { ...tpu, id: 'my-v4', name: 'My TPU v4 (per-axis links)', collective_bandwidth: 'per_axis',
-    calibration: { ...tpu.calibration, hbm_efficiency: 0.8, per_layer_overhead_s: 3e-5 } };
-  const model = { schema_version: 1, id: 'llama-3-70b-shape', name: 'Llama 3 70B (shape)', n_layers: 80, d_model: 8192,
-    d_ff: 28672, n_heads: 64, n_kv_heads: 8, d_head: 128, vocab_size: 128256, ffn_type: 'swiglu', block_type: 'serial',
-    shared_embedding: false, nominal_params: 70.6e9 };
-  const sc = { schema_version: 1, model, hardware: chip, chips: 64, phase: 'decode', batch: 64, input_tokens: 2048,
-    generate_tokens: 64, weights: 'int8', ffn_layout: 'auto', attention_sharding: 'auto', mode: 'calibrated', objective: 'min_latency' };
+  const chip = {
+    ...tpu,
+    id: 'my-v4',
+    name: 'My TPU v4 (per-axis links)',
+    collective_bandwidth: 'per_axis',
+    calibration: { ...tpu.calibration, hbm_efficiency: 0.8, per_layer_overhead_s: 3e-5 },
+  };
+  const model = {
+    schema_version: 1,
+    id: 'llama-3-70b-shape',
+    name: 'Llama 3 70B (shape)',
+    n_layers: 80,
+    d_model: 8192,
+    d_ff: 28672,
+    n_heads: 64,
+    n_kv_heads: 8,
+    d_head: 128,
+    vocab_size: 128256,
+    ffn_type: 'swiglu',
+    block_type: 'serial',
+    shared_embedding: false,
+    nominal_params: 70.6e9,
+  };
+  const sc = {
+    schema_version: 1,
+    model,
+    hardware: chip,
+    chips: 64,
+    phase: 'decode',
+    batch: 64,
+    input_tokens: 2048,
+    generate_tokens: 64,
+    weights: 'int8',
+    ffn_layout: 'auto',
+    attention_sharding: 'auto',
+    mode: 'calibrated',
+    objective: 'min_latency',
+  };
   const p = await openPage(browser);
   const { page } = p;
   await page.goto(server.url + linkOf(sc));

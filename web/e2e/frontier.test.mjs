@@ -60,12 +60,22 @@ test('frontier chart: one tab stop, arrows move the card along the frontier, Ent
   // The last control before the results panel is the toolbar's CSV export.
   await page.focus('#export-csv');
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.outerHTML.slice(0, 80)), 'frontier-decode-cost', 'Tab from the toolbar enters the first chart');
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.outerHTML.slice(0, 80)),
+    'frontier-decode-cost',
+    'Tab from the toolbar enters the first chart',
+  );
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'frontier-decode-mfu', 'one more Tab leaves it for the next chart');
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    'frontier-decode-mfu',
+    'one more Tab leaves it for the next chart',
+  );
   await page.keyboard.press('Shift+Tab');
   // Focused, the card shows the current configuration's point (ringed), else the fastest.
-  const order = f.decode.map((pt, i) => ({ pt, key: `decode-${i}` })).filter((x) => x.pt.latency_per_token_s > 0 && x.pt.cost_chip_s_per_token > 0)
+  const order = f.decode
+    .map((pt, i) => ({ pt, key: `decode-${i}` }))
+    .filter((x) => x.pt.latency_per_token_s > 0 && x.pt.cost_chip_s_per_token > 0)
     .sort((a, b) => a.pt.latency_per_token_s - b.pt.latency_per_token_s);
   const ringed = await page.$$eval('[data-testid="frontier-decode-cost"] [data-current="true"]', (e) => e.length);
   let card = await cardOf(page, 'frontier-decode-cost');
@@ -88,16 +98,27 @@ test('frontier chart: one tab stop, arrows move the card along the frontier, Ent
   card = await cardOf(page, 'frontier-decode-cost');
   assert.equal(card.key, order[at].key, 'ArrowLeft: back one point');
   // Both weight formats are in the legend, each with its own marker shape.
-  const legend = await page.$$eval('[data-testid="frontier-decode-cost-legend"] [data-group]', (e) => e.map((x) => `${x.tagName}:${x.getAttribute('data-group')}`));
+  const legend = await page.$$eval('[data-testid="frontier-decode-cost-legend"] [data-group]', (e) =>
+    e.map((x) => `${x.tagName}:${x.getAttribute('data-group')}`),
+  );
   const formats = [...new Set(f.decode.map((x) => x.weights))].sort();
-  for (const w of formats) assert.ok(legend.some((x) => x.endsWith(`:${w}`)), `legend names ${w}`);
-  const shapes = await page.$$eval('[data-testid="frontier-decode-cost"] .pt', (e) => [...new Set(e.map((x) => `${x.getAttribute('data-group')}:${x.tagName}`))]);
+  for (const w of formats)
+    assert.ok(
+      legend.some((x) => x.endsWith(`:${w}`)),
+      `legend names ${w}`,
+    );
+  const shapes = await page.$$eval('[data-testid="frontier-decode-cost"] .pt', (e) => [
+    ...new Set(e.map((x) => `${x.getAttribute('data-group')}:${x.tagName}`)),
+  ]);
   assert.equal(new Set(shapes.map((x) => x.split(':')[1])).size, formats.length, `one marker shape per weight format (${shapes})`);
   await screenshot(page, 'frontier-card-desktop-light');
   // Enter loads the point under the card.
   const want = order[at].pt;
   await page.keyboard.press('Enter');
-  await page.waitForFunction((v) => document.querySelector('#results [data-testid="cost_chip_s_per_token"]')?.getAttribute('data-value') === v, String(want.cost_chip_s_per_token));
+  await page.waitForFunction(
+    (v) => document.querySelector('#results [data-testid="cost_chip_s_per_token"]')?.getAttribute('data-value') === v,
+    String(want.cost_chip_s_per_token),
+  );
   await settle(page);
   const sc = JSON.parse(await scenarioOf(page));
   assert.equal(sc.batch, want.batch);

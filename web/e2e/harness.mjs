@@ -121,7 +121,24 @@ export async function loadCore() {
 
 // Reading the page's formatted numbers back, to check the text (not only data-value) shows the
 // core's number: 4 significant digits means a relative rounding error of at most 5e-4.
-const PREFIX = { '': 1, K: 1e3, k: 1e3, M: 1e6, B: 1e9, G: 1e9, T: 1e12, P: 1e15, m: 1e-3, 'µ': 1e-6, n: 1e-9, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
+const PREFIX = {
+  '': 1,
+  K: 1e3,
+  k: 1e3,
+  M: 1e6,
+  B: 1e9,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  m: 1e-3,
+  µ: 1e-6,
+  n: 1e-9,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+};
 export function parseShown(text, unit) {
   const t = text.replace(/,/g, '').trim();
   if (unit === 'fraction') return Number(t.replace(/\s*%$/, '')) / 100;

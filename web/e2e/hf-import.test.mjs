@@ -24,7 +24,7 @@ test('a pasted config.json becomes the custom model; a broken one says where', a
   await settle(page);
   assert.equal(await page.inputValue('#model-preset'), 'custom');
   assert.equal(await page.inputValue('#m-n_layers'), String(expected.model.n_layers));
-  assert.deepEqual(JSON.parse(await scenarioOf(page)).model, expected.model, 'the scenario holds the core\'s model');
+  assert.deepEqual(JSON.parse(await scenarioOf(page)).model, expected.model, "the scenario holds the core's model");
   for (const u of expected.unmapped) assert.match(await page.textContent('#hf-status'), new RegExp(u.field));
   await screenshot(page, 'hf-import');
 

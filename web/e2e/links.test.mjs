@@ -52,7 +52,10 @@ test('bad links show a specific error and keep the last valid state', async () =
     const esc = r.error.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     cases.push([await linkFor(page, text), new RegExp(esc)]);
   }
-  assert.ok(cases.some(([, re]) => /img/.test(re.source)), 'a hostile payload is echoed in an error');
+  assert.ok(
+    cases.some(([, re]) => /img/.test(re.source)),
+    'a hostile payload is echoed in an error',
+  );
   for (const [hash, re] of cases) {
     const seq = Number(await page.evaluate(() => document.body.dataset.linkSeq ?? '0'));
     await page.evaluate((h) => {

@@ -38,7 +38,10 @@ test('pick a preset, numbers equal the core, reload from the URL restores it', a
   assert.equal(await page.inputValue('#model-preset'), 'palm-540b');
   await assertModelNumbers(page, 'palm-540b');
   const presets = core.call('listPresets').models.map((m) => m.id);
-  assert.deepEqual((await page.$$eval('#model-preset option', (os) => os.map((o) => o.value))).filter((v) => v !== 'custom'), presets);
+  assert.deepEqual(
+    (await page.$$eval('#model-preset option', (os) => os.map((o) => o.value))).filter((v) => v !== 'custom'),
+    presets,
+  );
 
   await page.selectOption('#model-preset', 'palm-8b');
   await page.waitForFunction(() => document.querySelector('.model-card h2')?.textContent === 'PaLM 8B');

@@ -31,7 +31,7 @@ test('the answer shows the calibrated error band; out-of-range inputs are flagge
   await p.close();
 });
 
-test('the Paper view lists the core\'s reproduce() rows and loads a measured point', async () => {
+test("the Paper view lists the core's reproduce() rows and loads a measured point", async () => {
   const p = await openPage(browser);
   const { page } = p;
   await page.goto(server.url);
@@ -49,13 +49,16 @@ test('the Paper view lists the core\'s reproduce() rows and loads a measured poi
   // A measured point loads its configuration: the answer then shows the row's calibrated number.
   const row = rows.find((r) => r.id === '8b-fig1-decode-bf16-c8-b64');
   await page.click(`[data-paper-row="${row.id}"]`);
-  await page.waitForFunction((want) => document.querySelector('[data-testid="latency_per_token_s"]')?.getAttribute('data-value') === want, String(row.calibrated));
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="latency_per_token_s"]')?.getAttribute('data-value') === want,
+    String(row.calibrated),
+  );
   assert.equal(await page.inputValue('#model-preset'), 'palm-8b');
   p.assertClean();
   await p.close();
 });
 
-test('a measurement file is fitted by the core; a bad one gets the core\'s message', async () => {
+test("a measurement file is fitted by the core; a bad one gets the core's message", async () => {
   const p = await openPage(browser);
   const { page } = p;
   await page.goto(server.url);
@@ -66,10 +69,28 @@ test('a measurement file is fitted by the core; a bad one gets the core\'s messa
   await page.waitForSelector('[data-view="paper"] table');
   assert.equal(await page.inputValue('#measurements'), '{"typed": "before the rows arrived"}');
   const file = {
-    schema_version: 1, hardware: 'tpu-v4', points: [
-      { id: 'a', group: 'decode', scenario: { model: 'palm-8b', phase: 'decode', chips: 8, batch: 64, input_tokens: 2048, generate_tokens: 64, weights: 'bf16' }, measured_latency_per_token_s: 0.00582 },
-      { id: 'b', group: 'prefill', scenario: { model: 'palm-8b', phase: 'prefill', chips: [8, 16, 32], input_tokens: 2048, weights: 'bf16' }, chips_per_batch: 0.0625, measured_latency_s: 1.56 },
-      { id: 'c', group: 'decode', scenario: { model: 'palm-8b', phase: 'decode', chips: 16, batch: 32, input_tokens: 2048, generate_tokens: 64, weights: 'bf16' }, measured_latency_s: 0.27456 },
+    schema_version: 1,
+    hardware: 'tpu-v4',
+    points: [
+      {
+        id: 'a',
+        group: 'decode',
+        scenario: { model: 'palm-8b', phase: 'decode', chips: 8, batch: 64, input_tokens: 2048, generate_tokens: 64, weights: 'bf16' },
+        measured_latency_per_token_s: 0.00582,
+      },
+      {
+        id: 'b',
+        group: 'prefill',
+        scenario: { model: 'palm-8b', phase: 'prefill', chips: [8, 16, 32], input_tokens: 2048, weights: 'bf16' },
+        chips_per_batch: 0.0625,
+        measured_latency_s: 1.56,
+      },
+      {
+        id: 'c',
+        group: 'decode',
+        scenario: { model: 'palm-8b', phase: 'decode', chips: 16, batch: 32, input_tokens: 2048, generate_tokens: 64, weights: 'bf16' },
+        measured_latency_s: 0.27456,
+      },
     ],
   };
   await page.fill('#measurements', JSON.stringify(file));

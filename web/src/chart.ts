@@ -55,9 +55,7 @@ function cssVar(name: string): string {
 
 function marker(shape: Marker, cx: number, cy: number, r: number, attrs: Attrs): SVGElement {
   // A square of the circle's area would look smaller; the same bounding box reads as the same size.
-  return shape === 'square'
-    ? s('rect', { ...attrs, x: cx - r, y: cy - r, width: 2 * r, height: 2 * r })
-    : s('circle', { ...attrs, cx, cy, r });
+  return shape === 'square' ? s('rect', { ...attrs, x: cx - r, y: cy - r, width: 2 * r, height: 2 * r }) : s('circle', { ...attrs, cx, cy, r });
 }
 
 /**
@@ -70,7 +68,15 @@ export function scatter(spec: ChartSpec): { figure: HTMLElement; svg: SVGSVGElem
   const pts = spec.points.filter((p) => p.x > 0 && p.y > 0).sort((a, b) => a.x - b.x);
   const fg = cssVar('--fg');
   const line = cssVar('--line');
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': spec.title, 'data-testid': spec.testId, xmlns: 'http://www.w3.org/2000/svg', 'font-family': 'system-ui, sans-serif', 'font-size': 11 });
+  const svg = s('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    role: 'img',
+    'aria-label': spec.title,
+    'data-testid': spec.testId,
+    xmlns: 'http://www.w3.org/2000/svg',
+    'font-family': 'system-ui, sans-serif',
+    'font-size': 11,
+  });
   const card = h('div', { class: 'point-card', role: 'status', 'aria-live': 'polite', 'data-testid': `${spec.testId}-card` });
   const figure = h('figure', { class: 'chart' }, svg, card);
   svg.append(s('rect', { x: 0, y: 0, width: W, height: H, fill: cssVar('--card') }));
@@ -95,7 +101,9 @@ export function scatter(spec: ChartSpec): { figure: HTMLElement; svg: SVGSVGElem
     svg.append(s('text', { x: M.l - 4, y: Y(t) + 4, fill: fg, 'text-anchor': 'end' }, format(t, spec.yUnit)));
   }
   svg.append(s('text', { x: (M.l + W - M.r) / 2, y: H - 8, fill: fg, 'text-anchor': 'middle' }, `${spec.xLabel} (log)`));
-  svg.append(s('text', { x: 10, y: (M.t + H - M.b) / 2, fill: fg, 'text-anchor': 'middle', transform: `rotate(-90 10 ${(M.t + H - M.b) / 2})` }, `${spec.yLabel} (log)`));
+  svg.append(
+    s('text', { x: 10, y: (M.t + H - M.b) / 2, fill: fg, 'text-anchor': 'middle', transform: `rotate(-90 10 ${(M.t + H - M.b) / 2})` }, `${spec.yLabel} (log)`),
+  );
   // Legend, right-aligned under the title: each group's marker and name, then the ring.
   const groups = spec.groups.filter((g) => pts.some((p) => p.group === g.id));
   const legend = s('g', { 'data-testid': `${spec.testId}-legend` });
@@ -112,10 +120,30 @@ export function scatter(spec: ChartSpec): { figure: HTMLElement; svg: SVGSVGElem
     lx -= 14;
   }
   svg.append(legend);
-  if (pts.length > 1) svg.append(s('polyline', { points: pts.map((p) => `${X(p.x)},${Y(p.y)}`).join(' '), fill: 'none', stroke: cssVar(spec.lineVar), 'stroke-width': 1.5, 'stroke-opacity': 0.5 }));
+  if (pts.length > 1)
+    svg.append(
+      s('polyline', {
+        points: pts.map((p) => `${X(p.x)},${Y(p.y)}`).join(' '),
+        fill: 'none',
+        stroke: cssVar(spec.lineVar),
+        'stroke-width': 1.5,
+        'stroke-opacity': 0.5,
+      }),
+    );
   const groupOf = new Map(spec.groups.map((g) => [g.id, g]));
-  const active = s('circle', { class: 'active-ring', r: MARKER_R + 5, fill: 'none', stroke: fg, 'stroke-width': 2.5, visibility: 'hidden', 'pointer-events': 'none' });
-  let activeIndex = Math.max(0, pts.findIndex((p) => p.current));
+  const active = s('circle', {
+    class: 'active-ring',
+    r: MARKER_R + 5,
+    fill: 'none',
+    stroke: fg,
+    'stroke-width': 2.5,
+    visibility: 'hidden',
+    'pointer-events': 'none',
+  });
+  let activeIndex = Math.max(
+    0,
+    pts.findIndex((p) => p.current),
+  );
   const show = (i: number) => {
     activeIndex = i;
     const p = pts[i]!;
@@ -131,12 +159,31 @@ export function scatter(spec: ChartSpec): { figure: HTMLElement; svg: SVGSVGElem
   };
   pts.forEach((p, i) => {
     const g = groupOf.get(p.group);
-    const dot = marker(g?.marker ?? 'circle', X(p.x), Y(p.y), MARKER_R, { class: 'pt', fill: cssVar(g?.colorVar ?? '--fg'), 'data-key': p.key, 'data-group': p.group, 'data-x': String(p.x), 'data-y': String(p.y) });
+    const dot = marker(g?.marker ?? 'circle', X(p.x), Y(p.y), MARKER_R, {
+      class: 'pt',
+      fill: cssVar(g?.colorVar ?? '--fg'),
+      'data-key': p.key,
+      'data-group': p.group,
+      'data-x': String(p.x),
+      'data-y': String(p.y),
+    });
     dot.append(s('title', {}, `${g ? `${g.name}: ` : ''}${p.label}`));
     dot.addEventListener('click', () => spec.onPick(p.key));
     dot.addEventListener('mouseenter', () => show(i));
     svg.append(dot);
-    if (p.current) svg.append(s('circle', { class: 'current', cx: X(p.x), cy: Y(p.y), r: MARKER_R + 4, fill: 'none', stroke: cssVar('--bad'), 'stroke-width': 2, 'data-current': 'true' }));
+    if (p.current)
+      svg.append(
+        s('circle', {
+          class: 'current',
+          cx: X(p.x),
+          cy: Y(p.y),
+          r: MARKER_R + 4,
+          fill: 'none',
+          stroke: cssVar('--bad'),
+          'stroke-width': 2,
+          'data-current': 'true',
+        }),
+      );
   });
   svg.append(active);
   // One tab stop: the chart itself. Points are not focusable; the card announces the active one.
@@ -147,11 +194,16 @@ export function scatter(spec: ChartSpec): { figure: HTMLElement; svg: SVGSVGElem
   svg.addEventListener('focus', () => show(activeIndex));
   svg.addEventListener('keydown', (e) => {
     const last = pts.length - 1;
-    const to = e.key === 'ArrowRight' || e.key === 'ArrowUp' ? Math.min(last, activeIndex + 1)
-      : e.key === 'ArrowLeft' || e.key === 'ArrowDown' ? Math.max(0, activeIndex - 1)
-      : e.key === 'Home' ? 0
-      : e.key === 'End' ? last
-      : null;
+    const to =
+      e.key === 'ArrowRight' || e.key === 'ArrowUp'
+        ? Math.min(last, activeIndex + 1)
+        : e.key === 'ArrowLeft' || e.key === 'ArrowDown'
+          ? Math.max(0, activeIndex - 1)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : null;
     if (to !== null) {
       e.preventDefault();
       show(to);
@@ -182,7 +234,15 @@ export function torusPicture(topology: number[], roles: { x: number; y: number; 
   const planeH = dy * cell + 30;
   const H2 = rows * planeH + 62;
   const fg = cssVar('--fg');
-  const svg = s('svg', { viewBox: `0 0 ${W2} ${H2}`, role: 'img', 'aria-label': `Torus slice ${dx} by ${dy} by ${dz}`, xmlns: 'http://www.w3.org/2000/svg', 'font-size': 11, 'font-family': 'system-ui, sans-serif', 'data-testid': 'torus' });
+  const svg = s('svg', {
+    viewBox: `0 0 ${W2} ${H2}`,
+    role: 'img',
+    'aria-label': `Torus slice ${dx} by ${dy} by ${dz}`,
+    xmlns: 'http://www.w3.org/2000/svg',
+    'font-size': 11,
+    'font-family': 'system-ui, sans-serif',
+    'data-testid': 'torus',
+  });
   const roleOf = (phys: number) => ['x', 'y', 'z'][axisRoles.indexOf(phys)] ?? '?';
   const colour = (phys: number) => cssVar(AXIS_VAR[roleOf(phys)] ?? '--fg');
   for (let z = 0; z < shown; z++) {
@@ -191,9 +251,30 @@ export function torusPicture(topology: number[], roles: { x: number; y: number; 
     svg.append(s('text', { x: ox, y: oy - 5, fill: colour(2), 'font-weight': 600, 'data-axis': roleOf(2) }, `Z=${z}`));
     for (let x = 0; x < dx; x++)
       for (let y = 0; y < dy; y++)
-        svg.append(s('rect', { class: 'chip', x: ox + x * cell, y: oy + y * cell, width: cell - 2, height: cell - 2, rx: 2, fill: cssVar('--bar'), 'fill-opacity': 0.2 + (0.5 * (z + 1)) / shown }));
+        svg.append(
+          s('rect', {
+            class: 'chip',
+            x: ox + x * cell,
+            y: oy + y * cell,
+            width: cell - 2,
+            height: cell - 2,
+            rx: 2,
+            fill: cssVar('--bar'),
+            'fill-opacity': 0.2 + (0.5 * (z + 1)) / shown,
+          }),
+        );
     // X edge (under the plane) and Y edge (left of it), in the colours of their logical axes.
-    svg.append(s('line', { x1: ox, x2: ox + dx * cell - 2, y1: oy + dy * cell + 3, y2: oy + dy * cell + 3, stroke: colour(0), 'stroke-width': 3, 'data-axis': roleOf(0) }));
+    svg.append(
+      s('line', {
+        x1: ox,
+        x2: ox + dx * cell - 2,
+        y1: oy + dy * cell + 3,
+        y2: oy + dy * cell + 3,
+        stroke: colour(0),
+        'stroke-width': 3,
+        'data-axis': roleOf(0),
+      }),
+    );
     svg.append(s('line', { x1: ox - 5, x2: ox - 5, y1: oy, y2: oy + dy * cell - 2, stroke: colour(1), 'stroke-width': 3, 'data-axis': roleOf(1) }));
   }
   const names = ['X', 'Y', 'Z'];
@@ -204,7 +285,13 @@ export function torusPicture(topology: number[], roles: { x: number; y: number; 
     svg.append(s('line', { x1: lx, x2: lx + 14, y1: ly - 4, y2: ly - 4, stroke: colour(i), 'stroke-width': 3, 'data-axis': r }));
     svg.append(s('text', { x: lx + 18, y: ly, fill: fg }, `${n} (${topology[i] ?? 1}) plays ${r}`));
   });
-  svg.append(s('text', { x: 10, y: H2 - 12, fill: fg }, `logical axes: x=${roles.x}, y=${roles.y}, z=${roles.z} chips${dz > shown ? `; first ${shown} of ${dz} planes drawn` : ''}`));
+  svg.append(
+    s(
+      'text',
+      { x: 10, y: H2 - 12, fill: fg },
+      `logical axes: x=${roles.x}, y=${roles.y}, z=${roles.z} chips${dz > shown ? `; first ${shown} of ${dz} planes drawn` : ''}`,
+    ),
+  );
   return svg;
 }
 

@@ -95,7 +95,9 @@ export function readAnswer(text: string): CoreAnswer {
   if (!isObject(v)) return badResponse('the engine returned no object');
   const version = own(v, 'schema_version');
   if (version !== RESULT_SCHEMA_VERSION) {
-    return badResponse(`the engine answered with result schema_version ${JSON.stringify(version) ?? 'missing'}; this page reads version ${RESULT_SCHEMA_VERSION}`);
+    return badResponse(
+      `the engine answered with result schema_version ${JSON.stringify(version) ?? 'missing'}; this page reads version ${RESULT_SCHEMA_VERSION}`,
+    );
   }
   if (own(v, 'ok') === true) return { ok: true, value: v };
   const e = optObj(v, 'error');

@@ -21,10 +21,7 @@ export interface LinkState {
   view?: string;
 }
 
-export type DecodeResult =
-  | { ok: true; empty: true }
-  | { ok: true; empty: false; state: LinkState }
-  | { ok: false; code: LinkErrorCode; message: string };
+export type DecodeResult = { ok: true; empty: true } | { ok: true; empty: false; state: LinkState } | { ok: false; code: LinkErrorCode; message: string };
 
 function toBase64Url(bytes: Uint8Array): string {
   let bin = '';

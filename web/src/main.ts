@@ -180,7 +180,10 @@ async function recomputeFromForm(): Promise<void> {
     if (statusEl.dataset.kind === 'busy') setStatus('Fix the highlighted input', 'error');
     return;
   }
-  const r = await compute(ticket, text).catch((e: unknown) => ({ ok: false as const, error: { code: 'engine', path: '', message: String(e instanceof Error ? e.message : e) } }));
+  const r = await compute(ticket, text).catch((e: unknown) => ({
+    ok: false as const,
+    error: { code: 'engine', path: '', message: String(e instanceof Error ? e.message : e) },
+  }));
   if (r.ok === 'superseded' || !ticket.current) return;
   if (!r.ok) {
     form.showCoreError(r.error.path, r.error.message);
@@ -301,7 +304,9 @@ async function importHf(configText: string): Promise<HfImport> {
   if (!a.ok) return { ok: false, message: a.error.message };
   const model = field(a.value, 'model');
   if (!isObject(model)) return { ok: false, message: 'the core returned no model' };
-  const unmapped = arr(a.value, 'unmapped').filter(isObject).map((u) => ({ field: String(u.field), effect: String(u.effect), reason: String(u.reason) }));
+  const unmapped = arr(a.value, 'unmapped')
+    .filter(isObject)
+    .map((u) => ({ field: String(u.field), effect: String(u.effect), reason: String(u.reason) }));
   const notes = arr(a.value, 'notes').filter((n): n is string => typeof n === 'string');
   return { ok: true, model, unmapped, notes };
 }
@@ -314,7 +319,13 @@ async function start(): Promise<void> {
     if (!presets.ok) throw new Error(presets.error.message);
     const schema = await setupCall('schema');
     if (!schema.ok) throw new Error(schema.error.message);
-    form = new ScenarioForm({ models: presetRefs(arr(presets.value, 'models')), hardware: presetRefs(arr(presets.value, 'hardware')), canSearch: has('search'), schema: schema.value as unknown as CoreSchema, importHf: has('modelFromHf') ? importHf : undefined });
+    form = new ScenarioForm({
+      models: presetRefs(arr(presets.value, 'models')),
+      hardware: presetRefs(arr(presets.value, 'hardware')),
+      canSearch: has('search'),
+      schema: schema.value as unknown as CoreSchema,
+      importHf: has('modelFromHf') ? importHf : undefined,
+    });
     for (const hw of presetRefs(arr(presets.value, 'hardware'))) {
       const p = await setupCall('getPreset', JSON.stringify({ kind: 'hardware', id: hw.id }));
       const doc = p.ok ? field(p.value, 'preset') : undefined;
@@ -326,7 +337,22 @@ async function start(): Promise<void> {
       const doc = p.ok ? field(p.value, 'preset') : undefined;
       if (isObject(doc)) form.setModelPreset(m.id, doc);
     }
-    form.fill(JSON.stringify({ model: 'palm-540b', hardware: 'tpu-v4', chips: 64, phase: 'decode', batch: 64, input_tokens: 2048, generate_tokens: 64, weights: 'int8', ffn_layout: 'auto', attention_sharding: 'auto', mode: 'calibrated', objective: 'min_latency' }));
+    form.fill(
+      JSON.stringify({
+        model: 'palm-540b',
+        hardware: 'tpu-v4',
+        chips: 64,
+        phase: 'decode',
+        batch: 64,
+        input_tokens: 2048,
+        generate_tokens: 64,
+        weights: 'int8',
+        ffn_layout: 'auto',
+        attention_sharding: 'auto',
+        mode: 'calibrated',
+        objective: 'min_latency',
+      }),
+    );
     if (primaryFn() === 'describeModel') {
       // Engine without evaluate(): only the model part of the form applies.
       for (const fs of form.element.querySelectorAll('fieldset')) if (!fs.contains(byId('model-preset', form.element))) fs.hidden = true;

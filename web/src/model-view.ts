@@ -37,7 +37,9 @@ export function renderModel(d: DescribeModelAnswer): HTMLElement {
   const weight = d.weight_bytes;
   const name = model.name ?? model.id ?? 'custom model';
 
-  const shape = h('table', { class: 'kv', 'data-testid': 'model-shape' },
+  const shape = h(
+    'table',
+    { class: 'kv', 'data-testid': 'model-shape' },
     h('caption', {}, 'Shape'),
     ...SHAPE_ROWS.flatMap(([k, label]) => {
       const v = model[k];
@@ -45,17 +47,23 @@ export function renderModel(d: DescribeModelAnswer): HTMLElement {
     }),
   );
   const extra = [model.block_type, model.ffn_type].filter(Boolean).join(' block, ');
-  const pt = h('table', { class: 'kv', 'data-testid': 'params' },
+  const pt = h(
+    'table',
+    { class: 'kv', 'data-testid': 'params' },
     h('caption', {}, 'Parameters'),
     ...PARAM_ROWS.filter(([k]) => params[k] !== undefined).map(([k, label]) => row(label, params[k], 'count', `params-${k}`)),
   );
-  const mem = h('table', { class: 'kv', 'data-testid': 'memory' },
+  const mem = h(
+    'table',
+    { class: 'kv', 'data-testid': 'memory' },
     h('caption', {}, 'Memory'),
     row('Weights, bf16', weight.bf16, 'bytes', 'weight_bytes-bf16'),
     row('Weights, int8', weight.int8, 'bytes', 'weight_bytes-int8'),
     row('KV cache per token', d.kv_bytes_per_token, 'bytes', 'kv_bytes_per_token'),
   );
-  return h('section', { class: 'card model-card', 'aria-labelledby': 'model-card-title' },
+  return h(
+    'section',
+    { class: 'card model-card', 'aria-labelledby': 'model-card-title' },
     h('h2', { id: 'model-card-title' }, name),
     extra ? h('p', { class: 'muted' }, `${extra} feed-forward`) : null,
     h('div', { class: 'tables' }, shape, pt, mem),

@@ -6,8 +6,29 @@ import { byId, h, numberEl } from './dom.ts';
 import { field, readResult } from './json.ts';
 import { renderModel } from './model-view.ts';
 import { renderCalibrateBox, renderPaper } from './paper-view.ts';
-import { FFN_NAMES, renderAnswer, renderBreakdown, renderCompare, renderContext, renderLayout, renderRunIt, renderSearch, RUN_IT_MODEL, type RunItState } from './views.ts';
-import type { CalibrateAnswer, DecodeAnswer, Evaluation, FrontierAnswer, FrontierSummaryPoint, MaxContextAnswer, MeshDecodeAnswer, ReproduceAnswer, SearchStats } from './core-results.ts';
+import {
+  FFN_NAMES,
+  renderAnswer,
+  renderBreakdown,
+  renderCompare,
+  renderContext,
+  renderLayout,
+  renderRunIt,
+  renderSearch,
+  RUN_IT_MODEL,
+  type RunItState,
+} from './views.ts';
+import type {
+  CalibrateAnswer,
+  DecodeAnswer,
+  Evaluation,
+  FrontierAnswer,
+  FrontierSummaryPoint,
+  MaxContextAnswer,
+  MeshDecodeAnswer,
+  ReproduceAnswer,
+  SearchStats,
+} from './core-results.ts';
 import { scatter, torusPicture, type Point, type PointGroup } from './chart.ts';
 import { format } from './format.ts';
 import { exportButtons } from './export.ts';
@@ -87,11 +108,13 @@ export class ResultsPanel {
   // mouseup of a click, and the browser then drops the click.
   private renderTabs(): void {
     if (this.tabs.childElementCount === 0) {
-      this.tabs.replaceChildren(...VIEWS.map(([id, label]) => {
-        const b = h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': 'results', 'data-view': id }, label);
-        b.addEventListener('click', () => this.selectView(id));
-        return b;
-      }));
+      this.tabs.replaceChildren(
+        ...VIEWS.map(([id, label]) => {
+          const b = h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': 'results', 'data-view': id }, label);
+          b.addEventListener('click', () => this.selectView(id));
+          return b;
+        }),
+      );
     }
     for (const [id] of VIEWS) {
       const b = byId(`tab-${id}`, this.tabs);
@@ -101,9 +124,16 @@ export class ResultsPanel {
   }
 
   private missing(fn: string): HTMLElement {
-    return h('section', { class: 'card', 'data-view': this.s.view },
+    return h(
+      'section',
+      { class: 'card', 'data-view': this.s.view },
       h('h2', {}, VIEWS.find(([id]) => id === this.s.view)![1]),
-      h('p', { class: 'muted', 'data-testid': 'missing' }, `This engine build (${this.d.engineVersion()}) has no ${fn}() yet, so this view cannot be computed.`));
+      h(
+        'p',
+        { class: 'muted', 'data-testid': 'missing' },
+        `This engine build (${this.d.engineVersion()}) has no ${fn}() yet, so this view cannot be computed.`,
+      ),
+    );
   }
 
   private renderView(): HTMLElement {
@@ -137,7 +167,9 @@ export class ResultsPanel {
           this.render();
           await this.d.stateChanged(false);
         });
-        const parts: HTMLElement[] = [h('div', { class: 'actions' }, pin, h('span', { class: 'muted' }, 'Pin a configuration, change the inputs, and compare.'))];
+        const parts: HTMLElement[] = [
+          h('div', { class: 'actions' }, pin, h('span', { class: 'muted' }, 'Pin a configuration, change the inputs, and compare.')),
+        ];
         if (s.pinnedResult) parts.push(renderCompare(s.current, s.pinnedResult));
         return h('div', { class: 'results', 'data-view': 'compare' }, ...parts);
       }
@@ -168,9 +200,19 @@ export class ResultsPanel {
     const s = this.s;
     const parts: HTMLElement[] = [];
     if (!this.d.has('reproduce')) parts.push(this.missing('reproduce'));
-    else if (!s.paper) parts.push(h('section', { class: 'card', 'data-view': 'paper' }, h('h2', {}, 'The paper, reproduced'), h('p', { class: 'muted' }, 'Computing…')));
+    else if (!s.paper)
+      parts.push(h('section', { class: 'card', 'data-view': 'paper' }, h('h2', {}, 'The paper, reproduced'), h('p', { class: 'muted' }, 'Computing…')));
     else parts.push(renderPaper(s.paper, this.d.loadScenario));
-    if (this.d.has('calibrate')) parts.push(renderCalibrateBox(s.measurementsText, s.fitResult, s.fitError, (t) => this.fitMeasurements(t), (t) => (s.measurementsText = t)));
+    if (this.d.has('calibrate'))
+      parts.push(
+        renderCalibrateBox(
+          s.measurementsText,
+          s.fitResult,
+          s.fitError,
+          (t) => this.fitMeasurements(t),
+          (t) => (s.measurementsText = t),
+        ),
+      );
     return h('div', { class: 'results', 'data-view': 'paper' }, ...parts);
   }
 
@@ -269,11 +311,19 @@ export class ResultsPanel {
     if (s.frontierFor !== req || !s.frontier) {
       const cancel = h('button', { type: 'button', class: 'secondary', id: 'cancel-sweep' }, 'Cancel');
       cancel.addEventListener('click', () => this.d.cancelSweep());
-      return h('section', { class: 'card chart-card', 'data-view': 'frontier' },
+      return h(
+        'section',
+        { class: 'card chart-card', 'data-view': 'frontier' },
         h('h2', {}, 'Pareto frontiers'),
-        h('div', { class: 'progress', 'data-testid': 'frontier-progress' },
-          this.frontierRunning ? h('span', {}, 'Sweeping every slice, batch, weight format and layout… ', h('span', { class: 'elapsed' }, '0.0 s')) : h('span', {}, `Not computed (${this.frontierStopped}). `),
-          this.frontierRunning ? cancel : this.retryButton()));
+        h(
+          'div',
+          { class: 'progress', 'data-testid': 'frontier-progress' },
+          this.frontierRunning
+            ? h('span', {}, 'Sweeping every slice, batch, weight format and layout… ', h('span', { class: 'elapsed' }, '0.0 s'))
+            : h('span', {}, `Not computed (${this.frontierStopped}). `),
+          this.frontierRunning ? cancel : this.retryButton(),
+        ),
+      );
     }
     const f = s.frontier;
     const current = s.current;
@@ -303,9 +353,26 @@ export class ResultsPanel {
     };
     const charts: SVGSVGElement[] = [];
     const figures: HTMLElement[] = [];
-    for (const [phase, xl] of [['decode', 'latency per generated token'], ['prefill', 'prefill latency (whole prompt)']] as const) {
-      for (const [y, yl, yu] of [['cost_chip_s_per_token', 'cost per token', 'chip_s'], ['mfu', 'MFU', 'fraction']] as const) {
-        const { figure, svg } = scatter({ title: `${phase[0]!.toUpperCase()}${phase.slice(1)}: latency vs ${yl}`, xLabel: xl, yLabel: yl, xUnit: 's', yUnit: yu, groups: WEIGHT_GROUPS, points: points(phase, y), lineVar: '--muted', onPick: pick, testId: `frontier-${phase}-${y === 'mfu' ? 'mfu' : 'cost'}` });
+    for (const [phase, xl] of [
+      ['decode', 'latency per generated token'],
+      ['prefill', 'prefill latency (whole prompt)'],
+    ] as const) {
+      for (const [y, yl, yu] of [
+        ['cost_chip_s_per_token', 'cost per token', 'chip_s'],
+        ['mfu', 'MFU', 'fraction'],
+      ] as const) {
+        const { figure, svg } = scatter({
+          title: `${phase[0]!.toUpperCase()}${phase.slice(1)}: latency vs ${yl}`,
+          xLabel: xl,
+          yLabel: yl,
+          xUnit: 's',
+          yUnit: yu,
+          groups: WEIGHT_GROUPS,
+          points: points(phase, y),
+          lineVar: '--muted',
+          onPick: pick,
+          testId: `frontier-${phase}-${y === 'mfu' ? 'mfu' : 'cost'}`,
+        });
         charts.push(svg);
         figures.push(figure);
       }
@@ -317,16 +384,44 @@ export class ResultsPanel {
         const v = st?.[k];
         return typeof v === 'number' ? numberEl(v, 'int', `frontier-${phase}-${k}`) : '—';
       };
-      return h('tr', {}, h('th', { scope: 'row' }, phase), h('td', {}, numberEl((f[phase] ?? []).length, 'int', `frontier-${phase}-points`)),
-        ...STAT_KEYS.map((k) => h('td', {}, n(k))));
+      return h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, phase),
+        h('td', {}, numberEl((f[phase] ?? []).length, 'int', `frontier-${phase}-points`)),
+        ...STAT_KEYS.map((k) => h('td', {}, n(k))),
+      );
     };
-    return h('section', { class: 'card chart-card', 'data-view': 'frontier' },
+    return h(
+      'section',
+      { class: 'card chart-card', 'data-view': 'frontier' },
       h('h2', {}, 'Pareto frontiers'),
-      h('p', { class: 'muted' }, 'Every slice up to 4096 chips, batch 1 to 4096, bf16 and int8 weights and every layout the core considers; only the points no other point beats on both latency and cost are drawn. Point at a dot (or tab into a chart and use the arrow keys) for its plan and numbers; click it (or press Enter) to load it. The ringed point is the current configuration.'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Every slice up to 4096 chips, batch 1 to 4096, bf16 and int8 weights and every layout the core considers; only the points no other point beats on both latency and cost are drawn. Point at a dot (or tab into a chart and use the arrow keys) for its plan and numbers; click it (or press Enter) to load it. The ringed point is the current configuration.',
+      ),
       h('div', { class: 'charts' }, ...figures),
-      h('div', { class: 'scroll' }, h('table', { class: 'grid', 'data-testid': 'frontier-stats' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Phase'), h('th', { scope: 'col' }, 'On the frontier'), ...STAT_KEYS.map((k) => h('th', { scope: 'col' }, k.replace(/_/g, ' '))))),
-        h('tbody', {}, statRow('decode'), statRow('prefill')))),
+      h(
+        'div',
+        { class: 'scroll' },
+        h(
+          'table',
+          { class: 'grid', 'data-testid': 'frontier-stats' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Phase'),
+              h('th', { scope: 'col' }, 'On the frontier'),
+              ...STAT_KEYS.map((k) => h('th', { scope: 'col' }, k.replace(/_/g, ' '))),
+            ),
+          ),
+          h('tbody', {}, statRow('decode'), statRow('prefill')),
+        ),
+      ),
       h('div', { class: 'actions' }, ...charts.map((c) => exportButtons(c.getAttribute('data-testid') ?? 'frontier', () => c))),
     );
   }
@@ -347,7 +442,14 @@ export class ResultsPanel {
     const sc = JSON.parse(s.accepted) as unknown;
     const r = s.current;
     const fraction = s.kvFraction === 'free' ? {} : { kv_memory_fraction: Number(s.kvFraction) };
-    return JSON.stringify({ model: field(sc, 'model'), hardware: field(sc, 'hardware') ?? 'tpu-v4', chips: r?.chips, batch: r?.batch, weights: r?.weights, ...fraction });
+    return JSON.stringify({
+      model: field(sc, 'model'),
+      hardware: field(sc, 'hardware') ?? 'tpu-v4',
+      chips: r?.chips,
+      batch: r?.batch,
+      weights: r?.weights,
+      ...fraction,
+    });
   }
 
   private maybeStartContext(): void {
@@ -368,7 +470,8 @@ export class ResultsPanel {
   private renderContextView(): HTMLElement {
     const s = this.s;
     if (!this.d.has('maxContext')) return this.missing('maxContext');
-    if (!s.context || s.contextFor !== this.contextRequest()) return h('section', { class: 'card', 'data-view': 'context' }, h('h2', {}, 'Maximum context'), h('p', { class: 'muted' }, 'Computing…'));
+    if (!s.context || s.contextFor !== this.contextRequest())
+      return h('section', { class: 'card', 'data-view': 'context' }, h('h2', {}, 'Maximum context'), h('p', { class: 'muted' }, 'Computing…'));
     return renderContext(s.context, s.kvFraction, (v) => {
       s.kvFraction = v;
       this.render();
@@ -419,8 +522,10 @@ function pointLabel(p: FrontierPoint, latencyKey: LatencyKey): string {
   const lo = band?.[perToken ? 'low_per_token_s' : 'low_s'];
   const hi = band?.[perToken ? 'high_per_token_s' : 'high_s'];
   const range = typeof lo === 'number' && typeof hi === 'number' ? ` (band ${format(lo, 's')}–${format(hi, 's')})` : '';
-  return `${p.chips} chips, batch ${p.batch}, ${p.weights}, ${p.ffn_layout}, ${p.attention_sharding}: ` +
-    `${format(Number(p[latencyKey]), 's')}${perToken ? ' per token' : ''}${range}, ${format(Number(p.cost_chip_s_per_token), 'chip_s')} per token, MFU ${format(Number(p.mfu), 'fraction')}`;
+  return (
+    `${p.chips} chips, batch ${p.batch}, ${p.weights}, ${p.ffn_layout}, ${p.attention_sharding}: ` +
+    `${format(Number(p[latencyKey]), 's')}${perToken ? ' per token' : ''}${range}, ${format(Number(p.cost_chip_s_per_token), 'chip_s')} per token, MFU ${format(Number(p.mfu), 'fraction')}`
+  );
 }
 
 /** Frontier points by weight format: a colour and a marker shape each, readable in both themes. */

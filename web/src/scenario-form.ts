@@ -27,7 +27,7 @@ function quantityOf(f: SchemaField): QuantityKind | undefined {
 
 function unitHint(f: SchemaField): string {
   const q = quantityOf(f);
-  return q ? UNIT_EXAMPLE[q] : f.unit ?? '';
+  return q ? UNIT_EXAMPLE[q] : (f.unit ?? '');
 }
 
 /** The field `key` of a document, as the core describes it. */
@@ -50,7 +50,17 @@ function enumOptions(f: SchemaField): [string, string][] {
 }
 
 const QUANTITY_UNIT: Record<QuantityKind, string> = { bytes: 'B', bytes_per_s: 'B/s', flops_per_s: 'FLOP/s', s: 's' };
-const DECIMAL: [number, string][] = [[15, 'P'], [12, 'T'], [9, 'G'], [6, 'M'], [3, 'k'], [0, ''], [-3, 'm'], [-6, 'u'], [-9, 'n']];
+const DECIMAL: [number, string][] = [
+  [15, 'P'],
+  [12, 'T'],
+  [9, 'G'],
+  [6, 'M'],
+  [3, 'k'],
+  [0, ''],
+  [-3, 'm'],
+  [-6, 'u'],
+  [-9, 'n'],
+];
 
 /** A stored SI value as people write it ("32 GiB", "1.2 TB/s", "50 ms"), only when the core reads
  *  that text back to exactly the same number (io/quantity.h); otherwise the plain number. */
@@ -58,7 +68,13 @@ export function quantityText(v: number, kind: QuantityKind): string {
   if (!Number.isFinite(v) || v <= 0) return String(v);
   const unit = QUANTITY_UNIT[kind];
   if (kind === 'bytes') {
-    for (const [e, p] of [[50, 'Pi'], [40, 'Ti'], [30, 'Gi'], [20, 'Mi'], [10, 'Ki']] as const) {
+    for (const [e, p] of [
+      [50, 'Pi'],
+      [40, 'Ti'],
+      [30, 'Gi'],
+      [20, 'Mi'],
+      [10, 'Ki'],
+    ] as const) {
       const m = v / 2 ** e;
       if (m >= 1 && Number.isInteger(m) && m < 10000) return `${m} ${p}${unit}`;
     }
@@ -77,8 +93,7 @@ export function quantityText(v: number, kind: QuantityKind): string {
 
 /** What the core made of a Hugging Face config.json (api.h ModelFromHf). */
 export type HfImport =
-  | { ok: true; model: Record<string, unknown>; notes: string[]; unmapped: { field: string; effect: string; reason: string }[] }
-  | { ok: false; message: string };
+  { ok: true; model: Record<string, unknown>; notes: string[]; unmapped: { field: string; effect: string; reason: string }[] } | { ok: false; message: string };
 
 export interface FormOptions {
   models: PresetRef[];
@@ -95,7 +110,16 @@ interface Fields {
 }
 
 function numInput(id: string, attrs: Record<string, string> = {}): HTMLInputElement {
-  return h('input', { id, name: id, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-error`, ...attrs });
+  return h('input', {
+    id,
+    name: id,
+    type: 'text',
+    inputmode: 'decimal',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': `${id}-error`,
+    ...attrs,
+  });
 }
 
 function select(id: string, options: [string, string][]): HTMLSelectElement {
@@ -107,11 +131,7 @@ function errorEl(id: string): HTMLElement {
 }
 
 function labelled(id: string, label: string, unit: string, control: HTMLElement): HTMLElement {
-  return h('div', { class: 'field' },
-    h('label', { for: id }, label, unit ? h('span', { class: 'unit' }, ` (${unit})`) : null),
-    control,
-    errorEl(id),
-  );
+  return h('div', { class: 'field' }, h('label', { for: id }, label, unit ? h('span', { class: 'unit' }, ` (${unit})`) : null), control, errorEl(id));
 }
 
 export class ScenarioForm {
@@ -152,7 +172,11 @@ export class ScenarioForm {
     f['hw-preset'] = select('hw-preset', [...opts.hardware.map((m): [string, string] => [m.id, m.name]), ['custom', 'Edited specs…']]);
     for (const { id, field: x } of [...this.modelEdits, ...this.hwEdits]) {
       if (x.type === 'enum') f[id] = select(id, enumOptions(x));
-      else if (x.type === 'boolean') f[id] = select(id, [['true', 'Yes'], ['false', 'No']]);
+      else if (x.type === 'boolean')
+        f[id] = select(id, [
+          ['true', 'Yes'],
+          ['false', 'No'],
+        ]);
       else f[id] = numInput(id, x.type === 'integer' ? { inputmode: 'numeric' } : {});
     }
     const control = ({ id, field: x }: Edited): HTMLElement => {
@@ -160,7 +184,10 @@ export class ScenarioForm {
       if (x.help) e.title = x.help;
       return e;
     };
-    f['slice-kind'] = select('slice-kind', [['chips', 'Number of chips'], ['topology', 'Torus shape X × Y × Z']]);
+    f['slice-kind'] = select('slice-kind', [
+      ['chips', 'Number of chips'],
+      ['topology', 'Torus shape X × Y × Z'],
+    ]);
     f['chips'] = numInput('chips', { inputmode: 'numeric' });
     for (const i of [0, 1, 2]) f[`topology-${i}`] = numInput(`topology-${i}`, { inputmode: 'numeric', 'aria-describedby': 'topology-error' });
     f['phase'] = select('phase', enumOptions(sc('phase')));
@@ -177,39 +204,68 @@ export class ScenarioForm {
 
     this.modelFields = h('div', { class: 'sub-fields', id: 'model-custom' }, h('div', { class: 'row2' }, ...this.modelEdits.map(control)));
     this.hwFields = h('div', { class: 'sub-fields', id: 'hw-custom' }, h('div', { class: 'row2' }, ...this.hwEdits.map(control)));
-    const countHint = (x: SchemaField): string => (opts.canSearch && x.lists ? `${x.unit ?? ''}, or “auto”` : x.unit ?? '');
+    const countHint = (x: SchemaField): string => (opts.canSearch && x.lists ? `${x.unit ?? ''}, or “auto”` : (x.unit ?? ''));
     this.chipsBox = labelled('chips', sc('chips').label, countHint(sc('chips')), f['chips']!);
-    this.topoBox = h('div', { class: 'field' },
+    this.topoBox = h(
+      'div',
+      { class: 'field' },
       h('span', { class: 'label', id: 'topology-label' }, 'Torus shape ', h('span', { class: 'unit' }, '(chips per axis X, Y, Z)')),
-      h('div', { class: 'row3', role: 'group', 'aria-labelledby': 'topology-label' },
+      h(
+        'div',
+        { class: 'row3', role: 'group', 'aria-labelledby': 'topology-label' },
         ...[0, 1, 2].map((i) => {
           const e = f[`topology-${i}`]!;
           e.setAttribute('aria-label', `Chips along ${'XYZ'[i]}`);
           return e;
-        })),
+        }),
+      ),
       errorEl('topology'),
     );
     this.genBox = labelled('generate_tokens', sc('generate_tokens').label, sc('generate_tokens').unit ?? '', f['generate_tokens']!);
     this.budgetBox = labelled('max_latency_per_token_s', sc('max_latency_per_token_s').label, 'per token, e.g. 50 ms, optional', f['max_latency_per_token_s']!);
     this.general = h('p', { class: 'field-error', id: 'form-error', role: 'alert' });
 
-    this.element = h('form', { class: 'inputs card', id: 'inputs', 'aria-label': 'Inputs', novalidate: true },
-      h('fieldset', {}, h('legend', {}, 'Model'), labelled('model-preset', 'Model preset', '', f['model-preset']!),
-        opts.importHf ? this.importBox(opts.importHf) : null, this.modelFields),
-      h('fieldset', {}, h('legend', {}, 'Hardware'), labelled('hw-preset', 'Chip', '', f['hw-preset']!), this.hwFields,
-        labelled('slice-kind', 'Slice given as', '', f['slice-kind']!), this.chipsBox, this.topoBox),
-      h('fieldset', {}, h('legend', {}, 'Workload'),
+    this.element = h(
+      'form',
+      { class: 'inputs card', id: 'inputs', 'aria-label': 'Inputs', novalidate: true },
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Model'),
+        labelled('model-preset', 'Model preset', '', f['model-preset']!),
+        opts.importHf ? this.importBox(opts.importHf) : null,
+        this.modelFields,
+      ),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Hardware'),
+        labelled('hw-preset', 'Chip', '', f['hw-preset']!),
+        this.hwFields,
+        labelled('slice-kind', 'Slice given as', '', f['slice-kind']!),
+        this.chipsBox,
+        this.topoBox,
+      ),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Workload'),
         labelled('phase', sc('phase').label, '', f['phase']!),
         labelled('batch', sc('batch').label, countHint(sc('batch')), f['batch']!),
         labelled('input_tokens', sc('input_tokens').label, sc('input_tokens').unit ?? '', f['input_tokens']!),
-        this.genBox),
-      h('fieldset', {}, h('legend', {}, 'Plan'),
+        this.genBox,
+      ),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Plan'),
         labelled('weights', sc('weights').label, '', f['weights']!),
         labelled('ffn_layout', sc('ffn_layout').label, '', f['ffn_layout']!),
         labelled('attention_sharding', sc('attention_sharding').label, '', f['attention_sharding']!),
         labelled('mode', sc('mode').label, '', f['mode']!),
         opts.canSearch ? labelled('objective', sc('objective').label, '', f['objective']!) : null,
-        opts.canSearch ? this.budgetBox : null),
+        opts.canSearch ? this.budgetBox : null,
+      ),
       this.general,
     );
     this.element.addEventListener('submit', (e) => e.preventDefault());
@@ -228,7 +284,12 @@ export class ScenarioForm {
   /** "From a Hugging Face config.json": paste, drop or choose the file; the core converts it
    *  (naming every field it cannot map) and the model becomes the custom model being edited. */
   private importBox(importHf: (text: string) => Promise<HfImport>): HTMLElement {
-    const text = h('textarea', { id: 'hf-config', rows: '5', spellcheck: 'false', placeholder: '{ "architectures": ["LlamaForCausalLM"], "hidden_size": 8192, … }' });
+    const text = h('textarea', {
+      id: 'hf-config',
+      rows: '5',
+      spellcheck: 'false',
+      placeholder: '{ "architectures": ["LlamaForCausalLM"], "hidden_size": 8192, … }',
+    });
     const file = h('input', { id: 'hf-file', type: 'file', accept: '.json,application/json' });
     const use = h('button', { type: 'button', id: 'hf-use' }, 'Use this model');
     const status = h('p', { id: 'hf-status', role: 'status' });
@@ -253,12 +314,20 @@ export class ScenarioForm {
       this.loadModel(r.model);
       const name = typeof r.model.name === 'string' ? r.model.name : 'the model';
       const unmapped = r.unmapped.map((u) => `${u.field} (${u.effect}: ${u.reason})`);
-      status.textContent = `Loaded ${name}.` + (unmapped.length ? ` Not represented: ${unmapped.join('; ')}.` : ' Every field was mapped.') + (r.notes.length ? ` ${r.notes.join(' ')}` : '');
+      status.textContent =
+        `Loaded ${name}.` +
+        (unmapped.length ? ` Not represented: ${unmapped.join('; ')}.` : ' Every field was mapped.') +
+        (r.notes.length ? ` ${r.notes.join(' ')}` : '');
     });
-    return h('details', { id: 'hf-import', class: 'hf-import' },
+    return h(
+      'details',
+      { id: 'hf-import', class: 'hf-import' },
       h('summary', {}, 'From a Hugging Face config.json…'),
       h('label', { for: 'hf-config' }, 'Paste config.json, drop it here, or choose the file'),
-      text, h('div', { class: 'hf-actions' }, file, use), status);
+      text,
+      h('div', { class: 'hf-actions' }, file, use),
+      status,
+    );
   }
 
   /** Makes `model` (a whole model document) the custom model being edited, and recomputes. */
@@ -303,7 +372,7 @@ export class ScenarioForm {
       if (v === undefined && (x.type === 'enum' || x.type === 'boolean')) v = x.default;
       if (v === undefined && x.default_rule !== undefined && x.key === 'n_kv_heads') v = field(doc, 'n_heads');
       const q = quantityOf(x);
-      this.setShown(id, typeof v === 'number' && q ? quantityText(v, q) : typeof v === 'boolean' ? String(v) : v ?? '');
+      this.setShown(id, typeof v === 'number' && q ? quantityText(v, q) : typeof v === 'boolean' ? String(v) : (v ?? ''));
     }
   }
 
@@ -355,14 +424,17 @@ export class ScenarioForm {
     this.modelFields.hidden = this.value('model-preset') !== 'custom';
     this.hwFields.hidden = this.value('hw-preset') !== 'custom';
     // The custom entries name what is being edited (a linked document keeps its own name).
-    this.customOption('model-preset').textContent = this.baseModel && typeof this.baseModel.name === 'string' ? `Custom: ${this.baseModel.name}` : 'Custom dimensions…';
+    this.customOption('model-preset').textContent =
+      this.baseModel && typeof this.baseModel.name === 'string' ? `Custom: ${this.baseModel.name}` : 'Custom dimensions…';
     this.customOption('hw-preset').textContent = this.baseHw && typeof this.baseHw.name === 'string' ? `Custom: ${this.baseHw.name}` : 'Edited specs…';
     const decode = this.value('phase') === 'decode';
     const budgetLabel = this.budgetBox.querySelector('label');
     if (budgetLabel) {
       const budget = schemaField(this.schema, 'scenario', decode ? 'max_latency_per_token_s' : 'max_latency_s');
-      budgetLabel.replaceChildren(budget.label,
-        h('span', { class: 'unit' }, decode ? ' (per generated token, e.g. 50 ms, optional)' : ' (whole prompt, e.g. 0.5 s, optional)'));
+      budgetLabel.replaceChildren(
+        budget.label,
+        h('span', { class: 'unit' }, decode ? ' (per generated token, e.g. 50 ms, optional)' : ' (whole prompt, e.g. 0.5 s, optional)'),
+      );
     }
     const topo = this.value('slice-kind') === 'topology';
     this.chipsBox.hidden = topo;
@@ -385,7 +457,14 @@ export class ScenarioForm {
   }
 
   /** Field-level parse errors (not ranges: those are the core's). */
-  private readNumber(id: string, integer: boolean, errors: Map<string, string>, allowAuto = false, optional = false, quantity = false): number | string | undefined {
+  private readNumber(
+    id: string,
+    integer: boolean,
+    errors: Map<string, string>,
+    allowAuto = false,
+    optional = false,
+    quantity = false,
+  ): number | string | undefined {
     const t = this.value(id);
     if (t === '') {
       if (!optional) errors.set(id, 'required');

@@ -22,9 +22,10 @@ function run(req: CallRequest): void {
   }
   const t0 = performance.now();
   try {
-    const text = req.fn === 'engineVersion' || req.fn === 'listPresets' || req.fn === 'schema'
-      ? (fn as () => string).call(core)
-      : (fn as (s: string) => string).call(core, req.arg);
+    const text =
+      req.fn === 'engineVersion' || req.fn === 'listPresets' || req.fn === 'schema'
+        ? (fn as () => string).call(core)
+        : (fn as (s: string) => string).call(core, req.arg);
     post({ type: 'result', id: req.id, text: String(text), elapsed_ms: performance.now() - t0 });
   } catch (e) {
     // The core promises never to throw; a trap (e.g. out of memory) still must not go unseen. The

@@ -14,10 +14,14 @@ namespace esti::decoder {
 
 const char* ToString(Int8Kernel k) {
   switch (k) {
-    case Int8Kernel::kAvx2: return "avx2";
-    case Int8Kernel::kAvx512Vnni: return "avx512_vnni";
-    case Int8Kernel::kWasmSimd128: return "wasm_simd128";
-    default: return "portable";
+    case Int8Kernel::kAvx2:
+      return "avx2";
+    case Int8Kernel::kAvx512Vnni:
+      return "avx512_vnni";
+    case Int8Kernel::kWasmSimd128:
+      return "wasm_simd128";
+    default:
+      return "portable";
   }
 }
 
@@ -27,7 +31,8 @@ namespace {
 // several weight rows; activation vectors are the inner loop so a weight block is read from
 // memory once for all n vectors.
 constexpr int64_t kRowBlock = 4;
-[[maybe_unused]] constexpr int64_t kPrefetchBytes = 1024;  // x86 kernels: ~8 chunks ahead (measured best)
+[[maybe_unused]] constexpr int64_t kPrefetchBytes =
+    1024;  // x86 kernels: ~8 chunks ahead (measured best)
 
 int32_t DotPortable(const int8_t* w, const int8_t* a, int64_t cols) {
   int32_t s = 0;
@@ -38,7 +43,8 @@ int32_t DotPortable(const int8_t* w, const int8_t* a, int64_t cols) {
 void MatMulPortable(const int8_t* w, int64_t rows, int64_t cols, const int8_t* a, int64_t n,
                     int32_t* acc) {
   for (int64_t r = 0; r < rows; ++r)
-    for (int64_t v = 0; v < n; ++v) acc[v * rows + r] = DotPortable(w + r * cols, a + v * cols, cols);
+    for (int64_t v = 0; v < n; ++v)
+      acc[v * rows + r] = DotPortable(w + r * cols, a + v * cols, cols);
 }
 
 void MatMulPortablePacked(const int8_t* w, int64_t rows, int64_t cols, const int8_t* a, int64_t n,
@@ -46,7 +52,8 @@ void MatMulPortablePacked(const int8_t* w, int64_t rows, int64_t cols, const int
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t v = 0; v < n; ++v) {
       int32_t s = 0;
-      for (int64_t c = 0; c < cols; ++c) s += static_cast<int32_t>(w[PackedOffset(r, c, cols)]) * a[v * cols + c];
+      for (int64_t c = 0; c < cols; ++c)
+        s += static_cast<int32_t>(w[PackedOffset(r, c, cols)]) * a[v * cols + c];
       acc[v * rows + r] = s;
     }
 }
@@ -55,7 +62,7 @@ void MatMulPortablePacked(const int8_t* w, int64_t rows, int64_t cols, const int
 // |a| (unsigned) x sign(a)*w (signed) with maddubs: both operands are within [-127, 127] (the
 // quantizers never produce -128), so each pair sum is <= 2 * 127 * 127 < 2^15: no saturation.
 __attribute__((target("avx2"))) inline __m256i DotStepAvx2(__m256i acc, __m256i w, __m256i a,
-                                                            __m256i ones16) {
+                                                           __m256i ones16) {
   const __m256i prod16 = _mm256_maddubs_epi16(_mm256_sign_epi8(a, a), _mm256_sign_epi8(w, a));
   return _mm256_add_epi32(acc, _mm256_madd_epi16(prod16, ones16));
 }
@@ -88,10 +95,14 @@ __attribute__((target("avx2"))) void MatMulAvx2(const int8_t* w, int64_t rows, i
         _mm_prefetch(reinterpret_cast<const char*>(w2 + c + kPrefetchBytes), _MM_HINT_T0);
         _mm_prefetch(reinterpret_cast<const char*>(w3 + c + kPrefetchBytes), _MM_HINT_T0);
         const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(av + c));
-        s0 = DotStepAvx2(s0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w0 + c)), x, ones16);
-        s1 = DotStepAvx2(s1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w1 + c)), x, ones16);
-        s2 = DotStepAvx2(s2, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w2 + c)), x, ones16);
-        s3 = DotStepAvx2(s3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w3 + c)), x, ones16);
+        s0 = DotStepAvx2(s0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w0 + c)), x,
+                         ones16);
+        s1 = DotStepAvx2(s1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w1 + c)), x,
+                         ones16);
+        s2 = DotStepAvx2(s2, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w2 + c)), x,
+                         ones16);
+        s3 = DotStepAvx2(s3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w3 + c)), x,
+                         ones16);
       }
       int32_t* out = acc + v * rows + r;
       out[0] = HsumAvx2(s0) + DotPortable(w0 + body, av + body, cols - body);
@@ -135,9 +146,12 @@ __attribute__((target("avx2"))) void MatMulAvx2Packed(const int8_t* w, int64_t r
         _mm_prefetch(reinterpret_cast<const char*>(p + kPrefetchBytes + 64), _MM_HINT_T0);
         const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(av + c));
         s0 = DotStepAvx2(s0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), x, ones16);
-        s1 = DotStepAvx2(s1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)), x, ones16);
-        s2 = DotStepAvx2(s2, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 64)), x, ones16);
-        s3 = DotStepAvx2(s3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 96)), x, ones16);
+        s1 = DotStepAvx2(s1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)), x,
+                         ones16);
+        s2 = DotStepAvx2(s2, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 64)), x,
+                         ones16);
+        s3 = DotStepAvx2(s3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 96)), x,
+                         ones16);
       }
       int32_t out[4];
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out), Hsum4Avx2(s0, s1, s2, s3));
@@ -328,24 +342,33 @@ void MatMulInt8(Int8Kernel kernel, const int8_t* w, bool packed, int64_t rows, i
   if (packed) {
     switch (kernel) {
 #ifdef ESTI_X86
-      case Int8Kernel::kAvx2: return MatMulAvx2Packed(w, rows, cols, a, n, acc);
-      case Int8Kernel::kAvx512Vnni: return MatMulVnniPacked(w, rows, cols, a, n, acc);
+      case Int8Kernel::kAvx2:
+        return MatMulAvx2Packed(w, rows, cols, a, n, acc);
+      case Int8Kernel::kAvx512Vnni:
+        return MatMulVnniPacked(w, rows, cols, a, n, acc);
 #endif
 #ifdef __wasm_simd128__
-      case Int8Kernel::kWasmSimd128: return MatMulWasmPacked(w, rows, cols, a16, n, acc);
+      case Int8Kernel::kWasmSimd128:
+        return MatMulWasmPacked(w, rows, cols, a16, n, acc);
 #endif
-      default: return MatMulPortablePacked(w, rows, cols, a, n, acc);
+      default:
+        return MatMulPortablePacked(w, rows, cols, a, n, acc);
     }
   }
   switch (kernel) {
 #ifdef ESTI_X86
-    case Int8Kernel::kAvx2: return MatMulAvx2(w, rows, cols, a, n, acc);
-    case Int8Kernel::kAvx512Vnni: return MatMulAvx512Vnni(w, rows, cols, a, n, acc);
+    case Int8Kernel::kAvx2:
+      return MatMulAvx2(w, rows, cols, a, n, acc);
+    case Int8Kernel::kAvx512Vnni:
+      return MatMulAvx512Vnni(w, rows, cols, a, n, acc);
 #endif
 #ifdef __wasm_simd128__
-    case Int8Kernel::kWasmSimd128: return MatMulWasm(w, rows, cols, a16, n, acc);
+    case Int8Kernel::kWasmSimd128:
+      return MatMulWasm(w, rows, cols, a16, n, acc);
 #endif
-    default: (void)a16; return MatMulPortable(w, rows, cols, a, n, acc);
+    default:
+      (void)a16;
+      return MatMulPortable(w, rows, cols, a, n, acc);
   }
 }
 

@@ -122,7 +122,8 @@ Weights GenerateWeights(const model::ModelConfig& m, WeightKind kind, uint64_t s
   w.final_norm = GenerateGain(e, DeriveSeed(seed, stream++));
   for (LayerWeights& l : w.layers) {
     l.attn_norm = GenerateGain(e, DeriveSeed(seed, stream++));
-    if (m.block_type == model::BlockType::kSerial) l.ffn_norm = GenerateGain(e, DeriveSeed(seed, stream));
+    if (m.block_type == model::BlockType::kSerial)
+      l.ffn_norm = GenerateGain(e, DeriveSeed(seed, stream));
     ++stream;
     GenerateMatrix(l.wq, kind, DeriveSeed(seed, stream++), in_e);
     GenerateMatrix(l.wk, kind, DeriveSeed(seed, stream++), in_e);
@@ -213,8 +214,9 @@ class TensorSource {
       return nullptr;
     }
     if (t.shape != shape) {
-      *err = MakeError(codes::kInvalidValue, path,
-                       "shape " + ShapeString(t.shape) + " does not match the model's " + ShapeString(shape));
+      *err = MakeError(
+          codes::kInvalidValue, path,
+          "shape " + ShapeString(t.shape) + " does not match the model's " + ShapeString(shape));
       return nullptr;
     }
     int64_t n = 1;
@@ -310,11 +312,15 @@ Result<Weights> WeightsFromTensors(const model::ModelConfig& m, WeightKind kind,
 std::vector<NamedTensor> TensorsOf(const model::ModelConfig& m, const Weights& w) {
   std::vector<NamedTensor> out;
   auto mat = [&](const std::string& name, const Matrix& x) {
-    out.push_back({name, "F32", {x.rows, x.cols},
+    out.push_back({name,
+                   "F32",
+                   {x.rows, x.cols},
                    {reinterpret_cast<const uint8_t*>(x.f32.data()), x.f32.size() * sizeof(float)}});
   };
   auto vec = [&](const std::string& name, const std::vector<float>& x) {
-    out.push_back({name, "F32", {static_cast<int64_t>(x.size())},
+    out.push_back({name,
+                   "F32",
+                   {static_cast<int64_t>(x.size())},
                    {reinterpret_cast<const uint8_t*>(x.data()), x.size() * sizeof(float)}});
   };
   mat("model.embed_tokens.weight", w.embedding);
@@ -324,7 +330,8 @@ std::vector<NamedTensor> TensorsOf(const model::ModelConfig& m, const Weights& w
     const LayerWeights& l = w.layers[i];
     const std::string p = "model.layers." + std::to_string(i) + ".";
     vec(p + "input_layernorm.weight", l.attn_norm);
-    if (m.block_type == model::BlockType::kSerial) vec(p + "post_attention_layernorm.weight", l.ffn_norm);
+    if (m.block_type == model::BlockType::kSerial)
+      vec(p + "post_attention_layernorm.weight", l.ffn_norm);
     mat(p + "self_attn.q_proj.weight", l.wq);
     mat(p + "self_attn.k_proj.weight", l.wk);
     mat(p + "self_attn.v_proj.weight", l.wv);

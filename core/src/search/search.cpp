@@ -18,7 +18,8 @@ Candidate Score(const Space& space, ScoredPlan&& p) {
   c.cost_chip_s_per_token = chips * c.quick.latency_s / tokens;
   c.mfu = cost::ModelFlopsUtilization(model::NominalParams(c.scenario.model), tokens, chips,
                                       c.scenario.chip.peak_flops_per_s_bf16, c.quick.latency_s);
-  if (space.max_latency_s && c.quick.latency_s > *space.max_latency_s) c.within_latency_bound = false;
+  if (space.max_latency_s && c.quick.latency_s > *space.max_latency_s)
+    c.within_latency_bound = false;
   if (space.max_latency_per_token_s && c.scenario.workload.phase == cost::Phase::kDecode &&
       c.quick.latency_s / static_cast<double>(c.scenario.workload.generate_tokens) >
           *space.max_latency_per_token_s) {
@@ -30,8 +31,8 @@ Candidate Score(const Space& space, ScoredPlan&& p) {
 }  // namespace
 
 std::vector<Candidate> BestPerCombination(const Space& space, SearchStats* stats) {
-  std::vector<int64_t> counts = space.topology ? std::vector<int64_t>{space.topology->chips()}
-                                               : space.chip_counts;
+  std::vector<int64_t> counts =
+      space.topology ? std::vector<int64_t>{space.topology->chips()} : space.chip_counts;
   std::vector<Candidate> out;
   for (int64_t chips : counts) {
     const std::vector<ShapePlans> shapes = ShapePlansFor(space, chips);
@@ -44,11 +45,14 @@ std::vector<Candidate> BestPerCombination(const Space& space, SearchStats* stats
         stats->infeasible += static_cast<int64_t>(space.batches.size());
         continue;
       }
-      for (ScoredPlan& p : BestPlansPerBatch(space, shapes, space.batches, w, &stats->plans_scored)) {
+      for (ScoredPlan& p :
+           BestPlansPerBatch(space, shapes, space.batches, w, &stats->plans_scored)) {
         ++stats->combinations;
         Candidate c = Score(space, std::move(p));
-        if (!c.quick.fits) ++stats->infeasible;
-        else if (!c.within_latency_bound) ++stats->over_latency_bound;
+        if (!c.quick.fits)
+          ++stats->infeasible;
+        else if (!c.within_latency_bound)
+          ++stats->over_latency_bound;
         out.push_back(std::move(c));
       }
     }
@@ -60,14 +64,18 @@ std::vector<Candidate> Search(const Space& space, SearchStats* stats) {
   std::vector<Candidate> all = BestPerCombination(space, stats);
   auto key = [&](const Candidate& c) {
     switch (space.objective) {
-      case Objective::kMinLatency: return c.quick.latency_s;
-      case Objective::kMinCost: return c.cost_chip_s_per_token;
-      case Objective::kMaxMfu: return -c.mfu;
+      case Objective::kMinLatency:
+        return c.quick.latency_s;
+      case Objective::kMinCost:
+        return c.cost_chip_s_per_token;
+      case Objective::kMaxMfu:
+        return -c.mfu;
     }
     return c.quick.latency_s;
   };
   std::stable_sort(all.begin(), all.end(), [&](const Candidate& a, const Candidate& b) {
-    const bool ga = a.quick.fits && a.within_latency_bound, gb = b.quick.fits && b.within_latency_bound;
+    const bool ga = a.quick.fits && a.within_latency_bound,
+               gb = b.quick.fits && b.within_latency_bound;
     if (ga != gb) return ga;
     return key(a) < key(b);
   });

@@ -52,12 +52,24 @@ test('the core answers have the shapes src/core-results.ts declares', async () =
   add('DescribeModelAnswer', call('describeModel', { model: small }));
   add('ReproduceAnswer', core.reproduce('{}'));
   add('CalibrateAnswer', call('calibrate', { data: ['palm-540b-tpu-v4', 'palm-62b-tpu-v4', 'palm-8b-tpu-v4'] }));
-  const measured = (id, chips, batch, s) => ({ id, group: 'decode', scenario: { model: 'palm-8b', phase: 'decode', chips, batch, input_tokens: 2048, generate_tokens: 64, weights: 'bf16' }, measured_latency_per_token_s: s });
+  const measured = (id, chips, batch, s) => ({
+    id,
+    group: 'decode',
+    scenario: { model: 'palm-8b', phase: 'decode', chips, batch, input_tokens: 2048, generate_tokens: 64, weights: 'bf16' },
+    measured_latency_per_token_s: s,
+  });
   // One model and one group: no cross-validation, and parameters the data cannot identify.
-  add('CalibrateAnswer', call('calibrate', { data: { schema_version: 1, hardware: 'tpu-v4', points: [measured('a', 8, 64, 0.00582), measured('b', 16, 32, 0.00429)] } }));
+  add(
+    'CalibrateAnswer',
+    call('calibrate', { data: { schema_version: 1, hardware: 'tpu-v4', points: [measured('a', 8, 64, 0.00582), measured('b', 16, 32, 0.00429)] } }),
+  );
   const decodeRequest = { model: small, prompt: [1, 2, 3], tokens: 3, batch: 8, hashes: false };
   add('DecodeAnswer', call('decode', decodeRequest));
-  for (const [ffn_layout, attention_sharding] of [['ws2d', 'batch'], ['wg_xyz', 'heads'], ['ws1d', 'heads']]) {
+  for (const [ffn_layout, attention_sharding] of [
+    ['ws2d', 'batch'],
+    ['wg_xyz', 'heads'],
+    ['ws1d', 'heads'],
+  ]) {
     add('MeshDecodeAnswer', call('decode', { ...decodeRequest, mesh: '2x2x2', ffn_layout, attention_sharding }));
   }
 
@@ -69,7 +81,21 @@ test('the core answers have the shapes src/core-results.ts declares', async () =
     const file = join(dir, 'answers.ts');
     await writeFile(file, text);
     const tsc = join(web, 'node_modules/.bin/tsc');
-    const flags = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--allowImportingTsExtensions', '--skipLibCheck', '--types', '', file];
+    const flags = [
+      '--noEmit',
+      '--strict',
+      '--target',
+      'es2022',
+      '--module',
+      'esnext',
+      '--moduleResolution',
+      'bundler',
+      '--allowImportingTsExtensions',
+      '--skipLibCheck',
+      '--types',
+      '',
+      file,
+    ];
     const r = await run(tsc, flags, { cwd: dir }).catch((e) => e);
     assert.equal(r.code ?? 0, 0, `tsc rejected an answer:\n${String(r.stdout).slice(0, 3000)}`);
   } finally {

@@ -14,7 +14,23 @@ test('src/core-types.ts is generated from the core schema', async () => {
 test('the schema describes the scenario fields the page edits', async () => {
   const schema = await schemaFromWasm();
   const keys = schema.documents.scenario.fields.map((f) => f.key);
-  for (const k of ['model', 'hardware', 'chips', 'topology', 'phase', 'batch', 'input_tokens', 'generate_tokens', 'weights', 'ffn_layout', 'attention_sharding', 'mode', 'objective', 'max_latency_s', 'max_latency_per_token_s']) {
+  for (const k of [
+    'model',
+    'hardware',
+    'chips',
+    'topology',
+    'phase',
+    'batch',
+    'input_tokens',
+    'generate_tokens',
+    'weights',
+    'ffn_layout',
+    'attention_sharding',
+    'mode',
+    'objective',
+    'max_latency_s',
+    'max_latency_per_token_s',
+  ]) {
     assert.ok(keys.includes(k), k);
   }
 });

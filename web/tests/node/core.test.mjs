@@ -66,7 +66,20 @@ test('getPreset returns the preset JSON', () => {
 
 test('evaluate (when this engine build has it): canonical echo, finite numbers, errors with paths', (t) => {
   if (typeof core.evaluate !== 'function') return t.skip('this engine build has no evaluate()');
-  const sc = { schema_version: 1, model: 'palm-540b', hardware: 'tpu-v4', chips: 64, phase: 'decode', batch: 64, input_tokens: 2048, generate_tokens: 64, weights: 'int8', ffn_layout: 'auto', attention_sharding: 'auto', mode: 'calibrated' };
+  const sc = {
+    schema_version: 1,
+    model: 'palm-540b',
+    hardware: 'tpu-v4',
+    chips: 64,
+    phase: 'decode',
+    batch: 64,
+    input_tokens: 2048,
+    generate_tokens: 64,
+    weights: 'int8',
+    ffn_layout: 'auto',
+    attention_sharding: 'auto',
+    mode: 'calibrated',
+  };
   const r = call('evaluate', JSON.stringify(sc));
   assert.equal(r.ok, true, JSON.stringify(r.error));
   for (const k of ['latency_s', 'latency_per_token_s', 'mfu', 'cost_chip_s_per_token', 'throughput_tokens_per_s', 'memory_per_chip_bytes']) {
@@ -83,7 +96,20 @@ test('evaluate (when this engine build has it): canonical echo, finite numbers, 
 });
 
 test('search, frontier and maxContext: shapes the page reads, points reproducible by evaluate', () => {
-  const sc = { schema_version: 1, model: 'palm-540b', hardware: 'tpu-v4', chips: 'auto', phase: 'decode', batch: 'auto', input_tokens: 2048, generate_tokens: 64, weights: 'auto', mode: 'calibrated', objective: 'min_cost', max_latency_per_token_s: 0.03 };
+  const sc = {
+    schema_version: 1,
+    model: 'palm-540b',
+    hardware: 'tpu-v4',
+    chips: 'auto',
+    phase: 'decode',
+    batch: 'auto',
+    input_tokens: 2048,
+    generate_tokens: 64,
+    weights: 'auto',
+    mode: 'calibrated',
+    objective: 'min_cost',
+    max_latency_per_token_s: 0.03,
+  };
   const s = call('search', JSON.stringify(sc));
   assert.equal(s.ok, true, JSON.stringify(s.error));
   assert.equal(s.objective, 'min_cost');
@@ -105,7 +131,13 @@ test('search, frontier and maxContext: shapes the page reads, points reproducibl
 
   const m = call('maxContext', JSON.stringify({ model: 'palm-540b-padded', chips: 64, batch: 512, kv_memory_fraction: 0.3 }));
   assert.equal(m.ok, true, JSON.stringify(m.error));
-  assert.deepEqual(m.layouts.map((l) => [l.attention_sharding, l.max_context_tokens]), [['heads', 166], ['batch', 10663]]);
+  assert.deepEqual(
+    m.layouts.map((l) => [l.attention_sharding, l.max_context_tokens]),
+    [
+      ['heads', 166],
+      ['batch', 10663],
+    ],
+  );
 });
 
 // The fit is deterministic across builds: the wasm module fits the paper's data to exactly the

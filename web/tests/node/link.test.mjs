@@ -31,7 +31,7 @@ async function compressionStream(text, chunks = 1) {
 // Seeded text generator: JSON-like, with repeats (long copies) and multi-byte characters.
 function texts() {
   let seed = 12345;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const words = ['"model"', '"palm-540b"', '"batch"', ':', ',', '[', ']', '{', '}', '64', '"ünïcødé ✓"', '😀', ' ', '"int8"', '\n'];
   const out = [];
   for (let i = 0; i < 40; i++) {
@@ -74,7 +74,12 @@ test('links made by CompressionStream decode identically in the core', async () 
 test('streams from zlib at every level and strategy decode identically', async () => {
   const strategies = [constants.Z_DEFAULT_STRATEGY, constants.Z_FILTERED, constants.Z_HUFFMAN_ONLY, constants.Z_RLE, constants.Z_FIXED];
   // Short texts only: a stored (level 0) stream of the long ones would pass the 16 KiB link cap.
-  const all = [...(await presetTexts()).slice(0, 6), ...texts().slice(0, 30).filter((_, i) => i % 3 === 0)];
+  const all = [
+    ...(await presetTexts()).slice(0, 6),
+    ...texts()
+      .slice(0, 30)
+      .filter((_, i) => i % 3 === 0),
+  ];
   let streams = 0;
   const blockTypes = new Set();
   for (const text of all) {

@@ -17,7 +17,14 @@ test('a request past the 2 GiB cap answers too_large and the instance keeps work
   const small = '{"model":"tiny","chips":8,"phase":"decode","batch":1,"input_tokens":8,"generate_tokens":4}';
   // Every combination with full detail, dominated ones included: ~2.8 MB of JSON, several times
   // that while it is built.
-  const large = JSON.stringify({ model: 'palm-62b', input_tokens: 2048, generate_tokens: 64, include_dominated: true, weights: ['bf16', 'int8'], batch: [1, 2, 3, 4] });
+  const large = JSON.stringify({
+    model: 'palm-62b',
+    input_tokens: 2048,
+    generate_tokens: 64,
+    include_dominated: true,
+    weights: ['bf16', 'int8'],
+    batch: [1, 2, 3, 4],
+  });
   const smallAnswer = core.evaluate(small);
   assert.equal(JSON.parse(smallAnswer).ok, true);
   const largeAnswer = core.frontier(large);

@@ -20,7 +20,10 @@ test('format: units and four significant digits', () => {
 
 test('readAnswer: ok, error and garbage', () => {
   assert.deepEqual(J.readAnswer('{"ok":true,"schema_version":1,"x":1}'), { ok: true, value: { ok: true, schema_version: 1, x: 1 } });
-  assert.deepEqual(J.readAnswer('{"ok":false,"schema_version":1,"error":{"code":"c","path":"/p","message":"m"}}'), { ok: false, error: { code: 'c', path: '/p', message: 'm' } });
+  assert.deepEqual(J.readAnswer('{"ok":false,"schema_version":1,"error":{"code":"c","path":"/p","message":"m"}}'), {
+    ok: false,
+    error: { code: 'c', path: '/p', message: 'm' },
+  });
   assert.deepEqual(J.readAnswer('{"ok":false,"schema_version":1}'), { ok: false, error: { code: 'error', path: '', message: 'the engine reported an error' } });
   assert.equal(J.readAnswer('nope').ok, false);
   assert.equal(J.readAnswer('[1]').ok, false);

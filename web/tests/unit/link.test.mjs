@@ -42,7 +42,20 @@ test('round trip with a comparison scenario and a view', async () => {
 });
 
 test('a typical scenario link is compact', async () => {
-  const s = JSON.stringify({ schema_version: 1, model: 'palm-540b', hardware: 'tpu-v4', chips: 64, phase: 'decode', batch: 512, input_tokens: 2048, generate_tokens: 64, weights: 'int8', ffn_layout: 'auto', attention_sharding: 'auto', mode: 'calibrated' });
+  const s = JSON.stringify({
+    schema_version: 1,
+    model: 'palm-540b',
+    hardware: 'tpu-v4',
+    chips: 64,
+    phase: 'decode',
+    batch: 512,
+    input_tokens: 2048,
+    generate_tokens: 64,
+    weights: 'int8',
+    ffn_layout: 'auto',
+    attention_sharding: 'auto',
+    mode: 'calibrated',
+  });
   const hash = await encodeLink({ s });
   assert.ok(hash.length < s.length, `${hash.length} < ${s.length}`);
 });
@@ -56,7 +69,9 @@ test('catalogue of bad links: each gives its specific code', async () => {
   const good = await deflateB64('{"model":"palm-8b"}');
   const bomb = await deflateB64('a'.repeat(MAX_SCENARIO_BYTES + 1));
   const bigBomb = await deflateB64(' '.repeat(10_000_000));
-  const badUtf8 = Buffer.from(await new Response(new Blob([new Uint8Array([0xff, 0xfe, 0x41])]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer()).toString('base64url');
+  const badUtf8 = Buffer.from(
+    await new Response(new Blob([new Uint8Array([0xff, 0xfe, 0x41])]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer(),
+  ).toString('base64url');
   const cases = [
     ['#v=1&s=@@@', 'link_corrupt'],
     ['#v=1&s=', 'link_corrupt'],
@@ -120,8 +135,28 @@ test('a bomb stops at the cap: too large, not expanded', async () => {
 test('property: any string decodes to ok or a known code, never throws', async () => {
   // Seeded generator (no dependency): mixes link-like fragments, base64url and random bytes.
   let seed = 0x9e3779b9;
-  const rnd = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
-  const pieces = ['#', 'v=', '1', '2', '&', 's=', 'b=', 'view=', '=', '%', 'A', 'N4Ig', '_', '-', 'ü', '\u0000', '<', '"', 'q1YqzU1JLVKyUipILMjRNTVU0lFKTC5RslIqTs1LTU0BAA'];
+  const rnd = () => (seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
+  const pieces = [
+    '#',
+    'v=',
+    '1',
+    '2',
+    '&',
+    's=',
+    'b=',
+    'view=',
+    '=',
+    '%',
+    'A',
+    'N4Ig',
+    '_',
+    '-',
+    'ü',
+    '\u0000',
+    '<',
+    '"',
+    'q1YqzU1JLVKyUipILMjRNTVU0lFKTC5RslIqTs1LTU0BAA',
+  ];
   const runs = 20000;
   for (let i = 0; i < runs; i++) {
     let s = '';

@@ -25,18 +25,18 @@ struct PhaseTotals {
   double kv_load_s = 0;
   double comm_s = 0;
   double overhead_s = 0;
-  double matmul_flops = 0;      // per chip
-  double attention_flops = 0;   // per chip
-  double weight_bytes = 0;      // per chip, read from HBM
-  double kv_bytes = 0;          // per chip, read from HBM
+  double matmul_flops = 0;     // per chip
+  double attention_flops = 0;  // per chip
+  double weight_bytes = 0;     // per chip, read from HBM
+  double kv_bytes = 0;         // per chip, read from HBM
 };
 
 struct Evaluation {
-  double latency_s = 0;             // the whole phase
-  double latency_per_token_s = 0;   // decode: per generated token; prefill: latency_s
-  double tokens = 0;                // processed (prefill) or generated (decode), whole batch
-  double mfu = 0;                   // ESTI §3.3: 2 N_nominal tokens / (chips peak latency)
-  double cost_chip_s_per_token = 0; // ESTI §4.4: chips x latency / tokens
+  double latency_s = 0;              // the whole phase
+  double latency_per_token_s = 0;    // decode: per generated token; prefill: latency_s
+  double tokens = 0;                 // processed (prefill) or generated (decode), whole batch
+  double mfu = 0;                    // ESTI §3.3: 2 N_nominal tokens / (chips peak latency)
+  double cost_chip_s_per_token = 0;  // ESTI §4.4: chips x latency / tokens
   double throughput_tokens_per_s = 0;
   int64_t passes = 0;
   Memory memory;

@@ -18,13 +18,13 @@ namespace esti::decoder {
 
 // Counted as the decoder runs; the same quantities as cost::ForwardCounts (tests compare them).
 struct Counts {
-  double matmul_flops = 0;     // 2 x rows x cols per matrix-vector product
-  double attention_flops = 0;  // 4 x d_head per (query head, attended position)
-  double weight_bytes = 0;     // matrix payload read (1 byte int8, 4 bytes fp32), once per pass
+  double matmul_flops = 0;        // 2 x rows x cols per matrix-vector product
+  double attention_flops = 0;     // 4 x d_head per (query head, attended position)
+  double weight_bytes = 0;        // matrix payload read (1 byte int8, 4 bytes fp32), once per pass
   double weight_scale_bytes = 0;  // int8 per-row fp32 scales, read alongside (not in cost::)
   double embedding_lookup_bytes = 0;  // input embedding rows gathered (not a matmul; not in cost::)
-  double kv_read_bytes = 0;    // distinct cached K/V bytes attention reads, per sequence per pass
-  double kv_write_bytes = 0;   // K/V of the new tokens appended to the cache
+  double kv_read_bytes = 0;   // distinct cached K/V bytes attention reads, per sequence per pass
+  double kv_write_bytes = 0;  // K/V of the new tokens appended to the cache
   Counts& operator+=(const Counts& o);
 };
 
@@ -74,17 +74,17 @@ class Decoder {
   Int8Kernel kernel_ = Int8Kernel::kPortable;
   bool trace_hashes_ = true;
   Counts counts_;
-  std::vector<uint64_t> hashes_;     // [n_layers + 1]
-  std::vector<int64_t> positions_;   // [batch] tokens cached per sequence
+  std::vector<uint64_t> hashes_;    // [n_layers + 1]
+  std::vector<int64_t> positions_;  // [batch] tokens cached per sequence
   // KV cache: [layer][batch][max_seq_len][n_kv_heads * d_head] for K and for V.
   std::vector<float> k_cache_, v_cache_;
-  std::vector<float> logits_;        // [batch, vocab]
+  std::vector<float> logits_;  // [batch, vocab]
   // Scratch for one pass of n tokens.
   std::vector<float> x_, h_, q_, k_, v_, att_, o_, gate_, up_, ffn_;  // [n, width]
-  std::vector<float> scores_;        // [max_seq_len]
-  std::vector<double> rope_cos_, rope_sin_;  // [n, d_head / 2]
+  std::vector<float> scores_;                                         // [max_seq_len]
+  std::vector<double> rope_cos_, rope_sin_;                           // [n, d_head / 2]
   QuantizedActs acts_;
-  std::vector<int32_t> acc_;         // [n, max rows]
+  std::vector<int32_t> acc_;  // [n, max rows]
 };
 
 }  // namespace esti::decoder

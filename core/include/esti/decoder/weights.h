@@ -18,23 +18,23 @@ namespace esti::decoder {
 // their Weights' arena (payload, then scales).
 struct Matrix {
   int64_t rows = 0, cols = 0;
-  std::vector<float> f32;     // [rows, cols]  (kFp32 only)
-  std::span<int8_t> q;        // [rows, cols]  (kInt8 only), row-major, or packed (kernels.h)
-  bool packed = false;        // set by Decoder::Create for the kernels; PackedOffset finds (r, c)
-  std::span<float> scale;     // [rows]        (kInt8 only): W[r, c] ~= q[r, c] * scale[r]
+  std::vector<float> f32;  // [rows, cols]  (kFp32 only)
+  std::span<int8_t> q;     // [rows, cols]  (kInt8 only), row-major, or packed (kernels.h)
+  bool packed = false;     // set by Decoder::Create for the kernels; PackedOffset finds (r, c)
+  std::span<float> scale;  // [rows]        (kInt8 only): W[r, c] ~= q[r, c] * scale[r]
   int64_t Elements() const { return rows * cols; }
 };
 
 struct LayerWeights {
   std::vector<float> attn_norm;  // [E] RMSNorm gain before attention (and the FFN when parallel)
   std::vector<float> ffn_norm;   // [E] serial blocks only
-  Matrix wq;      // [H * d_head, E]
-  Matrix wk;      // [n_kv * d_head, E]
-  Matrix wv;      // [n_kv * d_head, E]
-  Matrix wo;      // [E, H * d_head]
-  Matrix w_gate;  // [F, E]
-  Matrix w_up;    // [F, E]
-  Matrix w_down;  // [E, F]
+  Matrix wq;                     // [H * d_head, E]
+  Matrix wk;                     // [n_kv * d_head, E]
+  Matrix wv;                     // [n_kv * d_head, E]
+  Matrix wo;                     // [E, H * d_head]
+  Matrix w_gate;                 // [F, E]
+  Matrix w_up;                   // [F, E]
+  Matrix w_down;                 // [E, F]
 };
 
 // Move-only: int8 matrices point into `arena`, whose buffer a move keeps and a copy would not.
@@ -47,9 +47,9 @@ struct Weights {
 
   WeightKind kind = WeightKind::kInt8;
   std::vector<LayerWeights> layers;
-  Matrix embedding;                // [V, E] input embedding (and output when shared)
-  Matrix unembedding;              // [V, E] only when !shared_embedding
-  std::vector<float> final_norm;   // [E]
+  Matrix embedding;               // [V, E] input embedding (and output when shared)
+  Matrix unembedding;             // [V, E] only when !shared_embedding
+  std::vector<float> final_norm;  // [E]
 
   // Every int8 payload and scale vector, in one allocation, in the order Decoder::Forward reads
   // them, each starting on a 64-byte line. Batch-1 decode streams the whole model per token; one
@@ -75,9 +75,10 @@ std::vector<Matrix*> MatricesInReadOrder(const model::ModelConfig& m, Weights& w
 
 // Synthetic weights from `seed`: matrix and embedding entries uniform with variance 1 / fan_in
 // (the embedding's d_model: small next to the blocks' outputs, so a random model does not just
-// echo its input token through the tied unembedding), norm gains 1 +- 0.1. Each row is drawn in fp32 and quantized at once
-// (per-row scales), so the int8 weights of a seed are exactly the quantized fp32 weights of the
-// same seed, and no fp32 copy of a large model is ever held. Call PlanMemory first.
+// echo its input token through the tied unembedding), norm gains 1 +- 0.1. Each row is drawn in
+// fp32 and quantized at once (per-row scales), so the int8 weights of a seed are exactly the
+// quantized fp32 weights of the same seed, and no fp32 copy of a large model is ever held. Call
+// PlanMemory first.
 Weights GenerateWeights(const model::ModelConfig& m, WeightKind kind, uint64_t seed);
 
 // A tensor of a checkpoint: little-endian data of `dtype` ("F32", "F16" or "BF16").
@@ -89,9 +90,10 @@ struct NamedTensor {
 };
 
 // Builds weights from Llama-style names (model.embed_tokens.weight,
-// model.layers.{i}.self_attn.{q,k,v,o}_proj.weight, model.layers.{i}.mlp.{gate,up,down}_proj.weight,
-// model.layers.{i}.input_layernorm.weight, model.layers.{i}.post_attention_layernorm.weight (serial
-// only), model.norm.weight, lm_head.weight (separate embeddings only)). RoPE is the half-split
+// model.layers.{i}.self_attn.{q,k,v,o}_proj.weight,
+// model.layers.{i}.mlp.{gate,up,down}_proj.weight, model.layers.{i}.input_layernorm.weight,
+// model.layers.{i}.post_attention_layernorm.weight (serial only), model.norm.weight, lm_head.weight
+// (separate embeddings only)). RoPE is the half-split
 // ("rotate_half") convention of those checkpoints. Errors: missing_field for an absent tensor,
 // invalid_value for a wrong shape or dtype, unknown_key for an unexpected tensor; each with path
 // "/<tensor name>".

@@ -20,7 +20,7 @@ inline constexpr int64_t kMaxSafetensorsTensors = 1 << 16;
 
 struct SafetensorsTensor {
   std::string name;
-  std::string dtype;           // "F32", "F16", "BF16", "I8", ... (validated against a known list)
+  std::string dtype;  // "F32", "F16", "BF16", "I8", ... (validated against a known list)
   std::vector<int64_t> shape;
   int64_t begin = 0, end = 0;  // absolute byte offsets in the file, end - begin = elements x size
 };

@@ -31,7 +31,8 @@ struct ScoredPlan {
 // `evaluated` counts the plans scored.
 std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<ShapePlans>& shapes,
                                           const std::vector<int64_t>& batches,
-                                          model::WeightFormat weights, int64_t* evaluated = nullptr);
+                                          model::WeightFormat weights,
+                                          int64_t* evaluated = nullptr);
 
 // The work a search of `space` does, counted before doing it (issue 12 item 9: a custom torus
 // multiplied it to 21 M plans): `combinations` is chip counts x weight formats x batches (one

@@ -28,11 +28,11 @@ struct Candidate {
 };
 
 struct SearchStats {
-  int64_t combinations = 0;      // (chips, batch, weights) triples considered
-  int64_t plans_scored = 0;      // plans the cost model scored
-  int64_t infeasible = 0;        // combinations with no plan that fits in memory
+  int64_t combinations = 0;  // (chips, batch, weights) triples considered
+  int64_t plans_scored = 0;  // plans the cost model scored
+  int64_t infeasible = 0;    // combinations with no plan that fits in memory
   int64_t over_latency_bound = 0;
-  int64_t dominated = 0;         // frontier only: feasible but not Pareto-optimal
+  int64_t dominated = 0;  // frontier only: feasible but not Pareto-optimal
 };
 
 // The fastest feasible plan of every (chips, batch, weights) combination of the space, for the
