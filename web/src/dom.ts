@@ -1,4 +1,4 @@
-// Tiny DOM builder. Text only ever goes through textContent (reliability.md T8): there is no
+// Tiny DOM builder. Text only ever goes through textContent (SECURITY.md: no HTML sink): there is no
 // HTML sink anywhere in web/src.
 import { format, type Unit } from './format.ts';
 

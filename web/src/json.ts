@@ -1,4 +1,4 @@
-// Reading JSON (reliability.md T9): the one boundary where the worker's text becomes a core answer
+// Reading JSON (SECURITY.md: answers are read, never merged): the one boundary where the worker's text becomes a core answer
 // (readAnswer/readResult check the envelope, then give the answer as declared in core-results.ts),
 // and checked field readers for JSON the page does not have a declaration for (presets, scenario
 // texts). Nothing from a response is spread or merged into page objects.

@@ -370,7 +370,8 @@ export class ScenarioForm {
     for (const { id, field: x } of edits) {
       let v = field(doc, x.key);
       if (v === undefined && (x.type === 'enum' || x.type === 'boolean')) v = x.default;
-      if (v === undefined && x.default_rule !== undefined && x.key === 'n_kv_heads') v = field(doc, 'n_heads');
+      // A default that is another field's value (n_kv_heads: "n_heads") shows that value.
+      if (v === undefined && x.default_rule !== undefined && x.default_rule in doc) v = field(doc, x.default_rule);
       const q = quantityOf(x);
       this.setShown(id, typeof v === 'number' && q ? quantityText(v, q) : typeof v === 'boolean' ? String(v) : (v ?? ''));
     }
