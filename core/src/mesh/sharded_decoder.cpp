@@ -58,15 +58,12 @@ double D(int64_t v) { return static_cast<double>(v); }
 template <class T>
 using PerChip = std::vector<std::vector<T>>;
 
-// A failed collective unwinds the forward pass to ShardedDecoder's catch. The error travels in a
-// shared_ptr so that copying the exception object cannot throw (cert-err60-cpp).
-struct CollectiveFailure {
-  std::shared_ptr<const Error> error;
-};
-
-void Check(const Result<bool>& r) {
-  if (!r.ok()) throw CollectiveFailure{std::make_shared<const Error>(r.error())};
-}
+// A failed collective ends the pass: its error is returned, block by block, to
+// ShardedDecoder::Forward (the core's errors are values; exceptions stay inside io/ and api/).
+#define ESTI_RETURN_IF_FAILED(collective)                                           \
+  do {                                                                              \
+    if (Result<bool> failed_ = (collective); !failed_.ok()) return failed_.error(); \
+  } while (false)
 
 // A weight block [rows, cols] inside a layer's flat buffer, with its rows' int8 scales.
 struct BlockRef {
@@ -129,9 +126,9 @@ struct ShardedDecoder::State {
   void Build(const decoder::Weights& w);
   void CopyBlock(const Matrix& src, int64_t r0, int64_t rows, int64_t c0, int64_t cols, BlockRef* b,
                  std::vector<int8_t>* q, std::vector<float>* f);
-  void RunBlock(int64_t layer, bool parallel, bool attention_part, bool ffn_part,
-                const std::vector<int64_t>& vec_pos, int64_t t);
-  void Forward(const std::vector<std::vector<int32_t>>& tokens);
+  Result<bool> RunBlock(int64_t layer, bool parallel, bool attention_part, bool ffn_part,
+                        const std::vector<int64_t>& vec_pos, int64_t t);
+  Result<bool> Forward(const std::vector<std::vector<int32_t>>& tokens);
 };
 
 ShardedDecoder::ShardedDecoder(std::unique_ptr<State> s) : s_(std::move(s)) {}
@@ -379,9 +376,9 @@ void MatMulBlockF32(const float* w, const BlockRef& b, const float* x, int64_t n
 }  // namespace
 
 // One block of a layer (parallel: attention and FFN together; serial: one of them).
-void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attention_part,
-                                     bool ffn_part, const std::vector<int64_t>& vec_pos,
-                                     int64_t t) {
+Result<bool> ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attention_part,
+                                             bool ffn_part, const std::vector<int64_t>& vec_pos,
+                                             int64_t t) {
   const int64_t e = m.d_model, dh = m.d_head, nheads = m.n_heads, nkv = m.n_kv_heads;
   const int64_t qw = nheads * dh, kvw = nkv * dh, half = dh / 2;
   const int64_t nl = static_cast<int64_t>(chips.size());
@@ -409,7 +406,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
   if (ax.hidden != 0) {
     PerChip<float> xin(nl);
     for (int64_t i = 0; i < nl; ++i) xin[i] = chips[i].x;
-    Check(col->AllGather(kLayerIn, ax.hidden, xin, &xg));
+    ESTI_RETURN_IF_FAILED(col->AllGather(kLayerIn, ax.hidden, xin, &xg));
     // Gathered as [nf][tb][er]: reorder to [tb][ec].
     for (int64_t i = 0; i < nl; ++i) {
       std::vector<float> r(tb * ec);
@@ -438,7 +435,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
         }
     }
     if (ax.e_in == 0) break;
-    Check(col->AllGather(kNormAg, ax.e_in, ss, &carried));  // [ne][tb]
+    ESTI_RETURN_IF_FAILED(col->AllGather(kNormAg, ax.e_in, ss, &carried));  // [ne][tb]
     for (int64_t i = 0; i < nl; ++i)
       ss[i].assign(carried[i].begin() + step * tb, carried[i].begin() + (step + 1) * tb);
   }
@@ -458,13 +455,15 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
     if (int8) {
       PerChip<int8_t> in(nl), out;
       for (int64_t i = 0; i < nl; ++i) in[i] = chips[i].layers[layer].stored_q;
-      if (attention_part || parallel) Check(col->AllGather(kWeightAg, ax.batch, in, &out));
+      if (attention_part || parallel)
+        ESTI_RETURN_IF_FAILED(col->AllGather(kWeightAg, ax.batch, in, &out));
       if (attention_part || parallel)
         for (int64_t i = 0; i < nl; ++i) chips[i].layers[layer].used_q.swap(out[i]);
     } else {
       PerChip<float> in(nl), out;
       for (int64_t i = 0; i < nl; ++i) in[i] = chips[i].layers[layer].stored_f;
-      if (attention_part || parallel) Check(col->AllGather(kWeightAg, ax.batch, in, &out));
+      if (attention_part || parallel)
+        ESTI_RETURN_IF_FAILED(col->AllGather(kWeightAg, ax.batch, in, &out));
       if (attention_part || parallel)
         for (int64_t i = 0; i < nl; ++i) chips[i].layers[layer].used_f.swap(out[i]);
     }
@@ -477,7 +476,8 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
     PerChip<float> mx(nl, std::vector<float>(tb));
     for (int64_t i = 0; i < nl; ++i)
       for (int64_t v = 0; v < tb; ++v) mx[i][v] = MaxAbs(&h[i][v * ec], ec);
-    if (ax.e_in != 0) Check(col->AllReduce(kScaleAr, ax.e_in, ReduceOp::kMax, mx, &mx));
+    if (ax.e_in != 0)
+      ESTI_RETURN_IF_FAILED(col->AllReduce(kScaleAr, ax.e_in, ReduceOp::kMax, mx, &mx));
     PerChip<int32_t> part(nl, std::vector<int32_t>(ne * tb * w1)), red;
     PerChip<float> a_scale(nl, std::vector<float>(tb));
     for (int64_t i = 0; i < nl; ++i) {
@@ -495,7 +495,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
         }
     }
     if (ws2d)
-      Check(col->ReduceScatter(kHiddenRs, ax.e_in, part, &red));
+      ESTI_RETURN_IF_FAILED(col->ReduceScatter(kHiddenRs, ax.e_in, part, &red));
     else
       red = std::move(part);
     for (int64_t i = 0; i < nl; ++i) {
@@ -524,7 +524,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
         }
     }
     if (ws2d)
-      Check(col->ReduceScatter(kHiddenRs, ax.e_in, part, &red));
+      ESTI_RETURN_IF_FAILED(col->ReduceScatter(kHiddenRs, ax.e_in, part, &red));
     else
       red = std::move(part);
     hid = std::move(red);
@@ -605,7 +605,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
             std::memcpy(&in[i][v * 2 * kp], &hid[i][v * w1 + off[kK]], 4 * kp);
             std::memcpy(&in[i][v * 2 * kp + kp], &hid[i][v * w1 + off[kV]], 4 * kp);
           }
-        Check(col->AllGather(kKvAg, rest, in, &kv_full));
+        ESTI_RETURN_IF_FAILED(col->AllGather(kKvAg, rest, in, &kv_full));
       }
       for (int64_t i = 0; i < nl; ++i) {
         Chip& c = chips[i];
@@ -647,7 +647,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
         }
       // No roles left to split over (wg_xyz): each chip already holds all of its tokens' Q/K/V.
       if (rest != 0)
-        Check(col->AllToAll(kQkvA2a, rest, in, &got));
+        ESTI_RETURN_IF_FAILED(col->AllToAll(kQkvA2a, rest, in, &got));
       else
         got = std::move(in);
       PerChip<float> back(nl, std::vector<float>(kk * sub * qp, 0.0f));
@@ -674,7 +674,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
             std::memcpy(&back[i][(j * sub + v) * qp], &out[v * qw + hpj[j] * qp], 4 * qp);
       }
       if (rest != 0)
-        Check(col->AllToAll(kOutA2a, rest, back, &att));
+        ESTI_RETURN_IF_FAILED(col->AllToAll(kOutA2a, rest, back, &att));
       else
         att = std::move(back);
       for (std::vector<float>& a : att) a.resize(tb * qp);  // drop the padding rows
@@ -695,7 +695,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
       }
     }
   if (ws2d)
-    Check(col->AllGather(kHiddenAg, ax.e_in, in2, &g2));
+    ESTI_RETURN_IF_FAILED(col->AllGather(kHiddenAg, ax.e_in, in2, &g2));
   else
     g2 = std::move(in2);  // [ne = 1][tb][w2]
 
@@ -735,11 +735,10 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
       for (int64_t x = 0; x < tb * ec; ++x) (*acc_f)[x] += out[x];
     }
   };
-  auto reduce_out = [&](auto& part, auto* red) {
-    if (ax.hidden != 0)
-      Check(col->ReduceScatter(kLayerOut, ax.hidden, part, red));
-    else
-      *red = std::move(part);
+  auto reduce_out = [&](auto& part, auto* red) -> Result<bool> {
+    if (ax.hidden != 0) return col->ReduceScatter(kLayerOut, ax.hidden, part, red);
+    *red = std::move(part);
+    return true;
   };
   if (int8) {
     // Scales of att and of act per token: max over the whole vector (all hidden chips).
@@ -751,7 +750,8 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
           if (attention_part) mx[i][2 * v] = std::max(mx[i][2 * v], MaxAbs(row + att_off, qp));
           if (ffn_part) mx[i][2 * v + 1] = std::max(mx[i][2 * v + 1], MaxAbs(row + act_off, fp));
         }
-    if (ax.hidden != 0) Check(col->AllReduce(kScaleAr, ax.hidden, ReduceOp::kMax, mx, &mx));
+    if (ax.hidden != 0)
+      ESTI_RETURN_IF_FAILED(col->AllReduce(kScaleAr, ax.hidden, ReduceOp::kMax, mx, &mx));
     PerChip<int32_t> part(nl, std::vector<int32_t>(tb * ec * vals)), red;
     PerChip<float> sc(nl, std::vector<float>(tb * 2));
     for (int64_t i = 0; i < nl; ++i) {
@@ -774,7 +774,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
       }
       pack(acc_o, acc_f, &part[i]);
     }
-    reduce_out(part, &red);
+    ESTI_RETURN_IF_FAILED(reduce_out(part, &red));
     for (int64_t i = 0; i < nl; ++i) {
       const ChipLayer& cl = chips[i].layers[layer];
       for (int64_t v = 0; v < tb; ++v)
@@ -808,7 +808,7 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
       }
       pack(acc_o, acc_f, &part[i]);
     }
-    reduce_out(part, &red);
+    ESTI_RETURN_IF_FAILED(reduce_out(part, &red));
     for (int64_t i = 0; i < nl; ++i)
       for (int64_t v = 0; v < tb; ++v)
         for (int64_t c = 0; c < er; ++c) {
@@ -824,9 +824,10 @@ void ShardedDecoder::State::RunBlock(int64_t layer, bool parallel, bool attentio
       std::vector<float>().swap(c.layers[layer].used_f);
     }
   }
+  return true;
 }
 
-void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tokens) {
+Result<bool> ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tokens) {
   const int64_t e = m.d_model, b_all = batch, vocab = m.vocab_size;
   const int64_t t = static_cast<int64_t>(tokens[0].size());
   const int64_t nl = static_cast<int64_t>(chips.size());
@@ -851,7 +852,7 @@ void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tok
   }
   PerChip<float> emb;
   if (ax.batch != 0)
-    Check(col->AllToAll(kEmbedA2a, ax.batch, look, &emb));
+    ESTI_RETURN_IF_FAILED(col->AllToAll(kEmbedA2a, ax.batch, look, &emb));
   else
     emb = std::move(look);
   for (int64_t i = 0; i < nl; ++i) {
@@ -864,10 +865,10 @@ void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tok
   const bool parallel = m.block_type == model::BlockType::kParallel;
   for (int64_t layer = 0; layer < m.n_layers; ++layer) {
     if (parallel) {
-      RunBlock(layer, true, true, true, vec_pos, t);
+      ESTI_RETURN_IF_FAILED(RunBlock(layer, true, true, true, vec_pos, t));
     } else {
-      RunBlock(layer, false, true, false, vec_pos, t);
-      RunBlock(layer, false, false, true, vec_pos, t);
+      ESTI_RETURN_IF_FAILED(RunBlock(layer, false, true, false, vec_pos, t));
+      ESTI_RETURN_IF_FAILED(RunBlock(layer, false, false, true, vec_pos, t));
     }
   }
 
@@ -880,7 +881,7 @@ void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tok
       std::memcpy(&last[i][s * er], &chips[i].x[(s * t + t - 1) * er], 4 * er);
   const MeshShape& shape = col->shape();
   if (rest != 0) {
-    Check(col->AllGather(kFinalAg, rest, last, &g1));
+    ESTI_RETURN_IF_FAILED(col->AllGather(kFinalAg, rest, last, &g1));
   } else {
     g1 = last;
   }
@@ -895,7 +896,7 @@ void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tok
     }
   }
   if (ax.batch != 0)
-    Check(col->AllGather(kFinalAg, ax.batch, full_shard, &g2));
+    ESTI_RETURN_IF_FAILED(col->AllGather(kFinalAg, ax.batch, full_shard, &g2));
   else
     g2 = std::move(full_shard);  // [B][E]
   PerChip<float> logit_f(nl);
@@ -930,7 +931,7 @@ void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tok
   }
   if (int8) {
     PerChip<int32_t> sum;
-    Check(col->AllReduce(kLogitsAr, kAxesXyz, ReduceOp::kSum, logit_q, &sum));
+    ESTI_RETURN_IF_FAILED(col->AllReduce(kLogitsAr, kAxesXyz, ReduceOp::kSum, logit_q, &sum));
     for (int64_t i = 0; i < nl; ++i) {
       const BlockRef& ub = m.shared_embedding ? chips[i].emb : chips[i].unemb;
       for (int64_t b = 0; b < b_all; ++b)
@@ -940,10 +941,11 @@ void ShardedDecoder::State::Forward(const std::vector<std::vector<int32_t>>& tok
     }
   } else {
     PerChip<float> sum;
-    Check(col->AllReduce(kLogitsAr, kAxesXyz, ReduceOp::kSum, logit_f, &sum));
+    ESTI_RETURN_IF_FAILED(col->AllReduce(kLogitsAr, kAxesXyz, ReduceOp::kSum, logit_f, &sum));
     for (int64_t i = 0; i < nl; ++i) chips[i].logits = sum[i];
   }
   for (int64_t b = 0; b < b_all; ++b) positions[b] += t;
+  return true;
 }
 
 Result<int64_t> ShardedDecoder::Forward(const std::vector<std::vector<int32_t>>& tokens) {
@@ -970,13 +972,9 @@ Result<int64_t> ShardedDecoder::Forward(const std::vector<std::vector<int32_t>>&
     }
   }
   if (t == 0) return int64_t{0};
-  try {
-    std::vector<std::vector<int32_t>> padded = tokens;
-    padded.resize(s.batch, std::vector<int32_t>(t, 0));  // idle sequence slots (see Create)
-    s_->Forward(padded);
-  } catch (const CollectiveFailure& failure) {
-    return *failure.error;
-  }
+  std::vector<std::vector<int32_t>> padded = tokens;
+  padded.resize(s.batch, std::vector<int32_t>(t, 0));  // idle sequence slots (see Create)
+  if (Result<bool> done = s_->Forward(padded); !done.ok()) return done.error();
   return static_cast<int64_t>(t * tokens.size());
 }
 
@@ -989,5 +987,7 @@ const std::vector<ChipMemory>& ShardedDecoder::memory() const { return s_->memor
 const std::vector<std::string>& ShardedDecoder::notes() const { return s_->notes; }
 const model::ModelConfig& ShardedDecoder::executed_model() const { return s_->m; }
 const std::vector<Padding>& ShardedDecoder::padding() const { return s_->padding; }
+
+#undef ESTI_RETURN_IF_FAILED
 
 }  // namespace esti::mesh
