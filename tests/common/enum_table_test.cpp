@@ -7,9 +7,12 @@
 #include <set>
 #include <string>
 
+#include "esti/cost/collectives.h"
 #include "esti/cost/plan.h"
 #include "esti/decoder/config.h"
+#include "esti/decoder/kernels.h"
 #include "esti/hardware/chip.h"
+#include "esti/mesh/transport.h"
 #include "esti/model/model.h"
 #include "esti/search/space.h"
 
@@ -47,6 +50,11 @@ TEST(EnumTable, EveryValueHasOneNameAndLabel) {
   ExpectComplete<search::Objective>(3);
   ExpectComplete<hardware::CollectiveBandwidth>(2);
   ExpectComplete<decoder::WeightKind>(2);
+  // Written only (collective names in breakdowns and the mesh's accounting, the kernel a decode
+  // ran): one table all the same, so a name cannot drift from its value.
+  ExpectComplete<cost::CollectiveKind>(3);
+  ExpectComplete<mesh::Kind>(4);
+  ExpectComplete<decoder::Int8Kernel>(4);
 }
 
 TEST(EnumTable, ToStringWritesTheTableName) {
@@ -54,6 +62,9 @@ TEST(EnumTable, ToStringWritesTheTableName) {
   EXPECT_STREQ(cost::ToString(cost::Mode::kRoofline), "roofline");
   EXPECT_STREQ(search::ToString(search::Objective::kMaxMfu), "max_mfu");
   EXPECT_STREQ(model::ToString(model::WeightFormat::kInt8), "int8");
+  EXPECT_STREQ(cost::ToString(cost::CollectiveKind::kReduceScatter), "reduce_scatter");
+  EXPECT_STREQ(mesh::ToString(mesh::Kind::kAllReduce), "all_reduce");
+  EXPECT_STREQ(decoder::ToString(decoder::Int8Kernel::kAvx512Vnni), "avx512_vnni");
 }
 
 }  // namespace

@@ -6,18 +6,6 @@
 
 namespace esti::cost {
 
-const char* ToString(CollectiveKind k) {
-  switch (k) {
-    case CollectiveKind::kAllGather:
-      return "all_gather";
-    case CollectiveKind::kReduceScatter:
-      return "reduce_scatter";
-    case CollectiveKind::kAllToAll:
-      return "all_to_all";
-  }
-  return "?";
-}
-
 std::string RolesToString(uint8_t mask) {
   std::string s;
   if (mask & kRoleX) s += "x";

@@ -12,19 +12,6 @@
 
 namespace esti::decoder {
 
-const char* ToString(Int8Kernel k) {
-  switch (k) {
-    case Int8Kernel::kAvx2:
-      return "avx2";
-    case Int8Kernel::kAvx512Vnni:
-      return "avx512_vnni";
-    case Int8Kernel::kWasmSimd128:
-      return "wasm_simd128";
-    default:
-      return "portable";
-  }
-}
-
 namespace {
 
 // Rows are processed in blocks of kRowBlock so that one pass over an activation chunk serves

@@ -435,32 +435,6 @@ constexpr std::array<Document, 3> kDocuments{{
     {"hardware", "Hardware", kHardwareFields},
 }};
 
-const char* TypeName(Type t) {
-  switch (t) {
-    case Type::kInteger:
-      return "integer";
-    case Type::kNumber:
-      return "number";
-    case Type::kBoolean:
-      return "boolean";
-    case Type::kString:
-      return "string";
-    case Type::kEnum:
-      return "enum";
-    case Type::kSpec:
-      return "spec";
-    case Type::kIntTriple:
-      return "integer_triple";
-    case Type::kObject:
-      return "object";
-    case Type::kObjectList:
-      return "object_list";
-    case Type::kIntTripleList:
-      return "integer_triple_list";
-  }
-  return "?";
-}
-
 }  // namespace
 
 std::span<const Document> Documents() { return kDocuments; }
@@ -468,7 +442,7 @@ std::span<const Document> Documents() { return kDocuments; }
 Json FieldJson(const Field& f) {
   Json j = {{"key", std::string(f.key)},
             {"label", std::string(f.label)},
-            {"type", TypeName(f.type)},
+            {"type", NameOf(f.type)},
             {"required", f.required}};
   if (f.type == Type::kInteger || f.type == Type::kNumber || f.type == Type::kIntTriple ||
       f.type == Type::kIntTripleList) {

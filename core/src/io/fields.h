@@ -28,6 +28,20 @@ enum class Type {
   kObjectList,     // a list of nested documents (interconnect levels)
   kIntTripleList,  // a list of [a, b, c] (sold slice shapes)
 };
+// The schema's "type" of a field: the name is what api::Schema publishes (gen-core-types.mjs reads
+// it); the label is for people reading `esti schema --format table`.
+inline constexpr EnumEntry<Type> kTypeNames[] = {
+    {Type::kInteger, "integer", "Integer"},
+    {Type::kNumber, "number", "Number"},
+    {Type::kBoolean, "boolean", "Switch"},
+    {Type::kString, "string", "Text"},
+    {Type::kEnum, "enum", "Choice"},
+    {Type::kSpec, "spec", "Preset or document"},
+    {Type::kIntTriple, "integer_triple", "Three integers"},
+    {Type::kObject, "object", "Document"},
+    {Type::kObjectList, "object_list", "List of documents"},
+    {Type::kIntTripleList, "integer_triple_list", "List of three integers"}};
+constexpr std::span<const EnumEntry<Type>> EnumTable(Type) { return kTypeNames; }
 
 // [{"value", "label"}, ...] of an enum's table.
 using ValuesFn = Json (*)();

@@ -91,20 +91,6 @@ std::string AxesToString(uint8_t axes) {
   return s;
 }
 
-const char* ToString(Kind k) {
-  switch (k) {
-    case Kind::kAllGather:
-      return "all_gather";
-    case Kind::kReduceScatter:
-      return "reduce_scatter";
-    case Kind::kAllReduce:
-      return "all_reduce";
-    case Kind::kAllToAll:
-      return "all_to_all";
-  }
-  return "?";
-}
-
 int64_t ElemBytes(Elem e) {
   switch (e) {
     case Elem::kInt8:

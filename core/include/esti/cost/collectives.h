@@ -33,14 +33,23 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 
+#include "esti/common/enum_table.h"
 #include "esti/cost/plan.h"
 #include "esti/hardware/chip.h"
 
 namespace esti::cost {
 
 enum class CollectiveKind { kAllGather, kReduceScatter, kAllToAll };
-const char* ToString(CollectiveKind k);
+inline constexpr EnumEntry<CollectiveKind> kCollectiveKindNames[] = {
+    {CollectiveKind::kAllGather, "all_gather", "All-gather"},
+    {CollectiveKind::kReduceScatter, "reduce_scatter", "Reduce-scatter"},
+    {CollectiveKind::kAllToAll, "all_to_all", "All-to-all"}};
+constexpr std::span<const EnumEntry<CollectiveKind>> EnumTable(CollectiveKind) {
+  return kCollectiveKindNames;
+}
+inline const char* ToString(CollectiveKind k) { return NameOf(k); }
 
 // Role bit masks: which of the layout roles x, y, z a collective runs over.
 inline constexpr uint8_t kRoleX = 1, kRoleY = 2, kRoleZ = 4;

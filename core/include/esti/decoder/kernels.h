@@ -5,12 +5,21 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
+
+#include "esti/common/enum_table.h"
 
 namespace esti::decoder {
 
 enum class Int8Kernel { kPortable, kAvx2, kAvx512Vnni, kWasmSimd128 };
-const char* ToString(Int8Kernel k);
+inline constexpr EnumEntry<Int8Kernel> kInt8KernelNames[] = {
+    {Int8Kernel::kPortable, "portable", "Portable C++"},
+    {Int8Kernel::kAvx2, "avx2", "AVX2"},
+    {Int8Kernel::kAvx512Vnni, "avx512_vnni", "AVX-512 VNNI"},
+    {Int8Kernel::kWasmSimd128, "wasm_simd128", "WebAssembly SIMD128"}};
+constexpr std::span<const EnumEntry<Int8Kernel>> EnumTable(Int8Kernel) { return kInt8KernelNames; }
+inline const char* ToString(Int8Kernel k) { return NameOf(k); }
 
 // Kernels this build and CPU can run (portable first), and the fastest of them, chosen at run time.
 std::vector<Int8Kernel> AvailableInt8Kernels();

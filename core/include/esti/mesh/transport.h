@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "esti/common/enum_table.h"
 #include "esti/common/result.h"
 
 namespace esti::mesh {
@@ -49,7 +50,13 @@ std::vector<int64_t> GroupMembers(const MeshShape& m, uint8_t axes, int64_t chip
 std::string AxesToString(uint8_t axes);  // "x", "yz", "xyz", "" for none
 
 enum class Kind { kAllGather, kReduceScatter, kAllReduce, kAllToAll };
-const char* ToString(Kind k);
+inline constexpr EnumEntry<Kind> kKindNames[] = {
+    {Kind::kAllGather, "all_gather", "All-gather"},
+    {Kind::kReduceScatter, "reduce_scatter", "Reduce-scatter"},
+    {Kind::kAllReduce, "all_reduce", "All-reduce"},
+    {Kind::kAllToAll, "all_to_all", "All-to-all"}};
+constexpr std::span<const EnumEntry<Kind>> EnumTable(Kind) { return kKindNames; }
+inline const char* ToString(Kind k) { return NameOf(k); }
 enum class Elem { kInt8, kInt32, kFloat32, kFloat64 };
 int64_t ElemBytes(Elem e);
 enum class ReduceOp { kSum, kMax };
