@@ -13,7 +13,7 @@ using cost::FfnLayout;
 using cost::Phase;
 using model::WeightFormat;
 
-// ESTI Table 1 (paper-facts §5.1): PaLM 540B on 64 chips, 30% of 32 GiB per chip for the KV cache.
+// ESTI Table 1: PaLM 540B on 64 chips, 30% of 32 GiB per chip for the KV cache.
 TEST(Table1, MaximumContextLengths) {
   const double budget = 0.3 * 34359738368.0;
   struct Row {
@@ -21,8 +21,8 @@ TEST(Table1, MaximumContextLengths) {
     AttentionSharding attention;
     int64_t batch128, batch512;
   };
-  // Whole tokens that fit (paper prints 1320/330, 660/165 and 43,000/10,700, rounded;
-  // paper-facts §5.1 derives 1333 / 666.5 / 42,654 before flooring).
+  // Whole tokens that fit (the paper prints 1320/330, 660/165 and 43,000/10,700, rounded; the
+  // budget over the KV bytes per token per chip gives 1333 / 666.5 / 42,654 before flooring).
   for (const Row& r : {Row{"palm-540b-multihead", AttentionSharding::kHeads, 1332, 333},
                        Row{"palm-540b-padded", AttentionSharding::kHeads, 666, 166},
                        Row{"palm-540b-padded", AttentionSharding::kBatch, 42653, 10663}}) {
@@ -35,7 +35,7 @@ TEST(Table1, MaximumContextLengths) {
   }
 }
 
-// ESTI Table 2 (paper-facts §3.3): the MFU of the published latencies is 43 / 14 / 76 / 33 %.
+// ESTI Table 2: the MFU of the published latencies is 43 / 14 / 76 / 33 %.
 TEST(Table2, MfuOfPublishedLatencies) {
   const double peak = 275e12;
   EXPECT_NEAR(cost::ModelFlopsUtilization(540e9, 2048, 64, peak, 0.29), 0.434, 0.005);
@@ -44,8 +44,8 @@ TEST(Table2, MfuOfPublishedLatencies) {
   EXPECT_NEAR(cost::ModelFlopsUtilization(540e9, 512 * 64, 64, peak, 6.0), 0.335, 0.005);
 }
 
-// paper-facts §12 lower bounds for 540B on 64 chips: weight load 14.07 / 7.04 ms per step,
-// compute 3.93 ms at B = 64, KV load 0.206 ms at B = 64 (batch-sharded multiquery).
+// Lower bounds (ESTI §2.1 roofline terms) for 540B on 64 chips: weight load 14.07 / 7.04 ms per
+// step, compute 3.93 ms at B = 64, KV load 0.206 ms at B = 64 (batch-sharded multiquery).
 TEST(Roofline, PaperLowerBoundsPerDecodeStep) {
   cost::Scenario s =
       testing::PaperScenario("palm-540b", 64, Phase::kDecode, 64, WeightFormat::kInt8,

@@ -26,7 +26,7 @@ cost::Scenario Fig3(FfnLayout layout, int64_t tokens) {
   return s;
 }
 
-// paper-facts §4.6: WS2D -> X-WG at BL = E, X -> XY at F X^2 Y / n, XY -> XYZ at F X Y (Z-1)/Z.
+// ESTI §3.2.3 (Fig 3): WS2D -> X-WG at BL = E, X -> XY at F X^2 Y / n, XY -> XYZ at F X Y (Z-1)/Z.
 TEST(Figure3, CrossoversAreWhereThePaperSays) {
   auto vol = [](FfnLayout l, int64_t t) { return LayerVolume(Fig3(l, t)); };
   EXPECT_DOUBLE_EQ(vol(FfnLayout::kWs2d, 16384), vol(FfnLayout::kWgX, 16384));
@@ -59,7 +59,7 @@ TEST(WeightStationary, TwoDBeatsOneDAbove16Chips) {
   }
 }
 
-// paper-facts §12: 1D WS at B L = 64 moves 2 B L E bytes... per FFN: 2*64*18432*2 B / 270e9 =
+// ESTI §3.2.1: 1D WS at B L = 64 moves 2 B L E bytes per FFN: 2*64*18432*2 B / 270e9 =
 // 17.5 us with the paper's one-bandwidth convention; 2D at n = 64: 8.74 us. Our axis-aware model
 // gives 2D on a 4x4x4 torus: all-gather(yz) and reduce-scatter(yz) on 180 GB/s, the x ones on
 // 90 GB/s. Check the volumes exactly and the times against that convention.

@@ -11,7 +11,7 @@ hardware::ChipSpec TpuV4() { return io::ParseHardware(io::Json("tpu-v4"), "/hard
 
 using Dims = std::array<int64_t, 3>;
 
-// Chip counts the paper uses and the cube-like slice chosen for each (paper-facts §1; Fig 3: 64 =
+// Chip counts the paper uses and the cube-like slice chosen for each (ESTI §4, Fig 3: 64 =
 // 4x4x4).
 TEST(Topology, ChosenShapesForPaperChipCounts) {
   hardware::ChipSpec c = TpuV4();

@@ -13,14 +13,14 @@ model::ModelConfig Preset(const std::string& id) {
   return m.value();
 }
 
-// PaLM Table 1 parameter counts (paper-facts §2.1): 8.63B / 62.50B / 540.35B with V = 256,000.
+// PaLM parameter counts (Chowdhery et al. 2022, Table 1): 8.63B / 62.50B / 540.35B, V = 256,000.
 TEST(ParamCount, PalmFamilyMatchesPaperToFourDigits) {
   EXPECT_NEAR(model::CountParams(Preset("palm-8b")).total / 1e9, 8.632, 0.0005);
   EXPECT_NEAR(model::CountParams(Preset("palm-62b")).total / 1e9, 62.50, 0.005);
   EXPECT_NEAR(model::CountParams(Preset("palm-540b")).total / 1e9, 540.35, 0.005);
 }
 
-// ESTI §4: padding 48 -> 64 heads adds 2·E·16·256·118 = 17.82B, 558.2B total (paper-facts §2.1).
+// ESTI §4: padding 48 -> 64 heads adds 2·E·16·256·118 = 17.82B, 558.2B in total.
 TEST(ParamCount, PaddedHeadsAdd18B) {
   double padded = model::CountParams(Preset("palm-540b-padded")).total;
   double base = model::CountParams(Preset("palm-540b")).total;
@@ -37,7 +37,7 @@ TEST(ParamCount, BreakdownOf8BByComponent) {
   EXPECT_DOUBLE_EQ(p.total, p.non_embedding + p.embedding);
 }
 
-// KV bytes per token (paper-facts §3.2, §12): 2·L·n_kv·d_head·2 bytes.
+// KV bytes per token: K and V (2) · layers · KV heads · d_head · 2 bytes (bf16), ESTI §3.3.
 TEST(KvCache, BytesPerTokenMatchPaper) {
   EXPECT_DOUBLE_EQ(model::KvBytesPerToken(Preset("palm-540b")), 120832);
   EXPECT_DOUBLE_EQ(model::KvBytesPerToken(Preset("palm-62b")), 65536);
@@ -45,8 +45,8 @@ TEST(KvCache, BytesPerTokenMatchPaper) {
   EXPECT_DOUBLE_EQ(model::KvBytesPerToken(Preset("palm-540b-multihead")), 2.0 * 118 * 64 * 128 * 2);
 }
 
-// ESTI §2.1: a 500B+ multihead model at batch 512, context 2048 has a 3 TB KV cache (48 heads of
-// 128, paper-facts §3.2 "3 TB" derivation).
+// ESTI §2.1: a 500B+ multihead model at batch 512, context 2048 has a 3 TB KV cache (PaLM 540B's
+// shape with 48 heads of 128 each for K and V: 2·118·48·128·2 B · 512 · 2048 = 2.97e12 B).
 TEST(KvCache, ThreeTerabytesForMultihead540B) {
   model::ModelConfig m = Preset("palm-540b");
   m.n_kv_heads = m.n_heads = 48;
