@@ -185,6 +185,23 @@ TEST(GqaAttention, MultiqueryHybridIsBatchSharding) {
   EXPECT_EQ(hy["attention_use"]["split"], "batch");
 }
 
+// maxContext lists the hybrid for GQA (ws2d, batch 16 on 64 chips): 1 sequence x 2 x 80 layers x
+// 2 K/V heads x 128 x 2 bytes = 81,920 bytes per token per chip, a quarter of batch sharding's
+// (8 K/V heads) and an eighth of heads sharding's (16 sequences x 1 K/V head); PaLM (multiquery)
+// lists only the paper's two.
+TEST(GqaAttention, MaxContextListsTheHybridForGqaOnly) {
+  const io::Json l = Answer(
+      api::MaxContext(R"({"model":"llama-3.1-70b","chips":64,"batch":16,"weights":"int8"})"));
+  ASSERT_EQ(l["layouts"].size(), 3u);
+  EXPECT_EQ(l["layouts"][2]["attention_sharding"], "hybrid");
+  EXPECT_EQ(l["layouts"][2]["kv_bytes_per_token_per_chip"].get<double>(), 81920.0);
+  EXPECT_EQ(l["layouts"][1]["kv_bytes_per_token_per_chip"].get<double>(), 4 * 81920.0);
+  EXPECT_EQ(l["layouts"][0]["kv_bytes_per_token_per_chip"].get<double>(), 8 * 81920.0);
+  const io::Json p =
+      Answer(api::MaxContext(R"({"model":"palm-540b","chips":64,"batch":16,"weights":"int8"})"));
+  ASSERT_EQ(p["layouts"].size(), 2u);
+}
+
 TEST(GqaAttention, SchemaListsTheHybrid) {
   const io::Json s = io::Json::parse(api::Schema());
   bool found = false;
