@@ -44,6 +44,18 @@ void BM_Frontier540BApiSummary(benchmark::State& state) {
 }
 BENCHMARK(BM_Frontier540BApiSummary)->Unit(benchmark::kMillisecond);
 
+// Llama 3.1 70B (8 K/V heads) on TPU v4, summary: the GQA hybrid adds plans where it differs from
+// both pure shardings (docs/gqa-attention.md); the argument 0 searches the paper's two only.
+void BM_FrontierLlama70BApiSummary(benchmark::State& state) {
+  const char* request =
+      state.range(0) != 0
+          ? R"({"model":"llama-3.1-70b","input_tokens":2048,"generate_tokens":64,"detail":"summary"})"
+          : R"({"model":"llama-3.1-70b","input_tokens":2048,"generate_tokens":64,"detail":"summary",)"
+            R"("attention_sharding":["heads","batch"]})";
+  for (auto _ : state) benchmark::DoNotOptimize(esti::api::Frontier(request));
+}
+BENCHMARK(BM_FrontierLlama70BApiSummary)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
 void BM_Evaluate540BDecodeAuto(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(esti::api::Evaluate(

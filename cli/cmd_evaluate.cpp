@@ -5,6 +5,22 @@
 
 namespace esti::cli {
 
+namespace {
+// The GQA hybrid's axes, from the core's kv_cache sharding (docs/gqa-attention.md):
+// " (K/V heads over x, batch over yz)"; empty for the paper's two shardings.
+std::string HybridAxes(const io::Json& r) {
+  if (r["attention_sharding"] != "hybrid" || !r.contains("sharding")) return "";
+  for (const auto& t : r["sharding"]) {
+    if (t["tensor"] != "kv_cache") continue;
+    const auto& s = t["splits"];
+    const std::string heads = s.value("H", ""), batch = s.value("B", "");
+    return " (K/V heads over " + (heads.empty() ? std::string("none") : heads) + ", batch over " +
+           (batch.empty() ? std::string("none") : batch) + ")";
+  }
+  return "";
+}
+}  // namespace
+
 void PrintEvaluationTable(const io::Json& r) {
   const auto& t = r["topology"];
   std::cout << TerminalSafe(r["model_id"].get<std::string>()) << " on " << r["chips"].get<int64_t>()
@@ -12,8 +28,8 @@ void PrintEvaluationTable(const io::Json& r) {
             << t[1] << "x" << t[2] << "), " << r["phase"].get<std::string>() << ", batch "
             << r["batch"] << ", " << r["weights"].get<std::string>() << ", "
             << r["ffn_layout"].get<std::string>() << " + attention over "
-            << r["attention_sharding"].get<std::string>() << ", " << r["mode"].get<std::string>()
-            << "\n";
+            << r["attention_sharding"].get<std::string>() << HybridAxes(r) << ", "
+            << r["mode"].get<std::string>() << "\n";
   std::vector<std::vector<std::string>> quantities = {
       {"latency", LatencyWithBand(r, "latency_s")},
       {"latency per token", LatencyWithBand(r, "latency_per_token_s")}};

@@ -52,6 +52,12 @@ expect evaluate-json 0 '"latency_band"' -- "$ESTI" evaluate "$SC"
 expect evaluate-end-to-end 0 "end to end +[0-9.]+ m?s = [0-9.]+ m?s prefill \\+ [0-9.]+ m?s decode" -- "$ESTI" evaluate "$SC" --format table
 expect evaluate-missing 2 "^esti: .*cannot read file" -- "$ESTI" evaluate "$tmp/no-such-file.json"
 expect search 0 "decode +[0-9]+" -- "$ESTI" search "$tmp/search.json" --format table
+# GQA hybrid (docs/gqa-attention.md): the table names the axes of the K/V heads and of the batch.
+cat >"$tmp/gqa.json" <<'JSON'
+{"model": "llama-3.1-70b", "chips": 64, "batch": 16, "phase": "decode", "input_tokens": 8192,
+ "generate_tokens": 64, "weights": "int8", "ffn_layout": "ws2d", "attention_sharding": "hybrid"}
+JSON
+expect evaluate-gqa-hybrid 0 "ws2d \\+ attention over hybrid \\(K/V heads over x, batch over yz\\)" -- "$ESTI" evaluate "$tmp/gqa.json" --format table
 expect search-csv 0 "^phase,chips,.*latency_band_low_s" -- "$ESTI" search "$tmp/search.json" --format csv
 expect frontier 0 "decode" -- "$ESTI" frontier "$tmp/search.json" --format table
 expect calibrate-check 0 "median \|error\|" -- "$ESTI" calibrate --check --format table

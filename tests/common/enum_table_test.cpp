@@ -42,7 +42,7 @@ void ExpectComplete(int count) {
 TEST(EnumTable, EveryValueHasOneNameAndLabel) {
   ExpectComplete<cost::Phase>(2);
   ExpectComplete<cost::FfnLayout>(5);
-  ExpectComplete<cost::AttentionSharding>(2);
+  ExpectComplete<cost::AttentionSharding>(3);
   ExpectComplete<cost::Mode>(2);
   ExpectComplete<model::FfnType>(2);
   ExpectComplete<model::BlockType>(2);

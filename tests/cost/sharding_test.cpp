@@ -9,7 +9,7 @@ std::string NotationOf(cost::FfnLayout l, cost::AttentionSharding a, const char*
   cost::Plan p;
   p.ffn_layout = l;
   p.attention = a;
-  for (const cost::TensorSharding& t : cost::DescribeSharding(p)) {
+  for (const cost::TensorSharding& t : cost::DescribeSharding(p, /*n_kv_heads=*/1)) {
     if (std::string(t.tensor) == tensor) return cost::Notation(t);
   }
   return "";

@@ -66,7 +66,7 @@ function scenario(fn) {
   s.weights = many && chance(0.3) ? (chance(0.5) ? 'auto' : ['bf16', 'int8', 'fp8']) : pick(['bf16', 'int8', 'fp8', 'int4']);
   if (chance(0.2)) s.kv_cache = pick(['bf16', 'fp8', 'int8']);
   s.ffn_layout = chance(0.5) ? 'auto' : many && chance(0.3) ? some(LAYOUTS, 2) : pick(LAYOUTS);
-  s.attention_sharding = chance(0.5) ? 'auto' : pick(['heads', 'batch']);
+  s.attention_sharding = chance(0.5) ? 'auto' : pick(['heads', 'batch', 'hybrid']);
   if (fn === 'search') {
     s.objective = pick(['min_latency', 'min_cost', 'max_mfu']);
     if (chance(0.2)) s.max_latency_s = pick([0.01, 0.1, 1, 10]);

@@ -102,6 +102,38 @@ test("layout: idle chips and the real attention split are said in words with the
   assertShownEquals(n['attention_use-kv_copies'].text, 'count', n['attention_use-kv_copies'].value, hd.attention_use.kv_copies, 'KV copies');
   assertShownEquals(n['attention_use-idle_chips'].text, 'int', n['attention_use-idle_chips'].value, hd.attention_use.idle_chips, 'idle chips (heads)');
   assert.match(await page.textContent('[data-testid="attention-idle"]'), /the query heads are split 64 ways, more than there are heads/);
+  // GQA (docs/gqa-attention.md): Llama 3.1 70B's 8 K/V heads over one axis of 4, batch over the
+  // other two; the view names the hybrid with the core's axes and ways, and nothing is copied.
+  await page.selectOption('#model-preset', 'llama-3.1-70b');
+  await page.selectOption('#phase', 'decode');
+  await page.fill('#batch', '16');
+  await page.selectOption('#ffn_layout', 'ws2d');
+  await page.selectOption('#attention_sharding', 'hybrid');
+  await settle(page);
+  const hy = bestOf(await scenarioOf(page));
+  assert.equal(hy.attention_sharding, 'hybrid');
+  assert.equal(hy.attention_use.split, 'batch_and_heads');
+  assert.equal(hy.attention_use.kv_copies, 1);
+  assert.equal(await page.getAttribute('[data-testid="attention-split"]', 'data-sharding'), 'hybrid');
+  const kv = hy.sharding.find((t) => t.tensor === 'kv_cache');
+  assert.equal(kv.notation, 'B_yz L H_x');
+  assert.match(
+    await page.textContent('[data-testid="attention-hybrid"]'),
+    /^ — GQA hybrid: K\/V heads over x=4 \(4 ways, each K\/V head stored once, its query heads with it\), batch over y=4z=4 \(16 ways\)$/,
+  );
+  n = await numbersOf(page);
+  assertShownEquals(n['attention-hybrid-head_ways'].text, 'int', n['attention-hybrid-head_ways'].value, hy.attention_head_ways, 'hybrid head ways');
+  assertShownEquals(n['attention-hybrid-batch_ways'].text, 'int', n['attention-hybrid-batch_ways'].value, hy.attention_batch_ways, 'hybrid batch ways');
+  assert.equal(await page.getAttribute('[data-testid="shard-kv_cache-notation"]', 'data-notation'), 'B_yz L H_x');
+  assert.equal(await page.$('[data-testid="attention-kv-copies"]'), null, 'no KV copies to report');
+  const a2a = await page.$$eval('[data-testid="layout-collectives"] li[data-collective$="all_to_all"] [data-axis]', (es) =>
+    es.map((e) => e.dataset.axis).join(''),
+  );
+  assert.equal(a2a, 'yzyz', 'both all-to-alls over y and z only');
+  // The reference decoder does not execute the hybrid (the core refuses it): no run is offered.
+  assert.equal(await page.$('#run-it'), null);
+  assert.match(await page.textContent('[data-testid="run-it-hybrid"]'), /the reference decoder runs only attention over heads or over batch/);
+  await screenshot(page, 'layout-gqa-hybrid');
   p.assertClean();
   await p.close();
 });

@@ -412,6 +412,44 @@ const KIND_NAMES: Record<string, string> = { all_gather: 'all-gather', reduce_sc
 
 const SPLIT_NAMES: Record<string, string> = { unsplit: 'nothing (one chip)', batch: 'batch', heads: 'heads', batch_and_heads: 'batch and heads' };
 
+/** The kv_cache row of the core's sharding (DescribeSharding): which axes split the batch and the
+ *  K/V heads. */
+function kvSplitOf(r: Evaluation): { B: string; H: string } | null {
+  const kv = (r.sharding ?? []).find((t) => t.tensor === 'kv_cache');
+  if (!kv) return null;
+  return { B: kv.splits['B'] ?? '', H: kv.splits['H'] ?? '' };
+}
+
+/** The GQA hybrid (docs/gqa-attention.md) in words: K/V heads over some axes, batch over the rest,
+ *  with the axes and ways the core reports; or what it reduces to when no axis fits. */
+function hybridEl(r: Evaluation, split: string): HTMLElement | null {
+  if (r.attention_sharding !== 'hybrid') return null;
+  const roles = r.role_sizes;
+  const kv = kvSplitOf(r);
+  if (split === 'batch' || split === 'heads')
+    return h(
+      'span',
+      { class: 'muted', 'data-testid': 'attention-hybrid' },
+      split === 'batch'
+        ? ' (the plan asks for the GQA hybrid, but no axis fits the K/V heads without copying them, so it is attention over batch)'
+        : ' (the plan asks for the GQA hybrid, but every axis off the batch fits the K/V heads, so it is attention over heads)',
+    );
+  if (!kv) return null;
+  return h(
+    'span',
+    { class: 'muted', 'data-testid': 'attention-hybrid' },
+    ' — GQA hybrid: K/V heads over ',
+    ...axisBadges(kv.H, roles),
+    ' (',
+    numberEl(r.attention_head_ways, 'int', 'attention-hybrid-head_ways'),
+    ' ways, each K/V head stored once, its query heads with it), batch over ',
+    ...axisBadges(kv.B, roles),
+    ' (',
+    numberEl(r.attention_batch_ways, 'int', 'attention-hybrid-batch_ways'),
+    ' ways)',
+  );
+}
+
 /** What attention is really split over (the core's attention_use.split, from the ways), and the
  *  plan's own label when it differs (wg_xyz "over heads" splits the batch over every chip). */
 function attentionSplitEl(r: Evaluation): HTMLElement | string {
@@ -419,10 +457,11 @@ function attentionSplitEl(r: Evaluation): HTMLElement | string {
   const asked = r.attention_sharding;
   if (!u) return asked;
   const split = u.split;
-  const differs = split !== asked && split !== 'batch_and_heads' && split !== 'unsplit';
+  const hybrid = asked === 'hybrid';
+  const differs = !hybrid && split !== asked && split !== 'batch_and_heads' && split !== 'unsplit';
   return h(
     'span',
-    { 'data-testid': 'attention-split', 'data-split': split },
+    { 'data-testid': 'attention-split', 'data-split': split, 'data-sharding': asked },
     SPLIT_NAMES[split] ?? split,
     differs
       ? h(
@@ -431,6 +470,7 @@ function attentionSplitEl(r: Evaluation): HTMLElement | string {
           ` (the plan's attention sharding is "${asked}", but the ${FFN_NAMES[r.ffn_layout] ?? r.ffn_layout} layout already splits the batch over these chips)`,
         )
       : null,
+    hybridEl(r, split),
   );
 }
 
@@ -814,6 +854,19 @@ export interface RunItState {
 /** "Run it": the chosen layout executed by the reference decoder on the in-process mesh in the
  *  worker; the collectives that really ran, with their measured bytes beside the cost model's. */
 export function renderRunIt(st: RunItState, ffn: string, attention: string, run: () => void): HTMLElement {
+  // The reference decoder executes the paper's two attention shardings; the core refuses the GQA
+  // hybrid there (docs/gqa-attention.md), so the panel says so instead of offering a run.
+  if (attention === 'hybrid')
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'run-it-title', 'data-view': 'run-it' },
+      h('h2', { id: 'run-it-title' }, 'Run it'),
+      h(
+        'p',
+        { class: 'muted', 'data-testid': 'run-it-hybrid' },
+        'The GQA hybrid (K/V heads over some axes, batch over the rest) is costed, but the reference decoder runs only attention over heads or over batch: choose one of those to run the layout.',
+      ),
+    );
   const button = h('button', { type: 'button', id: 'run-it', disabled: st.running }, st.running ? 'Running…' : 'Run it');
   button.addEventListener('click', run);
   const parts: (Node | string)[] = [

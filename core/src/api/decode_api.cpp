@@ -214,6 +214,14 @@ io::Json Run(const io::Json& req, const std::string_view* checkpoint, mesh::Tran
     layout.ffn = r.OptEnum<cost::FfnLayout>("ffn_layout").value_or(layout.ffn);
     layout.attention =
         r.OptEnum<cost::AttentionSharding>("attention_sharding").value_or(layout.attention);
+    // The mesh decoder executes the paper's two shardings; the GQA hybrid is costed only
+    // (docs/gqa-attention.md).
+    if (layout.attention == cost::AttentionSharding::kHybrid) {
+      io::Fail(codes::kInvalidValue, "/attention_sharding",
+               "the sharded decoder runs attention over \"heads\" or \"batch\"; \"hybrid\" "
+               "(K/V heads over some axes, batch over the rest) is costed by evaluate, search and "
+               "frontier but not executed yet");
+    }
     const bool mpi = r.Has("transport") && r.OneOf("transport", {"local", "mpi"}) == "mpi";
     if (mpi && transport == nullptr) {
       io::Fail(codes::kInvalidValue, "/transport",

@@ -260,9 +260,15 @@ std::string MaxContext(std::string_view request) {
                                    : std::max(0.0, s.chip.hbm_capacity_bytes - weights);
     io::Json layouts = io::Json::array();
     for (cost::AttentionSharding a :
-         {cost::AttentionSharding::kHeads, cost::AttentionSharding::kBatch}) {
+         {cost::AttentionSharding::kHeads, cost::AttentionSharding::kBatch,
+          cost::AttentionSharding::kHybrid}) {
       s.plan.attention = a;
       s.plan.ffn_layout = cost::FfnLayout::kWs2d;
+      // The GQA hybrid only where it differs from both (never for multiquery PaLM).
+      if (a == cost::AttentionSharding::kHybrid &&
+          !cost::HybridIsDistinct(s.plan, s.model.n_kv_heads)) {
+        continue;
+      }
       layouts.push_back({{"attention_sharding", cost::ToString(a)},
                          {"max_context_tokens", cost::MaxContextTokens(s, budget)},
                          {"kv_bytes_per_token_per_chip", cost::KvCacheBytesPerChip(s, 1.0)}});

@@ -21,7 +21,7 @@ const char* ToString(AttentionSplitKind k) {
 }
 
 AttentionUse DescribeAttentionUse(const Scenario& s) {
-  const AttentionSplit split = SplitAttention(s.plan);
+  const AttentionSplit split = SplitAttention(s.plan, s.model.n_kv_heads);
   AttentionUse u;
   u.batch_ways = split.batch_ways;
   u.head_ways = split.head_ways;

@@ -40,9 +40,13 @@ std::vector<ExecutedCollective> ExecutedCollectives(const Scenario& s,
   const uint8_t hidden_roles = rest_roles & ~e_in_roles;
   const int64_t x = sizes[0];
   const int64_t t = new_tokens_per_sequence, b = s.workload.batch;
-  const int64_t slots = CeilDiv(b, nb);           // sequence slots per batch shard
-  const int64_t b_padded = nb * slots;            // B'
-  const int64_t attn_slots = CeilDiv(slots, nh);  // per chip, attention over batch
+  const int64_t slots = CeilDiv(b, nb);  // sequence slots per batch shard
+  const int64_t b_padded = nb * slots;   // B'
+  // Attention over batch (or the hybrid, pass.h SplitAttention) splits each batch shard's slots
+  // again over the K chips its all-to-alls run over (K = nh for batch sharding).
+  const AttentionSplit split = SplitAttention(s.plan, m.n_kv_heads);
+  const int64_t k_moved = GroupOf(sizes, split.all_to_all_roles);
+  const int64_t attn_slots = CeilDiv(slots, k_moved);  // per chip, attention over batch
   const double layers = D(m.n_layers);
   const double blocks = m.block_type == model::BlockType::kSerial ? 2 : 1;
   const bool parallel = !(blocks > 1);
@@ -71,7 +75,7 @@ std::vector<ExecutedCollective> ExecutedCollectives(const Scenario& s,
   Scenario padded = s;
   padded.workload.batch = b_padded;
   Scenario attn = s;
-  attn.workload.batch = n * attn_slots;
+  attn.workload.batch = nb * k_moved * attn_slots;
   const PassModel pass(padded, t);
   const PassModel attn_pass(attn, t);
   for (int i = 0; i < pass.n_collectives(); ++i) {
@@ -95,8 +99,9 @@ std::vector<ExecutedCollective> ExecutedCollectives(const Scenario& s,
     const double elements = term.bytes_per_chip / model_width;
     add(name, ToString(term.kind), term.roles, calls, layers * elements * width * values, true,
         "L = " + std::to_string(m.n_layers) + " layers x " + Num(elements) + " " + what +
-            " per layer (PassModel at B' = " + std::to_string(a2a ? n * attn_slots : b_padded) +
-            ") x " + Num(width) + " B" + (values > 1 ? " x " + Num(values) + " values" : ""));
+            " per layer (PassModel at B' = " +
+            std::to_string(a2a ? nb * k_moved * attn_slots : b_padded) + ") x " + Num(width) +
+            " B" + (values > 1 ? " x " + Num(values) + " values" : ""));
   }
   if (!widths.extra_terms) return out;
 

@@ -44,11 +44,100 @@ int64_t LayoutBatchWays(const Plan& plan, uint8_t* roles) {
   return ways;
 }
 
-AttentionSplit SplitAttention(const Plan& plan) {
-  const int64_t n = plan.topology.chips();
-  if (plan.attention == AttentionSharding::kBatch) return AttentionSplit{n, 1};
-  const int64_t ways = LayoutBatchWays(plan);
-  return AttentionSplit{ways, n / ways};
+uint8_t HybridHeadRoles(const Plan& plan, int64_t n_kv_heads) {
+  if (n_kv_heads <= 1) return 0;
+  uint8_t layout_batch = 0;
+  LayoutBatchWays(plan, &layout_batch);
+  const uint8_t rest = kRolesXyz & ~layout_batch;
+  const hardware::Topology& t = plan.topology;
+  const std::array<int, 3>& phys = plan.roles.physical;
+  // Candidate key, best first: divides n_kv_heads, larger product, slower levels, lower physical
+  // axes. Computed from physical axes only, so every role assignment with the same physical axes
+  // off the batch picks the same ones (the search scores one assignment per such set).
+  uint8_t best = 0;
+  bool best_divides = false;
+  int64_t best_product = 1;
+  int best_level = -1, best_axes = 8;
+  for (uint8_t mask = 1; mask <= kRolesXyz; ++mask) {
+    if ((mask & rest) != mask) continue;
+    int64_t product = 1;
+    int level = 0, axes = 0;
+    bool unit_axis = false;  // a role of one chip splits nothing: leave it to the batch side
+    for (int r = 0; r < 3; ++r) {
+      if (!(mask & (1 << r))) continue;
+      product *= t.dims[phys[r]];
+      level += t.level[phys[r]];
+      axes |= 1 << phys[r];
+      unit_axis = unit_axis || t.dims[phys[r]] == 1;
+    }
+    if (unit_axis || product > n_kv_heads) continue;  // more head ways would replicate K/V
+    const bool divides = n_kv_heads % product == 0;
+    bool better = false;
+    if (divides != best_divides) {
+      better = divides;
+    } else if (product != best_product) {
+      better = product > best_product;
+    } else if (level != best_level) {
+      better = level > best_level;
+    } else {
+      better = axes < best_axes;
+    }
+    if (best == 0 || better) {
+      best = mask;
+      best_divides = divides;
+      best_product = product;
+      best_level = level;
+      best_axes = axes;
+    }
+  }
+  return best_product > 1 ? best : 0;
+}
+
+namespace {
+int64_t GroupSize(const Plan& plan, uint8_t roles) {
+  const std::array<int64_t, 3> sizes = RoleSizes(plan);
+  int64_t k = 1;
+  for (int r = 0; r < 3; ++r) {
+    if (roles & (1 << r)) k *= sizes[r];
+  }
+  return k;
+}
+}  // namespace
+
+AttentionSplit SplitAttention(const Plan& plan, int64_t n_kv_heads) {
+  uint8_t layout_batch = 0;
+  LayoutBatchWays(plan, &layout_batch);
+  const uint8_t rest = kRolesXyz & ~layout_batch;
+  AttentionSplit s;
+  switch (plan.attention) {
+    case AttentionSharding::kHeads:
+      s.batch_roles = layout_batch;
+      s.head_roles = rest;
+      break;
+    case AttentionSharding::kBatch:
+      s.batch_roles = kRolesXyz;
+      s.all_to_all_roles = rest;
+      break;
+    case AttentionSharding::kHybrid: {
+      const uint8_t heads = HybridHeadRoles(plan, n_kv_heads);
+      s.head_roles = heads;
+      s.batch_roles = kRolesXyz & ~heads;
+      s.all_to_all_roles = rest & ~heads;
+      break;
+    }
+  }
+  s.head_ways = GroupSize(plan, s.head_roles);
+  s.batch_ways = plan.topology.chips() / s.head_ways;
+  return s;
+}
+
+bool HybridIsDistinct(const Plan& plan, int64_t n_kv_heads) {
+  const uint8_t heads = HybridHeadRoles(plan, n_kv_heads);
+  if (heads == 0) return false;  // batch sharding
+  uint8_t layout_batch = 0;
+  LayoutBatchWays(plan, &layout_batch);
+  // Heads sharding unless some role of more than one chip moves from heads to batch.
+  return GroupSize(plan, kRolesXyz & ~layout_batch & ~heads) > 1;
 }
 
 void PlanModel::Add(const char* name, CollectiveKind kind, uint8_t roles, double per_token,
@@ -94,7 +183,7 @@ PlanModel::PlanModel(const Scenario& s) : s_(s) {
   const double layout_batch_ways = D(LayoutBatchWays(plan, &batch_roles));
   const uint8_t rest_roles = kRolesXyz & ~batch_roles;
   gather_ways_ = static_cast<int64_t>(layout_batch_ways);
-  split_ = SplitAttention(plan);
+  split_ = SplitAttention(plan, m.n_kv_heads);
   q_heads_per_chip_ = CeilDiv(m.n_heads, split_.head_ways);
   kv_heads_per_chip_ = CeilDiv(m.n_kv_heads, split_.head_ways);
   weight_bytes_ = (layer_params_ * layers + vocab * e) * w / n;
@@ -136,12 +225,15 @@ PlanModel::PlanModel(const Scenario& s) : s_(s) {
       hidden_dim = w1 * layout_batch_ways / n;
       break;
   }
-  // Attention over batch: reshard Q/K/V from heads to batch and the output back over the axes
-  // that do not already split the batch.
-  if (plan.attention == AttentionSharding::kBatch && rest_roles != 0) {
-    Add("attention_qkv_all_to_all", CollectiveKind::kAllToAll, rest_roles,
+  // Attention over batch (or the hybrid): reshard Q/K/V from heads to batch and the output back
+  // over the axes that move from heads to batch (batch: every axis not already splitting the
+  // batch). Each chip sends and receives its whole shard of the array, T (H + 2 n_kv) d_head a / n
+  // (ESTI §3.3 Fig 5b); the hybrid's smaller group moves the same shard over fewer, nearer chips.
+  if (split_.all_to_all_roles != 0) {
+    Add("attention_qkv_all_to_all", CollectiveKind::kAllToAll, split_.all_to_all_roles,
         (h + 2 * kv) * dh * a / n, 0);
-    Add("attention_out_all_to_all", CollectiveKind::kAllToAll, rest_roles, h * dh * a / n, 0);
+    Add("attention_out_all_to_all", CollectiveKind::kAllToAll, split_.all_to_all_roles,
+        h * dh * a / n, 0);
   }
   flops_rate_ = s.chip.peak_flops_per_s_bf16 * (calibrated ? cal.matmul_efficiency : 1.0);
   // fp8 matmuls on fp8 hardware run at its rate; attention (bf16 activations) stays at bf16's.

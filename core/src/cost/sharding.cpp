@@ -5,7 +5,7 @@
 
 namespace esti::cost {
 
-std::vector<TensorSharding> DescribeSharding(const Plan& plan) {
+std::vector<TensorSharding> DescribeSharding(const Plan& plan, int64_t n_kv_heads) {
   uint8_t batch_roles = 0;
   LayoutBatchWays(plan, &batch_roles);
   const uint8_t rest = kRolesXyz & ~batch_roles;
@@ -30,13 +30,11 @@ std::vector<TensorSharding> DescribeSharding(const Plan& plan) {
       out.push_back({"activations", {{"B", batch_roles}, {"L", 0}, {"E", rest}}});
       break;
   }
-  if (plan.attention == AttentionSharding::kBatch) {
-    out.push_back({"attention", {{"B", kRolesXyz}, {"L", 0}, {"H", 0}}});
-    out.push_back({"kv_cache", {{"B", kRolesXyz}, {"L", 0}, {"H", 0}}});
-  } else {
-    out.push_back({"attention", {{"B", batch_roles}, {"L", 0}, {"H", rest}}});
-    out.push_back({"kv_cache", {{"B", batch_roles}, {"L", 0}, {"H", rest}}});
-  }
+  // Heads: B over the layout's batch roles, H over the rest; batch: B over every role; hybrid
+  // (GQA): H over the roles HybridHeadRoles picks, B over the others.
+  const AttentionSplit split = SplitAttention(plan, n_kv_heads);
+  out.push_back({"attention", {{"B", split.batch_roles}, {"L", 0}, {"H", split.head_roles}}});
+  out.push_back({"kv_cache", {{"B", split.batch_roles}, {"L", 0}, {"H", split.head_roles}}});
   return out;
 }
 

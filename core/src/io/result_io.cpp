@@ -151,7 +151,7 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
   // Each tensor's split over the roles, with the number of ways per dimension (heads and batch
   // are replicated when they are fewer than the ways: see attention_batch_ways/head_ways).
   Json sharding = Json::array();
-  for (const cost::TensorSharding& ts : cost::DescribeSharding(s.plan)) {
+  for (const cost::TensorSharding& ts : cost::DescribeSharding(s.plan, s.model.n_kv_heads)) {
     Json splits = Json::object(), ways = Json::object();
     for (const cost::DimSplit& d : ts.dims) {
       int64_t w = 1;

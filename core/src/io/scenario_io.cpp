@@ -205,8 +205,9 @@ ScenarioInput ReadScenario(const Json& j, ScenarioUse use) {
   sp.ffn_layouts = ReadChoice<FfnLayout>(r, "ffn_layout", true, EnumReader<FfnLayout>(true),
                                          all_layouts, all_layouts, true);
   s.plan.ffn_layout = sp.ffn_layouts.front();
-  std::vector<AttentionSharding> all_attention{AttentionSharding::kHeads,
-                                               AttentionSharding::kBatch};
+  // "auto": the search skips the hybrid where it equals a pure sharding (best_plan.cpp).
+  std::vector<AttentionSharding> all_attention{AttentionSharding::kHeads, AttentionSharding::kBatch,
+                                               AttentionSharding::kHybrid};
   sp.attentions = ReadChoice<AttentionSharding>(r, "attention_sharding", true,
                                                 EnumReader<AttentionSharding>(true), all_attention,
                                                 all_attention, true);

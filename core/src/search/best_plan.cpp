@@ -47,9 +47,13 @@ SpaceSize CountSpace(const Space& space) {
   };
   const std::vector<int64_t> counts =
       space.topology ? std::vector<int64_t>{space.topology->chips()} : space.chip_counts;
+  // The hybrid is scored only for grouped-query models (more than one K/V head).
+  const int64_t attentions = static_cast<int64_t>(std::count_if(
+      space.attentions.begin(), space.attentions.end(), [&](cost::AttentionSharding a) {
+        return a != cost::AttentionSharding::kHybrid || space.base.model.n_kv_heads > 1;
+      }));
   const int64_t per_slice = mul(
-      mul(static_cast<int64_t>(space.ffn_layouts.size()),
-          static_cast<int64_t>(space.attentions.size())),
+      mul(static_cast<int64_t>(space.ffn_layouts.size()), attentions),
       mul(static_cast<int64_t>(space.batches.size()), static_cast<int64_t>(space.weights.size())));
   SpaceSize size;
   size.combinations = mul(
@@ -101,6 +105,12 @@ std::vector<ScoredPlan> BestPlansPerBatch(const Space& space, const std::vector<
         s.plan.ffn_layout = layout;
         for (cost::AttentionSharding a : space.attentions) {
           s.plan.attention = a;
+          // The hybrid only when it is neither pure sharding (never for multiquery PaLM: its
+          // answers stay those of the two pure shardings, docs/gqa-attention.md).
+          if (a == cost::AttentionSharding::kHybrid &&
+              !cost::HybridIsDistinct(s.plan, s.model.n_kv_heads)) {
+            continue;
+          }
           // The batch-independent part once per plan, then every batch.
           const cost::PlanModel plan(s);
           for (size_t bi = 0; bi < batches.size(); ++bi) {

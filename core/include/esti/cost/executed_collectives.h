@@ -10,7 +10,8 @@
 // Padding (ESTI §3.3: chips idle when the batch is smaller than the chips splitting it): a batch
 // B over the N chips a layout splits it over runs ceil(B / N) sequence slots per chip, so the
 // volumes here count B' = N ceil(B / N) sequences; attention over batch splits each shard's slots
-// again over the K other chips, and its all-to-alls carry N K ceil(ceil(B / N) / K) sequences.
+// again over the K other chips (the hybrid of GQA: the K chips of the roles that move from heads to
+// batch, pass.h SplitAttention), and its all-to-alls carry N K ceil(ceil(B / N) / K) sequences.
 // A model whose dimensions do not divide is passed here already padded (mesh/padding.h).
 //
 // Per pass, with L layers, blocks = 1 (parallel) or 2 (serial), T = t new tokens per sequence,

@@ -13,7 +13,8 @@
 //          activations (B over N) all-gather + reduce-scatter over the rest: T E/N a each
 //                                                                                 (ESTI §3.2.3)
 //   attention over batch: all-to-all of Q, K, V in and of the output back, over the axes not
-//   already splitting the batch (ESTI §3.3 Fig 5b).
+//   already splitting the batch (ESTI §3.3 Fig 5b); hybrid (GQA): the same per-chip volumes, over
+//   only the axes that move from heads to batch (docs/gqa-attention.md).
 // Work per chip uses ceilings: a layout that splits the batch over N chips leaves chips idle when
 // B < N; K/V heads are replicated when chips exceed them (ESTI §3.3).
 #pragma once
@@ -55,16 +56,37 @@ struct PassTerms {
   double time_s = 0;      // the combined step time (see Combine)
 };
 
-// How a plan splits the batch and heads for attention and the KV cache.
+// How a plan splits the batch and heads for attention and the KV cache, over which roles.
 struct AttentionSplit {
-  int64_t batch_ways = 1;  // chips the batch is split over
-  int64_t head_ways = 1;   // chips the heads are split over (batch_ways x head_ways = chips)
+  int64_t batch_ways = 1;   // chips the batch is split over
+  int64_t head_ways = 1;    // chips the heads are split over (batch_ways x head_ways = chips)
+  uint8_t batch_roles = 0;  // roles splitting the batch in attention (kRoleX | kRoleY | kRoleZ)
+  uint8_t head_roles = 0;   // roles splitting the (query and K/V) heads
+  // Roles over which Q/K/V move from the projections' head split to attention's batch split (and
+  // the output back): the all-to-alls run over these (ESTI §3.3 Fig 5b); 0 = none.
+  uint8_t all_to_all_roles = 0;
 };
 
-// The batch/head split of attention and the KV cache for a plan (batch over every chip for
-// attention over batch; otherwise over the chips a weight-gathered layout splits the batch over,
-// and heads over the rest).
-AttentionSplit SplitAttention(const Plan& plan);
+// The batch/head split of attention and the KV cache for a plan (ESTI §3.3, docs/gqa-attention.md):
+//   heads   batch over the chips a weight-gathered layout splits the batch over, heads over the
+//           rest (K/V heads replicated when they are fewer than the head ways);
+//   batch   batch over every chip, all-to-alls over the roles not already splitting the batch;
+//   hybrid  K/V heads over HybridHeadRoles (a subset of the roles not splitting the batch whose
+//           product divides n_kv_heads, or best matches it), batch over the others; all-to-alls
+//           only over the roles that move from heads to batch. With no such subset it is batch
+//           sharding; with every role it is heads sharding.
+AttentionSplit SplitAttention(const Plan& plan, int64_t n_kv_heads);
+
+// The roles a hybrid split puts K/V heads on: among the subsets of the roles that do not split the
+// batch for the FFN layout, the one with the largest chip product that divides n_kv_heads (no
+// K/V head replicated, every chip the same number), else the largest product <= n_kv_heads;
+// ties go to the subset on the slowest interconnect levels (the all-to-alls then stay on the fast
+// ones), then to the lowest physical axes. 0 when n_kv_heads <= 1 (multiquery: batch sharding).
+uint8_t HybridHeadRoles(const Plan& plan, int64_t n_kv_heads);
+
+// True when the hybrid differs from both pure shardings for this plan and model, i.e. a search
+// has something new to score (pass.cpp; PaLM's multiquery never: n_kv_heads = 1).
+bool HybridIsDistinct(const Plan& plan, int64_t n_kv_heads);
 
 // Chips a layout splits the batch over: 1 for weight-stationary layouts, N = X, XY or XYZ for
 // weight-gathered ones; `roles` gets the role mask.

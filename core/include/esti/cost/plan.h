@@ -22,8 +22,10 @@ enum class FfnLayout { kWs1d, kWs2d, kWgX, kWgXy, kWgXyz };
 inline constexpr std::array<FfnLayout, 5> kAllFfnLayouts = {
     FfnLayout::kWs1d, FfnLayout::kWs2d, FfnLayout::kWgX, FfnLayout::kWgXy, FfnLayout::kWgXyz};
 // Attention sharded over heads (K/V heads replicated when chips > kv heads) or over batch
-// (multiquery optimisation, ESTI §3.3 Fig 4c).
-enum class AttentionSharding { kHeads, kBatch };
+// (multiquery optimisation, ESTI §3.3 Fig 4c), or the hybrid of the two for grouped-query
+// attention (1 < K/V heads < chips): K/V heads over the role axes whose product divides n_kv_heads
+// (or best matches it), batch over the rest (pass.h SplitAttention, docs/gqa-attention.md).
+enum class AttentionSharding { kHeads, kBatch, kHybrid };
 // roofline: the paper's terms, a lower bound. calibrated: efficiencies and overheads from the
 // hardware preset (see cost/evaluate.h for how terms combine).
 enum class Mode { kRoofline, kCalibrated };
@@ -39,7 +41,8 @@ inline constexpr EnumEntry<FfnLayout> kFfnLayoutNames[] = {
     {FfnLayout::kWgXyz, "wg_xyz", "Weight-gathered XYZ"}};
 inline constexpr EnumEntry<AttentionSharding> kAttentionShardingNames[] = {
     {AttentionSharding::kHeads, "heads", "Over heads"},
-    {AttentionSharding::kBatch, "batch", "Over batch (multiquery)"}};
+    {AttentionSharding::kBatch, "batch", "Over batch (multiquery)"},
+    {AttentionSharding::kHybrid, "hybrid", "K/V heads over some axes, batch over the rest (GQA)"}};
 inline constexpr EnumEntry<Mode> kModeNames[] = {
     {Mode::kCalibrated, "calibrated", "Calibrated (fitted to the paper)"},
     {Mode::kRoofline, "roofline", "Roofline (lower bound)"}};

@@ -23,7 +23,8 @@ struct TensorSharding {
 };
 
 // ESTI §3.2 (Fig 2, A.2) for the FFN and projections, §3.3 (Fig 4, 5) for attention.
-std::vector<TensorSharding> DescribeSharding(const Plan& plan);
+// Attention and the KV cache follow SplitAttention (pass.h), which needs the model's K/V heads.
+std::vector<TensorSharding> DescribeSharding(const Plan& plan, int64_t n_kv_heads);
 
 // "B_xy L E_z".
 std::string Notation(const TensorSharding& t);

@@ -5,7 +5,7 @@
 //    "phase": "prefill"|"decode", "batch": B | [B, ...] | "auto",
 //    "input_tokens": L_in, "generate_tokens": L_gen (decode),
 //    "weights": "bf16"|"int8"|[...]|"auto", "ffn_layout": name|[...]|"auto",
-//    "attention_sharding": "heads"|"batch"|[...]|"auto", "mode": "calibrated"|"roofline",
+//    "attention_sharding": "heads"|"batch"|"hybrid"|[...]|"auto", "mode": "calibrated"|"roofline",
 //    search only: "objective": "min_latency"|"min_cost"|"max_mfu",
 //                 "max_latency_s", "max_latency_per_token_s"}
 #pragma once
