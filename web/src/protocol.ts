@@ -105,8 +105,13 @@ function errorAnswer(limits: ArgumentLimits, code: string, message: string): str
 export function refuseArgument(fn: CoreFunction, arg: unknown, limits: ArgumentLimits): string | null {
   if (NO_ARGUMENT_FUNCTIONS.has(fn)) return null;
   if (typeof arg !== 'string') return errorAnswer(limits, 'type_error', `the argument of ${fn} must be text, not ${typeof arg}`);
-  const [limit, name, what] = fn === 'decodeLink' ? [limits.share_link_chars, 'share_link_chars', 'link'] : [limits.json_bytes, 'json_bytes', 'request'];
-  if (utf8LongerThan(arg, limit))
-    return errorAnswer(limits, 'too_large', `the ${what} is more than ${limit} bytes (the engine's limits.${name}); it was not passed to the engine`);
+  if (fn === 'decodeLink') {
+    // The core calls a link's bytes characters (a fragment is ASCII once percent-encoded).
+    const limit = limits.share_link_chars;
+    if (utf8LongerThan(arg, limit))
+      return errorAnswer(limits, 'too_large', `the link is more than ${limit} characters long; links up to ${limit} are accepted (limits.share_link_chars)`);
+  } else if (utf8LongerThan(arg, limits.json_bytes)) {
+    return errorAnswer(limits, 'too_large', `the request is more than ${limits.json_bytes} bytes; the limit is ${limits.json_bytes} (limits.json_bytes)`);
+  }
   return null;
 }

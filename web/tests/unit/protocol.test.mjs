@@ -28,7 +28,7 @@ test('a JSON request up to json_bytes passes; one byte more is too_large in the 
   const text = refuseArgument('evaluate', 'x'.repeat(41), limits);
   assert.equal(
     text,
-    '{"error":{"code":"too_large","message":"the request is more than 40 bytes (the engine\'s limits.json_bytes); it was not passed to the engine","path":""},"ok":false,"schema_version":7}',
+    '{"error":{"code":"too_large","message":"the request is more than 40 bytes; the limit is 40 (limits.json_bytes)","path":""},"ok":false,"schema_version":7}',
   );
   for (const fn of ['getPreset', 'describeModel', 'modelFromHf', 'search', 'frontier', 'maxContext', 'calibrate', 'reproduce', 'decode']) {
     assert.equal(refuseArgument(fn, 'x'.repeat(40), limits), null, fn);
@@ -41,7 +41,7 @@ test('a link is held to share_link_chars, not json_bytes', () => {
   const e = JSON.parse(refuseArgument('decodeLink', 'v'.repeat(11), limits));
   assert.deepEqual(e.error, {
     code: 'too_large',
-    message: "the link is more than 10 bytes (the engine's limits.share_link_chars); it was not passed to the engine",
+    message: 'the link is more than 10 characters long; links up to 10 are accepted (limits.share_link_chars)',
     path: '',
   });
 });
