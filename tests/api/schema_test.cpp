@@ -156,5 +156,25 @@ TEST(Schema, NumbersThatNameTheirUnitAcceptUnits) {
   }
 }
 
+// The argument sizes the schema publishes (the page's worker refuses larger arguments with them)
+// are the sizes the api enforces: a request of exactly that size is read, one byte more is not.
+TEST(Schema, PublishedArgumentLimitsAreTheOnesEnforced) {
+  const io::Json limits = Call(api::Schema())["limits"];
+  const int64_t json_bytes = limits["json_bytes"].get<int64_t>();
+  const std::string request = R"({"model":"palm-8b"})";
+  std::string at_limit = request + std::string(json_bytes - request.size(), ' ');
+  io::Json r = Call(api::DescribeModel(at_limit));
+  EXPECT_TRUE(r["ok"].get<bool>()) << r.dump();
+  r = Call(api::DescribeModel(at_limit + " "));
+  EXPECT_EQ(r["error"]["code"], "too_large");
+
+  const int64_t link_chars = limits["share_link_chars"].get<int64_t>();
+  // A fragment of the limit's length gets past the length check (and fails on its content).
+  r = Call(api::DecodeLink(std::string(link_chars, 'v')));
+  EXPECT_NE(r["error"]["code"], "too_large") << r.dump();
+  r = Call(api::DecodeLink(std::string(link_chars + 1, 'v')));
+  EXPECT_EQ(r["error"]["code"], "too_large");
+}
+
 }  // namespace
 }  // namespace esti

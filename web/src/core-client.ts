@@ -14,6 +14,9 @@ export class CancelledError extends Error {
  * used again. The worker is replaced by a fresh one and the message says so (issue 12 item 4).
  */
 export class CoreCrashError extends Error {
+  /** A code for the page and tests, like the core's error codes; this one is the page's own (the
+   *  core itself never answers it: its instance is the one that failed). */
+  readonly code = 'engine_crashed';
   constructor(detail: string) {
     super(`the calculation engine stopped (${detail}); a fresh engine was started, try again`);
     this.name = 'CoreCrashError';

@@ -25,7 +25,9 @@ std::string ListPresets();
 // "string"|"enum"|"spec"|"integer_triple"|"object"), "required", "min", "max", "unit",
 // "accepts_units" (a number that also reads "32 GiB", "50 ms"), "default", "default_rule",
 // "values": [{"value", "label"}] (enums), "lists" (a list or "auto" allowed in search and
-// frontier), "applies" ("search"|"decode"), "help"}]}}, "presets": {kind: [ids]}, "limits"}.
+// frontier), "applies" ("search"|"decode"), "help"}]}}, "presets": {kind: [ids]}, "limits":
+// {"list_length", "search_combinations", "plans_scored", "auto_batch_max", "json_bytes" (largest
+// JSON request), "share_link_chars" (largest link fragment)}}.
 std::string Schema();
 
 // Request {"kind": "hardware"|"models"|"scenarios", "id": "..."} -> {"preset": <the JSON>}.

@@ -1,7 +1,9 @@
 // api::Schema: the input documents' fields as the readers check them (io/fields.h), the presets,
 // and the limits a request meets, so front ends build forms and checks from the core's own tables.
+#include "esti/io/json_input.h"
 #include "esti/io/presets.h"
 #include "esti/io/scenario_io.h"
+#include "esti/io/share_link.h"
 #include "io/fields.h"
 #include "respond.h"
 
@@ -29,7 +31,12 @@ std::string Schema() {
                      {{"list_length", io::kMaxListLength},
                       {"search_combinations", io::kMaxSearchCombinations},
                       {"plans_scored", io::kMaxPlansScored},
-                      {"auto_batch_max", io::kAutoBatchMax}}}};
+                      {"auto_batch_max", io::kAutoBatchMax},
+                      // The argument sizes the api accepts, published so that the page's worker
+                      // refuses a larger one before Embind copies it into the wasm heap
+                      // (web/src/worker.ts, SECURITY.md).
+                      {"json_bytes", io::ParseLimits{}.max_bytes},
+                      {"share_link_chars", io::kMaxShareLinkChars}}}};
   });
 }
 

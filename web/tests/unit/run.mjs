@@ -1,4 +1,5 @@
-// Compiles the page's pure modules (link codec, formatting, JSON reading, axis ticks) with tsc into
+// Compiles the page's pure modules (link codec, formatting, JSON reading, axis ticks, the worker
+// protocol; the worker itself for tests/node/worker.test.mjs's use) with tsc into
 // build/web-unit and runs the node:test unit tests against them.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ const run = spawnSync(
     'tests/unit/format.test.mjs',
     'tests/unit/ticks.test.mjs',
     'tests/unit/core-client.test.mjs',
+    'tests/unit/protocol.test.mjs',
     'tests/unit/requests.test.mjs',
   ],
   { cwd: web, stdio: 'inherit' },
