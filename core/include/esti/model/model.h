@@ -88,7 +88,6 @@ inline double BytesPerWeight(WeightFormat f) {
     case WeightFormat::kBf16:
       return 2;
     case WeightFormat::kInt8:
-      return 1;
     case WeightFormat::kFp8:
       return 1;
     case WeightFormat::kInt4:
