@@ -4,7 +4,7 @@
 // through readResult() (json.ts), which checks the envelope; views may rely on these shapes.
 // A non-finite number reaches the page as null (the core's JSON has no Infinity): views pass
 // numbers to format.ts, which shows any non-finite value as "—".
-import type { AttentionSharding, FfnLayout, Mode, ModelDocument, Objective, Phase, ScenarioDocument, Weights } from './core-types.ts';
+import type { AttentionSharding, CoreSchema, FfnLayout, Mode, ModelDocument, Objective, Phase, ScenarioDocument, Weights } from './core-types.ts';
 
 /** Every answer: {ok: true, ...} or {ok: false, error}. */
 export interface Envelope {
@@ -12,6 +12,9 @@ export interface Envelope {
   schema_version: number;
   engine_version: string;
 }
+
+/** api.h Schema: the documents' fields, presets and limits (CoreSchema is generated from it). */
+export interface SchemaAnswer extends Envelope, CoreSchema {}
 
 export interface CoreErrorAnswer {
   ok: false;

@@ -6,9 +6,8 @@ import { CoreClient, CoreLoadError, type CoreInfo } from './core-client.ts';
 import { byId, h } from './dom.ts';
 import { answerAs, arr, field, isObject, optStr, readAnswer, readResult, type CoreAnswer, type CoreError } from './json.ts';
 import { decodeLink, encodeLink, type LinkState } from './link.ts';
-import type { CoreSchema } from './core-types.ts';
 import { ScenarioForm, type HfImport, type PresetRef } from './scenario-form.ts';
-import type { DescribeModelAnswer, EvaluateAnswer, Evaluation, SearchAnswer } from './core-results.ts';
+import type { DescribeModelAnswer, EvaluateAnswer, Evaluation, SchemaAnswer, SearchAnswer } from './core-results.ts';
 import type { CoreFunction } from './protocol.ts';
 import { buildToolbar } from './export.ts';
 import { LatestRequests, SUPERSEDED, type Ticket } from './requests.ts';
@@ -323,7 +322,7 @@ async function start(): Promise<void> {
       models: presetRefs(arr(presets.value, 'models')),
       hardware: presetRefs(arr(presets.value, 'hardware')),
       canSearch: has('search'),
-      schema: schema.value as unknown as CoreSchema,
+      schema: answerAs<SchemaAnswer>(schema),
       importHf: has('modelFromHf') ? importHf : undefined,
     });
     for (const hw of presetRefs(arr(presets.value, 'hardware'))) {

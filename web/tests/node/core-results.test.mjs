@@ -36,6 +36,7 @@ test('the core answers have the shapes src/core-results.ts declares', async () =
     add(JSON.parse(searched).ok ? 'SearchAnswer' : 'CoreErrorAnswer', searched);
     add('EvaluateAnswer', call('evaluate', { ...sc, chips: 64, batch: 64, weights: 'int8', ffn_layout: 'auto', attention_sharding: 'auto' }));
   }
+  add('SchemaAnswer', core.schema());
   const base = { model: 'palm-8b', phase: 'decode', chips: 8, batch: 16, input_tokens: 512, generate_tokens: 32 };
   add('EvaluateAnswer', call('evaluate', { ...base, mode: 'roofline' }));
   add('EvaluateAnswer', call('evaluate', { ...base, phase: 'prefill', generate_tokens: undefined }));
