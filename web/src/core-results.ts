@@ -212,6 +212,21 @@ export interface FrontierAnswer extends Envelope {
   stats: { prefill?: SearchStats; decode?: SearchStats };
 }
 
+/** api.h Frontier with "hardware": [...]: one frontier per chip, in the request's order. */
+export interface FrontierCompareAnswer extends Envelope {
+  per_hardware: FrontierPerHardware[];
+}
+
+export interface FrontierPerHardware {
+  hardware_id: string;
+  hardware_name: string;
+  /** The chip's list price, when it has one; then every point has usd_per_million_tokens. */
+  cost_per_chip_hour_usd?: number;
+  prefill?: (FrontierSummaryPoint & { usd_per_million_tokens?: number })[];
+  decode?: (FrontierSummaryPoint & { usd_per_million_tokens?: number })[];
+  stats: { prefill?: SearchStats; decode?: SearchStats };
+}
+
 export interface MaxContextAnswer extends Envelope {
   model_id: string;
   chips: number;

@@ -47,10 +47,12 @@ std::string ModelFromHf(std::string_view request);
 // Decodes one of the page's share links (io/share_link.h). Unlike the other functions the request
 // is the link's fragment itself (`#v=1&s=...`, the leading '#' optional), not JSON. -> {"empty":
 // true} for an empty fragment, else {"empty": false, "scenario": <the scenario's JSON text>,
-// "second_scenario"?: <text>, "view"?: <name>}; the texts are not validated as scenarios here.
-// Errors name the link part ("/v", "/s", "/b", "/view"): too_large (fragment over 16 KiB, a
-// scenario inflating past 64 KiB), unsupported_version, invalid_value (bad base64url, corrupt
-// compressed data, not UTF-8), missing_field, unknown_key, duplicate_key.
+// "second_scenario"?: <text>, "view"?: <name>, "compare_hardware"?: [<chip id>, ...] (the chips
+// the Frontiers view compares with)}; the texts are not validated as scenarios here, nor the ids
+// as presets. Errors name the link part ("/v", "/s", "/b", "/view", "/hw"): too_large (fragment
+// over 16 KiB, a scenario inflating past 64 KiB, more than 7 chip ids), unsupported_version,
+// invalid_value (bad base64url, corrupt compressed data, not UTF-8, a malformed or repeated chip
+// id), missing_field, unknown_key, duplicate_key.
 std::string DecodeLink(std::string_view fragment);
 
 // Request: a scenario (io/scenario_io.h) -> the cost of its phase: latency_s, latency_per_token_s,
