@@ -153,6 +153,8 @@ export interface Evaluation {
   tokens: number;
   mfu: number;
   cost_chip_s_per_token: number;
+  /** Only when the chip has a list price (cost_per_chip_hour_usd). */
+  usd_per_million_tokens?: number;
   throughput_tokens_per_s: number;
   memory_per_chip_bytes: number;
   memory: MemoryPerChip;
@@ -198,6 +200,8 @@ export interface FrontierSummaryPoint {
   latency_per_token_s: number;
   mfu: number;
   cost_chip_s_per_token: number;
+  /** Only when the chip has a list price (cost_per_chip_hour_usd). */
+  usd_per_million_tokens?: number;
   memory_per_chip_bytes: number;
   fits: boolean;
   latency_band?: LatencyBand;
@@ -222,8 +226,11 @@ export interface FrontierPerHardware {
   hardware_name: string;
   /** The chip's list price, when it has one; then every point has usd_per_million_tokens. */
   cost_per_chip_hour_usd?: number;
-  prefill?: (FrontierSummaryPoint & { usd_per_million_tokens?: number })[];
-  decode?: (FrontierSummaryPoint & { usd_per_million_tokens?: number })[];
+  /** Only with a price: where and when it was read. */
+  price_source?: string;
+  price_date?: string;
+  prefill?: FrontierSummaryPoint[];
+  decode?: FrontierSummaryPoint[];
   stats: { prefill?: SearchStats; decode?: SearchStats };
 }
 

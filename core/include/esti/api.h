@@ -56,7 +56,8 @@ std::string ModelFromHf(std::string_view request);
 std::string DecodeLink(std::string_view fragment);
 
 // Request: a scenario (io/scenario_io.h) -> the cost of its phase: latency_s, latency_per_token_s,
-// mfu, cost_chip_s_per_token, memory_per_chip_bytes, fits, the plan chosen for "auto" fields and a
+// mfu, cost_chip_s_per_token (and usd_per_million_tokens when the chip has a list price,
+// cost_per_chip_hour_usd), memory_per_chip_bytes, fits, the plan chosen for "auto" fields and a
 // breakdown of every term with its inputs.
 std::string Evaluate(std::string_view request);
 
@@ -71,8 +72,9 @@ std::string Search(std::string_view request);
 // "<phase>_dominated" lists; "stats" counts combinations, infeasible and dominated ones;
 // "detail": "summary" gives each point only its plan and headline numbers (same values).
 // "hardware": [ids or objects] (at most 8) -> {"per_hardware": [{"hardware_id", "hardware_name",
-// "cost_per_chip_hour_usd"?, "prefill", "decode", "stats"}]}: one frontier per chip, each point
-// with "usd_per_million_tokens" when the chip has a price (core/src/api/compare_api.h).
+// "cost_per_chip_hour_usd"?, "price_source"?, "price_date"?, "prefill", "decode", "stats"}]}: one
+// frontier per chip (core/src/api/compare_api.h). Every point of every frontier, search candidate
+// and evaluation has "usd_per_million_tokens" when its chip has a price.
 std::string Frontier(std::string_view request);
 
 // Request {"model", "hardware" (tpu-v4), "chips", "batch", "weights" (bf16),

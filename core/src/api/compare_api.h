@@ -16,7 +16,8 @@ inline constexpr int64_t kMaxCompareHardware = 8;
 // True when the request's "hardware" is a JSON array.
 bool IsHardwareList(const io::Json& request);
 
-// {"per_hardware": [{"hardware_id", "hardware_name", "cost_per_chip_hour_usd"?, <api::Frontier's
+// {"per_hardware": [{"hardware_id", "hardware_name", "cost_per_chip_hour_usd"?, "price_source"?,
+// "price_date"?, <api::Frontier's
 // answer for the request with that one chip>}, ...]}. Errors inside one chip's frontier name the
 // chip's index: "/hardware/2/..." instead of "/hardware/...".
 io::Json FrontierPerHardware(const io::Json& request);

@@ -86,6 +86,7 @@ io::Json SummaryJson(const io::ScenarioInput& in, const search::Candidate& c) {
                 {"mfu", c.mfu},
                 {"memory_per_chip_bytes", c.quick.memory_bytes},
                 {"fits", c.quick.fits}};
+  io::AddDollars(s, c.cost_chip_s_per_token, &j);
   io::AddLatencyBand(s, c.quick.latency_s, per_token, &j);
   return j;
 }
