@@ -105,6 +105,13 @@ test('Frontiers view: two chips, one series each with the core points, and the l
   await page.hover('[data-testid="frontier-decode-cost"] .pt[data-key="h1-decode-0"]');
   const title = await page.textContent('[data-testid="frontier-decode-cost-card"] .point-title');
   assert.match(title, /^NVIDIA H100 SXM: \d+ chips/);
+  // Issue 13 item 7: beside the point's numbers, the core's warning that this chip is uncalibrated.
+  const calibration = await page.$eval('[data-testid="frontier-decode-cost-card"]', (c) => {
+    const dt = [...c.querySelectorAll('dt')].find((d) => d.textContent === 'Calibration');
+    return dt?.nextElementSibling?.textContent ?? '';
+  });
+  assert.equal(calibration, per[1].decode[0].calibration_warnings.join('; '));
+  assert.match(calibration, /^"NVIDIA H100 SXM \(8-GPU HGX\/DGX node\)" has no calibration \(only TPU v4 is calibrated/);
   await screenshot(page, 'frontier-compare-desktop-light');
 
   // The link: the address names the chip compared with and the view; opening it elsewhere shows
@@ -146,6 +153,43 @@ test('a link comparing with an unknown chip is refused with a message naming it'
   assert.match(await page.textContent('#link-error'), /unknown chip "tpu-v9"/);
   await page.evaluate((h) => (location.hash = h), `${good}&hw=TPU`);
   await page.waitForFunction(() => /malformed chip id/.test(document.getElementById('link-error')?.textContent ?? ''));
+  p.assertClean();
+  await p.close();
+});
+
+test('a typed price per chip-hour gives $ per million tokens from the core; calibration warning beside the answer', async () => {
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.selectOption('#model-preset', 'llama-3.1-70b');
+  await settle(page);
+  await page.selectOption('#hw-preset', 'h100-sxm');
+  await settle(page);
+  // No preset has a price (docs/hardware-sources.md): no dollars are shown.
+  assert.equal(await page.$$eval('#results [data-testid="usd_per_million_tokens"]', (e) => e.length), 0);
+  // The Answer view says, in the core's words, that H100 is not calibrated.
+  const fn = core.core.search ? 'search' : 'evaluate';
+  const best = (r) => (fn === 'search' ? r.best : r);
+  let answer = best(core.call(fn, await scenarioOf(page)));
+  assert.match(answer.calibration_warnings[0], /^"NVIDIA H100 SXM \(8-GPU HGX\/DGX node\)" has no calibration \(only TPU v4 is calibrated/);
+  assert.deepEqual(await page.$$eval('[data-testid="calibration-warnings"] li', (e) => e.map((x) => x.textContent)), answer.calibration_warnings);
+  // The price field comes from the core's schema (hardware.cost_per_chip_hour_usd).
+  await page.selectOption('#hw-preset', 'custom');
+  await page.fill('#hw-cost_per_chip_hour_usd', '3.6');
+  await page.waitForSelector('#results [data-testid="usd_per_million_tokens"]');
+  await settle(page);
+  answer = best(core.call(fn, await scenarioOf(page)));
+  assert.equal(JSON.parse(await scenarioOf(page)).hardware.cost_per_chip_hour_usd, 3.6);
+  const shown = await page.$eval('#results [data-testid="usd_per_million_tokens"]', (e) => [e.getAttribute('data-value'), e.textContent]);
+  assert.equal(shown[0], String(answer.usd_per_million_tokens));
+  assert.match(shown[1], /^\$[0-9.]+$/);
+  const dollars = Number(shown[1].slice(1));
+  assert.ok(
+    Math.abs(dollars - answer.usd_per_million_tokens) <= 5e-4 * answer.usd_per_million_tokens,
+    `shown ${shown[1]} vs core ${answer.usd_per_million_tokens}`,
+  );
+  await screenshot(page, 'answer-priced-chip-desktop-light');
   p.assertClean();
   await p.close();
 });

@@ -52,7 +52,7 @@ export interface PanelDeps {
 
 const STAT_KEYS = ['combinations', 'plans_scored', 'infeasible', 'dominated'] as const;
 /** A frontier point: a summary (the page asks for "detail": "summary") or a full evaluation. */
-type FrontierPoint = Evaluation | (FrontierSummaryPoint & { usd_per_million_tokens?: number });
+type FrontierPoint = Evaluation | FrontierSummaryPoint;
 type FrontierPhase = 'decode' | 'prefill';
 type LatencyKey = 'latency_per_token_s' | 'latency_s';
 /** One chip's frontier as drawn: its point-key prefix, legend group, short name and points. */
@@ -630,9 +630,11 @@ function pointCard(p: FrontierPoint, latencyKey: LatencyKey): { title: string; r
   if (typeof lo === 'number' && typeof hi === 'number') rows.push(['Calibration error band', `${format(lo, 's')} – ${format(hi, 's')}`]);
   rows.push(['Cost per token', format(Number(p.cost_chip_s_per_token), 'chip_s')]);
   // The core gives dollars only for a chip with a list price (api.h Frontier, "per_hardware").
-  const usd = 'usd_per_million_tokens' in p ? p.usd_per_million_tokens : undefined;
-  if (typeof usd === 'number') rows.push(['Cost per million tokens', format(usd, 'usd')]);
+  if (p.usd_per_million_tokens !== undefined) rows.push(['Cost per million tokens', format(p.usd_per_million_tokens, 'usd')]);
   rows.push(['MFU', format(Number(p.mfu), 'fraction')]);
+  // Beside the numbers, what the calibrated mode could not vouch for (the core's own words).
+  const warnings = p.calibration_warnings ?? [];
+  if (warnings.length > 0) rows.push(['Calibration', warnings.join('; ')]);
   const topo = p.topology.join('×');
   const ffn = String(p.ffn_layout);
   return {
