@@ -13,6 +13,10 @@ namespace esti::api::internal {
 // README "Benchmarks"), so a comparison stays well under a second.
 inline constexpr int64_t kMaxCompareHardware = 8;
 
+// One chip's frontier (api::Frontier's answer without the envelope; core/src/api/search_api.cpp).
+// Throws io::InputError on bad input.
+io::Json FrontierJson(const io::Json& request);
+
 // True when the request's "hardware" is a JSON array.
 bool IsHardwareList(const io::Json& request);
 
