@@ -31,11 +31,19 @@ const cases = [
   ['frontier_palm540b_full', 'BM_Frontier540BApi', JSON.stringify(base)],
   ['frontier_palm540b_summary', 'BM_Frontier540BApiSummary', JSON.stringify({ ...base, detail: 'summary' })],
 ];
+// Issue 13 item 8: a four-chip comparison (one request, one frontier per chip; bench/compare_bench.cpp).
+const fourChips = ['tpu-v4', 'tpu-v5p', 'h100-sxm', 'b200'];
+cases.push(
+  ['compare4_palm540b_summary', 'BM_Compare4Chips540BSummary', JSON.stringify({ ...base, hardware: fourChips, detail: 'summary' })],
+  ['compare4_palm540b_full', 'BM_Compare4Chips540BFull', JSON.stringify({ ...base, hardware: fourChips })],
+);
 const native = process.argv[2] ? JSON.parse(await readFile(process.argv[2], 'utf8')) : null;
+const measured = new Map();
 for (const [name, nativeName, request] of cases) {
   const check = JSON.parse(core.frontier(request));
   if (!check.ok) throw new Error(check.error.message);
   const wasmMs = cpuMs(() => core.frontier(request), 20);
+  measured.set(name, wasmMs);
   console.log(`${name}_wasm_cpu_ms: ${wasmMs.toFixed(2)}`);
   const row = native?.benchmarks.find((b) => b.name === nativeName);
   if (row) {
@@ -51,5 +59,14 @@ const answer = { schema_version: 1, model: 'palm-540b', hardware: 'tpu-v4', chip
   attention_sharding: 'auto', mode: 'calibrated' };
 const evaluateRequest = JSON.stringify(answer);
 const searchRequest = JSON.stringify({ ...answer, objective: 'min_latency' });
+// The comparison over the single frontier (the target: under 4x, issue 13 item 8), per detail.
+for (const detail of ['summary', 'full']) {
+  const one = measured.get(`frontier_palm540b_${detail}`);
+  const four = measured.get(`compare4_palm540b_${detail}`);
+  console.log(`compare4_over_single_${detail}_wasm: ${(four / one).toFixed(2)}`);
+  const cpu = (name) => native?.benchmarks.find((b) => b.name === name)?.cpu_time;
+  const [oneNative, fourNative] = detail === 'summary' ? [cpu('BM_Frontier540BApiSummary'), cpu('BM_Compare4Chips540BSummary')] : [cpu('BM_Frontier540BApi'), cpu('BM_Compare4Chips540BFull')];
+  if (oneNative && fourNative) console.log(`compare4_over_single_${detail}_native: ${(fourNative / oneNative).toFixed(2)}`);
+}
 console.log(`evaluate_palm540b_auto_wasm_cpu_ms: ${cpuMs(() => core.evaluate(evaluateRequest), 50).toFixed(3)}`);
 console.log(`search_palm540b_64chips_wasm_cpu_ms: ${cpuMs(() => core.search(searchRequest), 50).toFixed(3)}`);

@@ -37,6 +37,18 @@ TEST(ShareLink, DecodesEveryPart) {
             "{\"a\":\"\xC3\xBCn\xC3\xAF\x63\xC3\xB8\x64\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x98\x80\"}");
   EXPECT_FALSE(bare->second_scenario);
   EXPECT_FALSE(bare->view);
+  EXPECT_TRUE(bare->compare_hardware.empty());
+}
+
+TEST(ShareLink, ComparedChipsKeepTheirOrder) {
+  auto r = DecodeShareLink("#v=1&s=" + kPalm8b + "&view=frontier&hw=tpu-v5e,h100-sxm,a.b-7");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->compare_hardware, (std::vector<std::string>{"tpu-v5e", "h100-sxm", "a.b-7"}));
+  auto most = DecodeShareLink("#v=1&s=" + kPalm8b + "&hw=a,b,c,d,e,f,g");
+  ASSERT_TRUE(most.ok()) << most.error().message;
+  EXPECT_EQ(static_cast<int64_t>(most->compare_hardware.size()), kMaxShareLinkHardware);
+  Json api_answer = Json::parse(api::DecodeLink("#v=1&s=" + kPalm8b + "&hw=b200,tpu-v6e"));
+  EXPECT_EQ(api_answer["compare_hardware"], Json::array({"b200", "tpu-v6e"}));
 }
 
 TEST(ShareLink, EmptyFragmentIsNoLink) {
@@ -99,6 +111,15 @@ TEST(ShareLink, BadLinksGetACodedErrorNamingThePart) {
        "malformed view"},
       {good + "&view=", codes::kInvalidValue, "/view", "malformed view"},
       {good + "&view=" + std::string(33, 'a'), codes::kInvalidValue, "/view", "malformed view"},
+      {good + "&hw=", codes::kInvalidValue, "/hw", "malformed chip id \"\""},
+      {good + "&hw=h100-sxm,", codes::kInvalidValue, "/hw", "malformed chip id \"\""},
+      {good + "&hw=H100", codes::kInvalidValue, "/hw", "malformed chip id \"H100\""},
+      {good + "&hw=-h100", codes::kInvalidValue, "/hw", "malformed chip id"},
+      {good + "&hw=<b>", codes::kInvalidValue, "/hw", "malformed chip id"},
+      {good + "&hw=" + std::string(65, 'a'), codes::kInvalidValue, "/hw", "malformed chip id"},
+      {good + "&hw=h200,b200,h200", codes::kInvalidValue, "/hw", "the chip \"h200\" twice"},
+      {good + "&hw=a,b,c,d,e,f,g,h", codes::kTooLarge, "/hw", "more than 7 other chips"},
+      {good + "&hw=h200&hw=b200", codes::kDuplicateKey, "/hw", "repeats \"hw\""},
       {"#v=1&s=" + std::string(kMaxShareLinkChars, 'A'), codes::kTooLarge, "",
        "characters long; links up to 16384 are accepted"},
       {"#" + std::string(1000000, 'x'), codes::kTooLarge, "",
@@ -121,6 +142,7 @@ TEST(ShareLink, ApiAnswersWithTheTextsOrTheCodedError) {
   EXPECT_EQ(ok["scenario"], R"({"model":"palm-8b"})");
   EXPECT_FALSE(ok.contains("second_scenario"));
   EXPECT_EQ(ok["view"], "frontier");
+  EXPECT_FALSE(ok.contains("compare_hardware"));
   Json empty = Json::parse(api::DecodeLink(""));
   EXPECT_EQ(empty["ok"], true);
   EXPECT_EQ(empty["empty"], true);

@@ -57,13 +57,13 @@ test('frontier chart: one tab stop, arrows move the card along the frontier, Ent
   await page.waitForSelector('[data-testid="frontier-decode-cost"] .pt', { timeout: 60000 });
   // No point is a tab stop of its own; each chart is one.
   assert.equal(await page.$$eval('#results .pt[tabindex]', (e) => e.length), 0);
-  // The last control before the results panel is the toolbar's CSV export.
-  await page.focus('#export-csv');
+  // The last control before the charts is the last checkbox of the chips to compare with.
+  await page.evaluate(() => [...document.querySelectorAll('[data-testid="frontier-compare"] input')].at(-1).focus());
   await page.keyboard.press('Tab');
   assert.equal(
     await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.outerHTML.slice(0, 80)),
     'frontier-decode-cost',
-    'Tab from the toolbar enters the first chart',
+    'Tab from the chip checkboxes enters the first chart',
   );
   await page.keyboard.press('Tab');
   assert.equal(

@@ -18,7 +18,7 @@ export interface Point {
   key: string;
 }
 
-export type Marker = 'circle' | 'square';
+export type Marker = 'circle' | 'square' | 'triangle' | 'diamond';
 
 /** A legend entry: points of a group share a colour and a marker shape (never colour alone). */
 export interface PointGroup {
@@ -38,6 +38,9 @@ export interface ChartSpec {
   points: Point[];
   /** The frontier line joining the points in x order. */
   lineVar: string;
+  /** One line per group, in the group's colour (several frontiers, one per chip), instead of one
+   *  line through every point. */
+  linePerGroup?: boolean;
   onPick: (key: string) => void;
   testId: string;
 }
@@ -47,6 +50,7 @@ const H = 340;
 // The top margin holds the title and, under it, the legend.
 const M = { l: 88, r: 30, t: 40, b: 44 };
 const LEGEND_Y = 31;
+const LEGEND_ROW = 14;
 const MARKER_R = 5;
 
 function cssVar(name: string): string {
@@ -55,8 +59,15 @@ function cssVar(name: string): string {
 
 function marker(shape: Marker, cx: number, cy: number, r: number, attrs: Attrs): SVGElement {
   // A square of the circle's area would look smaller; the same bounding box reads as the same size.
-  return shape === 'square' ? s('rect', { ...attrs, x: cx - r, y: cy - r, width: 2 * r, height: 2 * r }) : s('circle', { ...attrs, cx, cy, r });
+  if (shape === 'square') return s('rect', { ...attrs, x: cx - r, y: cy - r, width: 2 * r, height: 2 * r });
+  if (shape === 'triangle')
+    return s('polygon', { ...attrs, points: `${cx},${cy - r * 1.15} ${cx + r * 1.15},${cy + r * 0.85} ${cx - r * 1.15},${cy + r * 0.85}` });
+  if (shape === 'diamond') return s('polygon', { ...attrs, points: `${cx},${cy - r * 1.3} ${cx + r * 1.3},${cy} ${cx},${cy + r * 1.3} ${cx - r * 1.3},${cy}` });
+  return s('circle', { ...attrs, cx, cy, r });
 }
+
+/** Approximate width of legend text at the chart's 11 px font. */
+const textWidth = (text: string) => [...text].reduce((w, c) => w + (/[A-Z0-9]/.test(c) ? 7 : 6), 0);
 
 /**
  * A log-log scatter of a frontier with a legend and a point card. The chart is ONE tab stop: the
@@ -85,15 +96,56 @@ export function scatter(spec: ChartSpec): { figure: HTMLElement; svg: SVGSVGElem
     svg.append(s('text', { x: W / 2, y: H / 2, fill: fg, 'text-anchor': 'middle' }, 'No feasible configurations'));
     return { figure, svg };
   }
+  // Legend, right-aligned under the title: each group's marker and name, then the ring; a legend
+  // too long for one row (several chips) wraps onto more rows, and the plot starts lower.
+  const groups = spec.groups.filter((g) => pts.some((p) => p.group === g.id));
+  const legend = s('g', { 'data-testid': `${spec.testId}-legend` });
+  const ringText = 'current';
+  // Each item is its marker, then its name starting just after it; widths are estimates (the
+  // text is not measured), generous enough that names in capitals do not run into the next item.
+  const items: { width: number; draw: (left: number, y: number) => void }[] = groups.map((g) => ({
+    width: textWidth(g.name) + 24,
+    draw: (left, y) => {
+      legend.append(marker(g.marker, left + 4, y - 4, 4, { fill: cssVar(g.colorVar), 'data-group': g.id }));
+      legend.append(s('text', { x: left + 12, y, fill: fg, 'data-group': g.id }, g.name));
+    },
+  }));
+  items.push({
+    width: textWidth(ringText) + 16,
+    draw: (left, y) => {
+      legend.append(s('circle', { cx: left + 6, cy: y - 4, r: 6, fill: 'none', stroke: cssVar('--bad'), 'stroke-width': 2 }));
+      legend.append(s('text', { x: left + 16, y, fill: fg }, ringText));
+    },
+  });
+  const rows: (typeof items)[] = [[]];
+  let rowWidth = 0;
+  for (const it of items) {
+    if (rowWidth + it.width > W - M.l - M.r && rows[rows.length - 1]!.length > 0) {
+      rows.push([]);
+      rowWidth = 0;
+    }
+    rows[rows.length - 1]!.push(it);
+    rowWidth += it.width;
+  }
+  // Each row right-aligned, drawn in reading order (the legend's text reads in the series' order).
+  rows.forEach((row, r) => {
+    let left = W - M.r - row.reduce((sum, it) => sum + it.width, 0);
+    for (const it of row) {
+      it.draw(left, LEGEND_Y + r * LEGEND_ROW);
+      left += it.width;
+    }
+  });
+  svg.append(legend);
+  const top = M.t + (rows.length - 1) * LEGEND_ROW;
   const xs = pts.map((p) => p.x);
   const ys = pts.map((p) => p.y);
   const pad = (lo: number, hi: number): [number, number] => (lo === hi ? [lo / 2, hi * 2] : [lo / 1.25, hi * 1.25]);
   const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
   const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
   const X = (v: number) => M.l + ((Math.log(v) - Math.log(x0)) / (Math.log(x1) - Math.log(x0))) * (W - M.l - M.r);
-  const Y = (v: number) => H - M.b - ((Math.log(v) - Math.log(y0)) / (Math.log(y1) - Math.log(y0))) * (H - M.t - M.b);
+  const Y = (v: number) => H - M.b - ((Math.log(v) - Math.log(y0)) / (Math.log(y1) - Math.log(y0))) * (H - top - M.b);
   for (const t of logTicks(x0, x1)) {
-    svg.append(s('line', { x1: X(t), x2: X(t), y1: M.t, y2: H - M.b, stroke: line }));
+    svg.append(s('line', { x1: X(t), x2: X(t), y1: top, y2: H - M.b, stroke: line }));
     svg.append(s('text', { x: X(t), y: H - M.b + 14, fill: fg, 'text-anchor': 'middle' }, format(t, spec.xUnit)));
   }
   for (const t of logTicks(y0, y1)) {
@@ -102,34 +154,28 @@ export function scatter(spec: ChartSpec): { figure: HTMLElement; svg: SVGSVGElem
   }
   svg.append(s('text', { x: (M.l + W - M.r) / 2, y: H - 8, fill: fg, 'text-anchor': 'middle' }, `${spec.xLabel} (log)`));
   svg.append(
-    s('text', { x: 10, y: (M.t + H - M.b) / 2, fill: fg, 'text-anchor': 'middle', transform: `rotate(-90 10 ${(M.t + H - M.b) / 2})` }, `${spec.yLabel} (log)`),
+    s('text', { x: 10, y: (top + H - M.b) / 2, fill: fg, 'text-anchor': 'middle', transform: `rotate(-90 10 ${(top + H - M.b) / 2})` }, `${spec.yLabel} (log)`),
   );
-  // Legend, right-aligned under the title: each group's marker and name, then the ring.
-  const groups = spec.groups.filter((g) => pts.some((p) => p.group === g.id));
-  const legend = s('g', { 'data-testid': `${spec.testId}-legend` });
-  let lx = W - M.r;
-  const ringText = 'current';
-  legend.append(s('text', { x: lx, y: LEGEND_Y, fill: fg, 'text-anchor': 'end' }, ringText));
-  lx -= ringText.length * 6 + 12;
-  legend.append(s('circle', { cx: lx + 4, cy: LEGEND_Y - 4, r: 6, fill: 'none', stroke: cssVar('--bad'), 'stroke-width': 2 }));
-  lx -= 16;
-  for (const g of [...groups].reverse()) {
-    legend.append(s('text', { x: lx, y: LEGEND_Y, fill: fg, 'text-anchor': 'end', 'data-group': g.id }, g.name));
-    lx -= g.name.length * 6 + 10;
-    legend.append(marker(g.marker, lx + 4, LEGEND_Y - 4, 4, { fill: cssVar(g.colorVar), 'data-group': g.id }));
-    lx -= 14;
-  }
-  svg.append(legend);
-  if (pts.length > 1)
-    svg.append(
-      s('polyline', {
-        points: pts.map((p) => `${X(p.x)},${Y(p.y)}`).join(' '),
-        fill: 'none',
-        stroke: cssVar(spec.lineVar),
-        'stroke-width': 1.5,
-        'stroke-opacity': 0.5,
-      }),
-    );
+  const polyline = (line: Point[], colorVar: string) => {
+    if (line.length > 1)
+      svg.append(
+        s('polyline', {
+          points: line.map((p) => `${X(p.x)},${Y(p.y)}`).join(' '),
+          fill: 'none',
+          stroke: cssVar(colorVar),
+          'stroke-width': 1.5,
+          'stroke-opacity': 0.5,
+          'data-line': spec.linePerGroup ? 'group' : 'all',
+        }),
+      );
+  };
+  if (spec.linePerGroup)
+    for (const g of groups)
+      polyline(
+        pts.filter((p) => p.group === g.id),
+        g.colorVar,
+      );
+  else polyline(pts, spec.lineVar);
   const groupOf = new Map(spec.groups.map((g) => [g.id, g]));
   const active = s('circle', {
     class: 'active-ring',

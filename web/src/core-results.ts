@@ -156,6 +156,8 @@ export interface Evaluation {
   tokens: number;
   mfu: number;
   cost_chip_s_per_token: number;
+  /** Only when the chip has a list price (cost_per_chip_hour_usd). */
+  usd_per_million_tokens?: number;
   throughput_tokens_per_s: number;
   memory_per_chip_bytes: number;
   memory: MemoryPerChip;
@@ -201,6 +203,8 @@ export interface FrontierSummaryPoint {
   latency_per_token_s: number;
   mfu: number;
   cost_chip_s_per_token: number;
+  /** Only when the chip has a list price (cost_per_chip_hour_usd). */
+  usd_per_million_tokens?: number;
   memory_per_chip_bytes: number;
   fits: boolean;
   latency_band?: LatencyBand;
@@ -212,6 +216,24 @@ export interface FrontierAnswer extends Envelope {
   decode?: (Evaluation | FrontierSummaryPoint)[];
   prefill_dominated?: (Evaluation | FrontierSummaryPoint)[];
   decode_dominated?: (Evaluation | FrontierSummaryPoint)[];
+  stats: { prefill?: SearchStats; decode?: SearchStats };
+}
+
+/** api.h Frontier with "hardware": [...]: one frontier per chip, in the request's order. */
+export interface FrontierCompareAnswer extends Envelope {
+  per_hardware: FrontierPerHardware[];
+}
+
+export interface FrontierPerHardware {
+  hardware_id: string;
+  hardware_name: string;
+  /** The chip's list price, when it has one; then every point has usd_per_million_tokens. */
+  cost_per_chip_hour_usd?: number;
+  /** Only with a price: where and when it was read. */
+  price_source?: string;
+  price_date?: string;
+  prefill?: FrontierSummaryPoint[];
+  decode?: FrontierSummaryPoint[];
   stats: { prefill?: SearchStats; decode?: SearchStats };
 }
 

@@ -87,6 +87,10 @@ export interface HardwareDocument {
   torus_axis_multiple?: number;
   /** Price per chip-hour; unit: USD; range 0..1000000; default 0; 0: no price known */
   cost_per_chip_hour_usd?: number;
+  /** Price source; where the price per chip-hour was read (a URL); only with a price */
+  price_source?: string;
+  /** Price date; when the price was read, YYYY-MM-DD; only with a price */
+  price_date?: string;
   /** Matmul unit size; unit: dims; range 0..4096; default 0; systolic array side (TPU v4: 128); 0 = no padding */
   matmul_unit_dim?: number;
   /** Interconnect levels; default: one 3D torus from the ici_* fields; [{name, kind: torus|line|switch, bandwidth_bytes_per_s, latency_s, torus/line: axes, max_axis_chips, axis_multiple?, wraparound_multiple?; switch: max_size}] (docs/interconnects.md); replaces the ici_* fields */

@@ -1,7 +1,7 @@
 // Formatting for people (the only place units change). Numbers are shown with 4 significant
 // digits; the exact value the core returned is kept in the element's data-value attribute.
 
-export type Unit = 'count' | 'bytes' | 's' | 'fraction' | 'chip_s' | 'tokens_per_s' | 'flops_per_s' | 'bytes_per_s' | 'int';
+export type Unit = 'count' | 'bytes' | 's' | 'fraction' | 'chip_s' | 'tokens_per_s' | 'flops_per_s' | 'bytes_per_s' | 'int' | 'usd';
 
 function sig(x: number, digits = 4): string {
   if (x === 0) return '0';
@@ -73,5 +73,7 @@ export function format(x: number, unit: Unit): string {
       return scaled(x, DEC, 'FLOP/s');
     case 'bytes_per_s':
       return scaled(x, DEC, 'B/s');
+    case 'usd':
+      return `$${sig(x)}`;
   }
 }

@@ -1,12 +1,13 @@
-// Shareable links: `#v=1&s=<scenario>[&b=<second scenario>][&view=<tab>]`.
+// Shareable links: `#v=1&s=<scenario>[&b=<second scenario>][&view=<tab>][&hw=<chip ids>]`.
 // <scenario> is base64url(deflate-raw(canonical scenario JSON)). Encoding happens here (the
 // browser's CompressionStream); decoding, the untrusted direction, happens in the core
 // (api::DecodeLink, core/include/esti/io/share_link.h), reached through the worker: its DEFLATE
 // decoder caps the output while inflating, and the same C++ path is fuzzed (fuzz/). The page never
 // interprets the JSON itself: the decoded text goes to the core again, which validates it and
-// answers with a canonical echo.
+// answers with a canonical echo. `hw` lists, comma-separated, the hardware presets the Frontiers
+// view compares the scenario's chip with (core/include/esti/io/share_link.h checks their form).
 
-import { optBool, optObj, optStr } from './json.ts';
+import { field, optBool, optObj, optStr } from './json.ts';
 
 export const LINK_VERSION = 1;
 
@@ -19,6 +20,8 @@ export interface LinkState {
   b?: string;
   /** Optional view name; checked against the page's list of views by the caller. */
   view?: string;
+  /** Optional hardware preset ids the Frontiers view compares with (checked by the caller). */
+  hw?: string[];
 }
 
 export type DecodeResult = { ok: true; empty: true } | { ok: true; empty: false; state: LinkState } | { ok: false; code: LinkErrorCode; message: string };
@@ -43,6 +46,7 @@ export async function encodeLink(state: LinkState): Promise<string> {
   let out = `#v=${LINK_VERSION}&s=${await encodeScenario(state.s)}`;
   if (state.b !== undefined) out += `&b=${await encodeScenario(state.b)}`;
   if (state.view !== undefined) out += `&view=${state.view}`;
+  if (state.hw !== undefined && state.hw.length > 0) out += `&hw=${state.hw.join(',')}`;
   return out;
 }
 
@@ -84,5 +88,7 @@ export async function decodeLink(fragment: string, decodeInCore: LinkDecoder): P
   if (b !== undefined) state.b = b;
   const view = optStr(answer, 'view');
   if (view !== undefined) state.view = view;
+  const hw = field(answer, 'compare_hardware');
+  if (Array.isArray(hw)) state.hw = hw.filter((x): x is string => typeof x === 'string');
   return { ok: true, empty: false, state };
 }

@@ -215,6 +215,7 @@ async function writeHash(): Promise<string> {
   const st: LinkState = { s: store.accepted };
   if (store.pinned !== undefined) st.b = store.pinned;
   if (store.view !== 'answer') st.view = store.view;
+  if (store.compareHardware.length > 0) st.hw = [...store.compareHardware];
   const hash = await encodeLink(st);
   if (mine === hashSeq && location.hash !== hash) {
     if (push) history.pushState(null, '', hash);
@@ -239,6 +240,8 @@ async function applyHashUnsequenced(): Promise<void> {
   if (decoded.empty) return;
   const st = decoded.state;
   if (st.view !== undefined && !isView(st.view)) return fail(`it names an unknown view "${st.view}"`);
+  const unknownChip = (st.hw ?? []).find((id) => !store.hardwarePresets.some((p) => p.id === id));
+  if (unknownChip !== undefined) return fail(`it compares with an unknown chip "${unknownChip}"`);
   // A link is a scenario request like a form edit: a later edit or link supersedes it.
   const ticket = requests.begin(CHANNEL.scenario);
   if (st.b !== undefined) {
@@ -261,6 +264,7 @@ async function applyHashUnsequenced(): Promise<void> {
   } else form.fill(st.s);
   form.clearErrors();
   if (st.view !== undefined) store.view = st.view;
+  store.compareHardware = st.hw ?? [];
   showLinkError(null);
   render();
 }
@@ -318,6 +322,7 @@ async function start(): Promise<void> {
     if (!presets.ok) throw new Error(presets.error.message);
     const schema = await setupCall('schema');
     if (!schema.ok) throw new Error(schema.error.message);
+    store.hardwarePresets = presetRefs(arr(presets.value, 'hardware'));
     form = new ScenarioForm({
       models: presetRefs(arr(presets.value, 'models')),
       hardware: presetRefs(arr(presets.value, 'hardware')),

@@ -29,7 +29,7 @@ import type {
   ReproduceAnswer,
   SearchStats,
 } from './core-results.ts';
-import { scatter, torusPicture, type Point, type PointGroup } from './chart.ts';
+import { scatter, torusPicture, type Marker, type Point, type PointGroup } from './chart.ts';
 import { format } from './format.ts';
 import { exportButtons } from './export.ts';
 import { SUPERSEDED, type LatestRequests } from './requests.ts';
@@ -55,6 +55,26 @@ const STAT_KEYS = ['combinations', 'plans_scored', 'infeasible', 'dominated'] as
 type FrontierPoint = Evaluation | FrontierSummaryPoint;
 type FrontierPhase = 'decode' | 'prefill';
 type LatencyKey = 'latency_per_token_s' | 'latency_s';
+/** One chip's frontier as drawn: its point-key prefix, legend group, short name and points. */
+interface Series {
+  prefix: string;
+  group: string;
+  name: string;
+  id: string;
+  frontier: { prefill?: FrontierPoint[]; decode?: FrontierPoint[]; stats: { prefill?: SearchStats; decode?: SearchStats } };
+}
+/** Chips compared beside the scenario's own: the core takes at most 8 in one frontier request
+ *  (core/src/api/compare_api.h kMaxCompareHardware), and a link carries at most 7 others
+ *  (core/include/esti/io/share_link.h kMaxShareLinkHardware). */
+const MAX_COMPARED = 7;
+/** Series colours (style.css --chip-1..8) and marker shapes: never colour alone. */
+const CHIP_COLOURS = 8;
+const CHIP_MARKERS: Marker[] = ['circle', 'square', 'triangle', 'diamond'];
+
+/** A preset's name without its parenthesised detail: "NVIDIA H100 SXM (8-GPU HGX/DGX node)" -> "NVIDIA H100 SXM". */
+export function shortName(name: string): string {
+  return name.replace(/\s*\(.*\)\s*$/, '') || name;
+}
 
 export class ResultsPanel {
   readonly tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
@@ -248,7 +268,9 @@ export class ResultsPanel {
 
   // ---- frontier (a sweep, cancellable) ------------------------------------------------------------
 
-  /** The frontier request: the current scenario with the plan fields left for the core to sweep. */
+  /** The frontier request: the current scenario with the plan fields left for the core to sweep;
+   *  with chips to compare, "hardware" lists the scenario's chip first, then each compared preset
+   *  (one frontier per chip in one request, api.h Frontier). */
   private frontierRequest(): string {
     const sc = JSON.parse(this.s.accepted) as unknown;
     const out: Record<string, unknown> = { schema_version: 1 };
@@ -257,9 +279,52 @@ export class ResultsPanel {
       if (v !== undefined) out[k] = v;
     }
     if (out.generate_tokens === undefined) out.generate_tokens = 64;
+    const others = this.comparedWith();
+    if (others.length > 0) out.hardware = [out.hardware ?? 'tpu-v4', ...others];
     // Plots need only each point's plan and headline numbers; a clicked point is evaluated in full.
     out.detail = 'summary';
     return JSON.stringify(out);
+  }
+
+  /** The scenario's chip id (a preset id, or an edited chip's own id). */
+  private currentHardwareId(): string {
+    const hw = field(JSON.parse(this.s.accepted) as unknown, 'hardware');
+    if (typeof hw === 'string') return hw;
+    const id = field(hw, 'id');
+    return typeof id === 'string' ? id : '';
+  }
+
+  /** The compared presets other than the scenario's own chip, at most MAX_COMPARED. */
+  private comparedWith(): string[] {
+    const own = this.currentHardwareId();
+    return this.s.compareHardware.filter((id) => id !== own).slice(0, MAX_COMPARED);
+  }
+
+  /** Checkboxes naming every other hardware preset: the chips drawn beside the scenario's own. */
+  private compareChooser(): HTMLElement {
+    const s = this.s;
+    const own = this.currentHardwareId();
+    const chosen = new Set(this.comparedWith());
+    const boxes = s.hardwarePresets
+      .filter((p) => p.id !== own)
+      .map((p) => {
+        const box = h('input', { type: 'checkbox', value: p.id, 'data-testid': `compare-${p.id}` }) as HTMLInputElement;
+        box.checked = chosen.has(p.id);
+        box.disabled = !box.checked && chosen.size >= MAX_COMPARED;
+        box.addEventListener('change', () => {
+          const next = s.hardwarePresets.map((q) => q.id).filter((id) => (id === p.id ? box.checked : s.compareHardware.includes(id)));
+          s.compareHardware = next.filter((id) => id !== own);
+          this.render();
+          void this.d.stateChanged(false);
+        });
+        return h('label', { class: 'check' }, box, ` ${shortName(p.name)}`);
+      });
+    return h(
+      'fieldset',
+      { class: 'compare-chips', 'data-testid': 'frontier-compare' },
+      h('legend', {}, 'Compare with other chips (one frontier each, same model and workload)'),
+      ...boxes,
+    );
   }
 
   private maybeStartFrontier(force = false): void {
@@ -308,6 +373,7 @@ export class ResultsPanel {
     const s = this.s;
     if (!this.d.has('frontier')) return this.missing('frontier');
     const req = s.current ? this.frontierRequest() : '';
+    const chooser = s.current && s.hardwarePresets.length > 1 ? this.compareChooser() : h('span', {});
     if (s.frontierFor !== req || !s.frontier) {
       const cancel = h('button', { type: 'button', class: 'secondary', id: 'cancel-sweep' }, 'Cancel');
       cancel.addEventListener('click', () => this.d.cancelSweep());
@@ -315,6 +381,7 @@ export class ResultsPanel {
         'section',
         { class: 'card chart-card', 'data-view': 'frontier' },
         h('h2', {}, 'Pareto frontiers'),
+        chooser,
         h(
           'div',
           { class: 'progress', 'data-testid': 'frontier-progress' },
@@ -326,27 +393,41 @@ export class ResultsPanel {
       );
     }
     const f = s.frontier;
+    // One series per chip when comparing (the core's per_hardware, scenario's chip first), else the
+    // scenario's chip alone, its points grouped by weight format as before.
+    const comparing = 'per_hardware' in f;
+    const series: Series[] = comparing
+      ? f.per_hardware.map((e, k) => ({ prefix: `h${k}-`, group: `chip-${k}`, name: shortName(e.hardware_name), id: e.hardware_id, frontier: e }))
+      : [{ prefix: '', group: '', name: '', id: this.currentHardwareId(), frontier: f }];
+    const groups: PointGroup[] = comparing
+      ? series.map((se, k) => ({ id: se.group, name: se.name, colorVar: `--chip-${(k % CHIP_COLOURS) + 1}`, marker: CHIP_MARKERS[k % CHIP_MARKERS.length]! }))
+      : WEIGHT_GROUPS;
     const current = s.current;
-    // The current configuration is the point with its phase and exactly its latency and cost.
+    // The current configuration is the point with its phase and exactly its latency and cost, on
+    // the scenario's own chip (the first series).
     const SAME_KEYS = ['phase', 'chips', 'batch', 'weights', 'ffn_layout', 'attention_sharding', 'latency_s', 'cost_chip_s_per_token'] as const;
     const same = (p: FrontierPoint) => current !== null && SAME_KEYS.every((k) => p[k] === current[k]);
     const byKey = new Map<string, FrontierPoint>();
     // The paper's Figure 1 axes: decode per generated token, prefill per forward pass over the prompt.
     const xKey = (phase: FrontierPhase) => (phase === 'decode' ? 'latency_per_token_s' : 'latency_s');
     const points = (phase: FrontierPhase, y: 'cost_chip_s_per_token' | 'mfu'): Point[] =>
-      (f[phase] ?? []).map((p, i) => {
-        const key = `${phase}-${i}`;
-        byKey.set(key, p);
-        return {
-          x: Number(p[xKey(phase)]),
-          y: Number(p[y]),
-          label: pointLabel(p, xKey(phase)),
-          card: pointCard(p, xKey(phase)),
-          group: String(p.weights),
-          current: same(p),
-          key,
-        };
-      });
+      series.flatMap((se, k) =>
+        (se.frontier[phase] ?? []).map((p: FrontierPoint, i: number) => {
+          const key = `${se.prefix}${phase}-${i}`;
+          byKey.set(key, p);
+          const card = pointCard(p, xKey(phase));
+          if (comparing) card.title = `${se.name}: ${card.title}`;
+          return {
+            x: Number(p[xKey(phase)]),
+            y: Number(p[y]),
+            label: `${comparing ? `${se.name}, ` : ''}${pointLabel(p, xKey(phase))}`,
+            card,
+            group: comparing ? se.group : String(p.weights),
+            current: k === 0 && same(p),
+            key,
+          };
+        }),
+      );
     const pick = (key: string) => {
       // The point's scenario is concrete: the core evaluates (searches) it to the point's numbers.
       this.d.loadScenario(byKey.get(key)?.scenario);
@@ -367,9 +448,10 @@ export class ResultsPanel {
           yLabel: yl,
           xUnit: 's',
           yUnit: yu,
-          groups: WEIGHT_GROUPS,
+          groups,
           points: points(phase, y),
           lineVar: '--muted',
+          linePerGroup: comparing,
           onPick: pick,
           testId: `frontier-${phase}-${y === 'mfu' ? 'mfu' : 'cost'}`,
         });
@@ -377,18 +459,19 @@ export class ResultsPanel {
         figures.push(figure);
       }
     }
-    const stats = f.stats;
-    const statRow = (phase: FrontierPhase) => {
-      const st: SearchStats | undefined = stats[phase];
+    const statRow = (se: Series, phase: FrontierPhase) => {
+      const st: SearchStats | undefined = se.frontier.stats[phase];
+      const id = comparing ? `frontier-${se.id}-${phase}` : `frontier-${phase}`;
       const n = (k: (typeof STAT_KEYS)[number]) => {
         const v = st?.[k];
-        return typeof v === 'number' ? numberEl(v, 'int', `frontier-${phase}-${k}`) : '—';
+        return typeof v === 'number' ? numberEl(v, 'int', `${id}-${k}`) : '—';
       };
       return h(
         'tr',
         {},
+        ...(comparing ? [h('th', { scope: 'row' }, se.name)] : []),
         h('th', { scope: 'row' }, phase),
-        h('td', {}, numberEl((f[phase] ?? []).length, 'int', `frontier-${phase}-points`)),
+        h('td', {}, numberEl((se.frontier[phase] ?? []).length, 'int', `${id}-points`)),
         ...STAT_KEYS.map((k) => h('td', {}, n(k))),
       );
     };
@@ -399,8 +482,9 @@ export class ResultsPanel {
       h(
         'p',
         { class: 'muted' },
-        'Every slice up to 4096 chips, batch 1 to 4096, bf16 and int8 weights and every layout the core considers; only the points no other point beats on both latency and cost are drawn. Point at a dot (or tab into a chart and use the arrow keys) for its plan and numbers; click it (or press Enter) to load it. The ringed point is the current configuration.',
+        `Every slice up to 4096 chips, batch 1 to 4096, every weight format and layout the core considers; only the points no other point beats on both latency and cost are drawn${comparing ? ', one frontier per chip' : ''}. Point at a dot (or tab into a chart and use the arrow keys) for its plan and numbers; click it (or press Enter) to load it. The ringed point is the current configuration.`,
       ),
+      chooser,
       h('div', { class: 'charts' }, ...figures),
       h(
         'div',
@@ -414,12 +498,13 @@ export class ResultsPanel {
             h(
               'tr',
               {},
+              ...(comparing ? [h('th', { scope: 'col' }, 'Chip')] : []),
               h('th', { scope: 'col' }, 'Phase'),
               h('th', { scope: 'col' }, 'On the frontier'),
               ...STAT_KEYS.map((k) => h('th', { scope: 'col' }, k.replace(/_/g, ' '))),
             ),
           ),
-          h('tbody', {}, statRow('decode'), statRow('prefill')),
+          h('tbody', {}, ...series.flatMap((se) => [statRow(se, 'decode'), statRow(se, 'prefill')])),
         ),
       ),
       h('div', { class: 'actions' }, ...charts.map((c) => exportButtons(c.getAttribute('data-testid') ?? 'frontier', () => c))),
@@ -543,7 +628,13 @@ function pointCard(p: FrontierPoint, latencyKey: LatencyKey): { title: string; r
   const hi = band?.[perToken ? 'high_per_token_s' : 'high_s'];
   const rows: [string, string][] = [[perToken ? 'Latency per generated token' : 'Prefill latency (whole prompt)', format(Number(p[latencyKey]), 's')]];
   if (typeof lo === 'number' && typeof hi === 'number') rows.push(['Calibration error band', `${format(lo, 's')} – ${format(hi, 's')}`]);
-  rows.push(['Cost per token', format(Number(p.cost_chip_s_per_token), 'chip_s')], ['MFU', format(Number(p.mfu), 'fraction')]);
+  rows.push(['Cost per token', format(Number(p.cost_chip_s_per_token), 'chip_s')]);
+  // The core gives dollars only for a chip with a list price (api.h Frontier, "per_hardware").
+  if (p.usd_per_million_tokens !== undefined) rows.push(['Cost per million tokens', format(p.usd_per_million_tokens, 'usd')]);
+  rows.push(['MFU', format(Number(p.mfu), 'fraction')]);
+  // Beside the numbers, what the calibrated mode could not vouch for (the core's own words).
+  const warnings = p.calibration_warnings ?? [];
+  if (warnings.length > 0) rows.push(['Calibration', warnings.join('; ')]);
   const topo = p.topology.join('×');
   const ffn = String(p.ffn_layout);
   return {

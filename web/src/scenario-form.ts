@@ -356,6 +356,9 @@ export class ScenarioForm {
     base.id = 'custom';
     base.name = name;
     delete base.source;
+    // An edited chip is not the preset: its price citation (if any) goes with the other citations.
+    delete base.price_source;
+    delete base.price_date;
     if (kind === 'model') {
       this.baseModel = base;
       this.fillModelFields(base);

@@ -1,7 +1,16 @@
 // The page's state in one store: the scenario the core last accepted with its results, the pinned
 // comparison, the view, and what each view computed lazily (frontier, max context, the paper).
 // Every core call goes through `requests` (requests.ts), latest-wins per channel.
-import type { CalibrateAnswer, DescribeModelAnswer, Evaluation, FrontierAnswer, MaxContextAnswer, ReproduceAnswer, SearchAnswer } from './core-results.ts';
+import type {
+  CalibrateAnswer,
+  DescribeModelAnswer,
+  Evaluation,
+  FrontierAnswer,
+  FrontierCompareAnswer,
+  MaxContextAnswer,
+  ReproduceAnswer,
+  SearchAnswer,
+} from './core-results.ts';
 
 export const VIEWS = [
   ['answer', 'Answer'],
@@ -46,9 +55,13 @@ export interface Store {
   currentAnswer: unknown;
   modelDesc: DescribeModelAnswer | null;
   pinnedResult: Evaluation | null;
-  frontier: FrontierAnswer | null;
+  frontier: FrontierAnswer | FrontierCompareAnswer | null;
   /** The frontier request `frontier` answers. */
   frontierFor: string;
+  /** The hardware presets (id, name) the Frontiers view can compare with. */
+  hardwarePresets: { id: string; name: string }[];
+  /** The presets the Frontiers view compares the scenario's chip with ("hw" in the link). */
+  compareHardware: string[];
   context: MaxContextAnswer | null;
   contextFor: string;
   /** Share of HBM kept for the KV cache in the Max context view: "0.3" (Table 1), "0.5" or "free". */
@@ -74,6 +87,8 @@ export function createStore(): Store {
     pinnedResult: null,
     frontier: null,
     frontierFor: '',
+    hardwarePresets: [],
+    compareHardware: [],
     context: null,
     contextFor: '',
     kvFraction: '0.3',

@@ -124,7 +124,12 @@ export function bandEl(r: Evaluation): HTMLElement | null {
         )
       : null,
     warnings.length
-      ? h('ul', { class: 'reasons', 'data-testid': 'calibration-warnings' }, ...warnings.map((w) => h('li', {}, `Outside the calibration data: ${w}`)))
+      ? h(
+          'div',
+          {},
+          h('p', { class: 'muted' }, 'Calibration warnings:'),
+          h('ul', { class: 'reasons', 'data-testid': 'calibration-warnings' }, ...warnings.map((w) => h('li', {}, w))),
+        )
       : null,
   );
 }
@@ -193,6 +198,8 @@ export function renderAnswer(r: Evaluation, note: string): HTMLElement {
       decode ? metric('Per generated token', r.latency_per_token_s, 's', 'latency_per_token_s') : null,
       metric('MFU', r.mfu, 'fraction', 'mfu'),
       metric('Cost per token', r.cost_chip_s_per_token, 'chip_s', 'cost_chip_s_per_token'),
+      // Only for a chip with a list price (cost_per_chip_hour_usd): the core never invents one.
+      r.usd_per_million_tokens !== undefined ? metric('Cost per million tokens', r.usd_per_million_tokens, 'usd', 'usd_per_million_tokens') : null,
       metric('Throughput', r.throughput_tokens_per_s, 'tokens_per_s', 'throughput_tokens_per_s'),
     ),
     endToEndEl(r),

@@ -49,14 +49,17 @@ std::string ModelFromHf(std::string_view request);
 // Decodes one of the page's share links (io/share_link.h). Unlike the other functions the request
 // is the link's fragment itself (`#v=1&s=...`, the leading '#' optional), not JSON. -> {"empty":
 // true} for an empty fragment, else {"empty": false, "scenario": <the scenario's JSON text>,
-// "second_scenario"?: <text>, "view"?: <name>}; the texts are not validated as scenarios here.
-// Errors name the link part ("/v", "/s", "/b", "/view"): too_large (fragment over 16 KiB, a
-// scenario inflating past 64 KiB), unsupported_version, invalid_value (bad base64url, corrupt
-// compressed data, not UTF-8), missing_field, unknown_key, duplicate_key.
+// "second_scenario"?: <text>, "view"?: <name>, "compare_hardware"?: [<chip id>, ...] (the chips
+// the Frontiers view compares with)}; the texts are not validated as scenarios here, nor the ids
+// as presets. Errors name the link part ("/v", "/s", "/b", "/view", "/hw"): too_large (fragment
+// over 16 KiB, a scenario inflating past 64 KiB, more than 7 chip ids), unsupported_version,
+// invalid_value (bad base64url, corrupt compressed data, not UTF-8, a malformed or repeated chip
+// id), missing_field, unknown_key, duplicate_key.
 std::string DecodeLink(std::string_view fragment);
 
 // Request: a scenario (io/scenario_io.h) -> the cost of its phase: latency_s, latency_per_token_s,
-// mfu, cost_chip_s_per_token, memory_per_chip_bytes, fits, the plan chosen for "auto" fields and a
+// mfu, cost_chip_s_per_token (and usd_per_million_tokens when the chip has a list price,
+// cost_per_chip_hour_usd), memory_per_chip_bytes, fits, the plan chosen for "auto" fields and a
 // breakdown of every term with its inputs.
 std::string Evaluate(std::string_view request);
 
@@ -71,8 +74,9 @@ std::string Search(std::string_view request);
 // "<phase>_dominated" lists; "stats" counts combinations, infeasible and dominated ones;
 // "detail": "summary" gives each point only its plan and headline numbers (same values).
 // "hardware": [ids or objects] (at most 8) -> {"per_hardware": [{"hardware_id", "hardware_name",
-// "cost_per_chip_hour_usd"?, "prefill", "decode", "stats"}]}: one frontier per chip, each point
-// with "usd_per_million_tokens" when the chip has a price (core/src/api/compare_api.h).
+// "cost_per_chip_hour_usd"?, "price_source"?, "price_date"?, "prefill", "decode", "stats"}]}: one
+// frontier per chip (core/src/api/compare_api.h). Every point of every frontier, search candidate
+// and evaluation has "usd_per_million_tokens" when its chip has a price.
 std::string Frontier(std::string_view request);
 
 // Request {"model", "hardware" (tpu-v4), "chips", "batch", "weights" (bf16),

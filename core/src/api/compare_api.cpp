@@ -8,21 +8,6 @@
 
 namespace esti::api::internal {
 
-namespace {
-
-// A point's cost in $ per million generated (decode) or processed (prefill) tokens, from its
-// chip-seconds per token and the chip's list price per hour.
-void AddDollars(io::Json& points, double usd_per_chip_hour) {
-  if (!points.is_array()) return;
-  for (io::Json& p : points) {
-    if (!p.is_object() || !p.contains("cost_chip_s_per_token")) continue;
-    const double chip_s = p["cost_chip_s_per_token"].get<double>();
-    p["usd_per_million_tokens"] = chip_s * 1e6 * usd_per_chip_hour / 3600.0;
-  }
-}
-
-}  // namespace
-
 bool IsHardwareList(const io::Json& request) {
   return request.is_object() && request.contains("hardware") && request["hardware"].is_array();
 }
@@ -40,22 +25,24 @@ io::Json FrontierPerHardware(const io::Json& request) {
     io::Json single = request;
     single["hardware"] = list[i];
     const hardware::ChipSpec chip = io::ReadHardware(list[i], path);
-    // The single-chip frontier, as api::Frontier answers it (same numbers, same limits).
-    io::Json answer = io::Json::parse(api::Frontier(single.dump()));
-    if (!answer.value("ok", false)) {
-      const io::Json& e = answer["error"];
-      std::string at = e.value("path", "");
+    // The single-chip frontier, as api::Frontier answers it (same numbers, same limits), built
+    // as JSON directly: a text round trip per chip cost more than the four searches' JSON
+    // (bench/compare_bench.cpp).
+    io::Json answer;
+    try {
+      answer = FrontierJson(single);
+    } catch (const io::InputError& e) {
+      Error err = e.error;
       // It names "/hardware..."; say which chip of the list it was.
-      if (at.rfind("/hardware", 0) == 0) at = path + at.substr(9);
-      io::Fail(e.value("code", codes::kInternal), at, e.value("message", ""));
+      if (err.path.rfind("/hardware", 0) == 0) err.path = path + err.path.substr(9);
+      throw io::InputError{err};
     }
-    for (const char* key : {"ok", "schema_version", "engine_version"}) answer.erase(key);
     io::Json entry = {{"hardware_id", chip.id}, {"hardware_name", chip.name}};
+    // Each point already has its usd_per_million_tokens (io::AddDollars) when the chip is priced.
     if (chip.cost_per_chip_hour_usd > 0) {
       entry["cost_per_chip_hour_usd"] = chip.cost_per_chip_hour_usd;
-      for (auto it = answer.begin(); it != answer.end(); ++it) {
-        if (it.key() != "stats") AddDollars(it.value(), chip.cost_per_chip_hour_usd);
-      }
+      if (!chip.price_source.empty()) entry["price_source"] = chip.price_source;
+      if (!chip.price_date.empty()) entry["price_date"] = chip.price_date;
     }
     entry.update(answer);
     per.push_back(std::move(entry));

@@ -13,10 +13,15 @@ namespace esti::api::internal {
 // README "Benchmarks"), so a comparison stays well under a second.
 inline constexpr int64_t kMaxCompareHardware = 8;
 
+// One chip's frontier (api::Frontier's answer without the envelope; core/src/api/search_api.cpp).
+// Throws io::InputError on bad input.
+io::Json FrontierJson(const io::Json& request);
+
 // True when the request's "hardware" is a JSON array.
 bool IsHardwareList(const io::Json& request);
 
-// {"per_hardware": [{"hardware_id", "hardware_name", "cost_per_chip_hour_usd"?, <api::Frontier's
+// {"per_hardware": [{"hardware_id", "hardware_name", "cost_per_chip_hour_usd"?, "price_source"?,
+// "price_date"?, <api::Frontier's
 // answer for the request with that one chip>}, ...]}. Errors inside one chip's frontier name the
 // chip's index: "/hardware/2/..." instead of "/hardware/...".
 io::Json FrontierPerHardware(const io::Json& request);

@@ -11,6 +11,7 @@ std::string DecodeLink(std::string_view fragment) {
     io::Json out = {{"empty", false}, {"scenario", link->scenario}};
     if (link->second_scenario) out["second_scenario"] = *link->second_scenario;
     if (link->view) out["view"] = *link->view;
+    if (!link->compare_hardware.empty()) out["compare_hardware"] = link->compare_hardware;
     return out;
   });
 }

@@ -86,6 +86,7 @@ io::Json SummaryJson(const io::ScenarioInput& in, const search::Candidate& c) {
                 {"mfu", c.mfu},
                 {"memory_per_chip_bytes", c.quick.memory_bytes},
                 {"fits", c.quick.fits}};
+  io::AddDollars(s, c.cost_chip_s_per_token, &j);
   io::AddLatencyBand(s, c.quick.latency_s, per_token, &j);
   return j;
 }
@@ -199,42 +200,50 @@ std::string Search(std::string_view request) {
   });
 }
 
+namespace internal {
+
+io::Json FrontierJson(const io::Json& original) {
+  io::Json req = original;
+  OutputOptions opt = TakeOutputOptions(req);
+  io::ScenarioInput in = io::ReadScenario(req, io::ScenarioUse::kFrontier);
+  io::Json out = io::Json::object();
+  io::Json stats = io::Json::object();
+  for (cost::Phase phase : {cost::Phase::kPrefill, cost::Phase::kDecode}) {
+    const char* name = cost::ToString(phase);
+    if (in.phase_given && in.space.base.workload.phase != phase) {
+      out[name] = io::Json::array();
+      continue;
+    }
+    search::Space space = in.space;
+    space.base.workload.phase = phase;
+    search::SearchStats st;
+    std::vector<search::Candidate> dominated;
+    std::vector<search::Candidate> front = search::Frontier(space, &st, &dominated);
+    io::Json points = io::Json::array();
+    for (const search::Candidate& c : front) {
+      points.push_back(opt.summary ? SummaryJson(in, c) : CandidateJson(in, c));
+    }
+    out[name] = std::move(points);
+    if (opt.include_dominated) {
+      io::Json d = io::Json::array();
+      for (const search::Candidate& c : dominated) {
+        d.push_back(opt.summary ? SummaryJson(in, c) : CandidateJson(in, c));
+      }
+      out[std::string(name) + "_dominated"] = std::move(d);
+    }
+    stats[name] = StatsJson(st);
+  }
+  out["stats"] = stats;
+  return out;
+}
+
+}  // namespace internal
+
 std::string Frontier(std::string_view request) {
   return internal::Respond(request, [](const io::Json& original) {
     // "hardware": [...] compares chips: one frontier each (compare_api.h).
     if (internal::IsHardwareList(original)) return internal::FrontierPerHardware(original);
-    io::Json req = original;
-    OutputOptions opt = TakeOutputOptions(req);
-    io::ScenarioInput in = io::ReadScenario(req, io::ScenarioUse::kFrontier);
-    io::Json out = io::Json::object();
-    io::Json stats = io::Json::object();
-    for (cost::Phase phase : {cost::Phase::kPrefill, cost::Phase::kDecode}) {
-      const char* name = cost::ToString(phase);
-      if (in.phase_given && in.space.base.workload.phase != phase) {
-        out[name] = io::Json::array();
-        continue;
-      }
-      search::Space space = in.space;
-      space.base.workload.phase = phase;
-      search::SearchStats st;
-      std::vector<search::Candidate> dominated;
-      std::vector<search::Candidate> front = search::Frontier(space, &st, &dominated);
-      io::Json points = io::Json::array();
-      for (const search::Candidate& c : front) {
-        points.push_back(opt.summary ? SummaryJson(in, c) : CandidateJson(in, c));
-      }
-      out[name] = std::move(points);
-      if (opt.include_dominated) {
-        io::Json d = io::Json::array();
-        for (const search::Candidate& c : dominated) {
-          d.push_back(opt.summary ? SummaryJson(in, c) : CandidateJson(in, c));
-        }
-        out[std::string(name) + "_dominated"] = std::move(d);
-      }
-      stats[name] = StatsJson(st);
-    }
-    out["stats"] = stats;
-    return out;
+    return internal::FrontierJson(original);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "esti/common/det_math.h"
 #include "esti/model/model.h"
@@ -64,6 +65,33 @@ hardware::CalibrationValidity BuildValidity(const std::vector<Measurement>& meas
   return v;
 }
 
+namespace {
+
+// No fitted parameter at all: the calibrated mode then runs at peak rates with no fixed costs.
+bool Uncalibrated(const hardware::Calibration& c) {
+  const hardware::Calibration none;
+  return c.matmul_efficiency == none.matmul_efficiency &&
+         c.matmul_half_dim == none.matmul_half_dim && c.hbm_efficiency == none.hbm_efficiency &&
+         c.ici_efficiency == none.ici_efficiency && c.comm_overlap == none.comm_overlap &&
+         c.per_layer_overhead_s == none.per_layer_overhead_s &&
+         c.per_collective_overhead_s == none.per_collective_overhead_s &&
+         c.per_step_overhead_s == none.per_step_overhead_s;
+}
+
+// Issue 13 item 7: what "calibrated" means on a chip nobody calibrated, in words a reader of one
+// number can act on. Only TPU v4 is calibrated (its preset's calibration block, written by esti
+// calibrate from the paper's measurements: docs/paper-data.md).
+std::string NoCalibrationWarning(const hardware::ChipSpec& chip) {
+  const std::string name = chip.name.empty() ? chip.id : chip.name;
+  return "\"" + name +
+         "\" has no calibration (only TPU v4 is calibrated, from the paper's measurements): this "
+         "latency uses its peak FLOP/s and bandwidths with no measured efficiencies or fixed "
+         "overheads (a roofline, plus collectives not hidden under compute and their per-hop "
+         "latencies), so expect real latency to be higher; no error band";
+}
+
+}  // namespace
+
 LatencyBand BandFor(const cost::Scenario& s) {
   if (s.mode != cost::Mode::kCalibrated) return LatencyBand{};
   return BandAt(s.chip, s.model, s.workload.phase == cost::Phase::kDecode,
@@ -77,7 +105,10 @@ LatencyBand BandAt(const hardware::ChipSpec& chip, const model::ModelConfig& m, 
   const hardware::CalibrationValidity& v = chip.calibration.validity;
   if (v.empty()) {
     band.warnings.push_back(
-        "this chip's calibration carries no cross-validated residuals: no error band");
+        Uncalibrated(chip.calibration)
+            ? NoCalibrationWarning(chip)
+            : "this chip's calibration carries no cross-validated residuals, so "
+              "no error band can be given");
     return band;
   }
   // Nearest residuals of the same phase.

@@ -101,8 +101,8 @@ extern const Field kId, kName, kNLayers, kDModel, kDFf, kNHeads, kNKvHeads, kDHe
 namespace hardware {
 extern const Field kId, kName, kPeakBf16, kPeakInt8, kPeakFp8, kInterconnect, kSliceShapes,
     kHbmCapacity, kHbmBandwidth, kIciBandwidth, kIciLinks, kIciHopLatency, kCollectiveBandwidth,
-    kMaxAxisChips, kMaxChips, kTorusAxisMultiple, kCostPerChipHour, kMatmulUnitDim, kCalibration,
-    kSource;
+    kMaxAxisChips, kMaxChips, kTorusAxisMultiple, kCostPerChipHour, kPriceSource, kPriceDate,
+    kMatmulUnitDim, kCalibration, kSource;
 }
 namespace scenario {
 extern const Field kModel, kHardware, kChips, kTopology, kAxisRoles, kPhase, kBatch, kInputTokens,

@@ -27,6 +27,14 @@ Json ConcreteScenarioJson(const ScenarioInput& in, const cost::Scenario& s) {
   return j;
 }
 
+void AddDollars(const cost::Scenario& s, double cost_chip_s_per_token, Json* out) {
+  const double usd_per_chip_hour = s.chip.cost_per_chip_hour_usd;
+  if (usd_per_chip_hour <= 0) return;
+  constexpr double kSecondsPerHour = 3600.0;
+  (*out)["usd_per_million_tokens"] =
+      cost_chip_s_per_token * 1e6 * usd_per_chip_hour / kSecondsPerHour;
+}
+
 void AddLatencyBand(const cost::Scenario& s, double latency_s, double latency_per_token_s,
                     Json* out) {
   if (s.mode != cost::Mode::kCalibrated) return;
@@ -223,6 +231,7 @@ Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s,
                 {"kv_bytes_per_chip", tot.kv_bytes},
                 {"collectives", std::move(collectives)},
                 {"terms", std::move(terms)}}}};
+  AddDollars(s, ev.cost_chip_s_per_token, &out);
   AddLatencyBand(s, ev.latency_s, ev.latency_per_token_s, &out);
   return out;
 }

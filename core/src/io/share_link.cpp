@@ -59,6 +59,47 @@ bool IsViewName(std::string_view v) {
   return true;
 }
 
+bool IsHardwareId(std::string_view id) {
+  if (id.empty() || static_cast<int64_t>(id.size()) > kMaxShareLinkHardwareIdChars) return false;
+  const auto lower_or_digit = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
+  if (!lower_or_digit(id[0])) return false;
+  for (const char c : id) {
+    if (!(lower_or_digit(c) || c == '-' || c == '.')) return false;
+  }
+  return true;
+}
+
+// "hw": comma-separated preset ids, each well formed and named once.
+Result<std::vector<std::string>> DecodeHardwareList(std::string_view text) {
+  std::vector<std::string> ids;
+  std::string_view rest = text;
+  for (;;) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view id = rest.substr(0, comma);
+    if (static_cast<int64_t>(ids.size()) == kMaxShareLinkHardware) {
+      return MakeError(
+          codes::kTooLarge, "/hw",
+          "the link compares more than " + std::to_string(kMaxShareLinkHardware) + " other chips");
+    }
+    if (!IsHardwareId(id)) {
+      return MakeError(codes::kInvalidValue, "/hw",
+                       "the link names a malformed chip id \"" + Quote(id) + "\"");
+    }
+    for (const std::string& seen : ids) {
+      if (seen == id) {
+        return MakeError(codes::kInvalidValue, "/hw",
+                         "the link names the chip \"" + seen + "\" twice");
+      }
+    }
+    ids.emplace_back(id);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return ids;
+}
+
 // "s" or "b": base64url, then raw DEFLATE capped at kMaxShareLinkScenarioBytes, then UTF-8 text.
 Result<std::string> DecodeScenario(const std::string& part, std::string_view text) {
   const std::string path = "/" + part;
@@ -101,9 +142,9 @@ Result<ShareLink> DecodeShareLink(std::string_view fragment) {
   ShareLink link;
   if (fragment.empty()) return link;
 
-  // The parts, in the order v, s, b, view; each at most once.
-  constexpr std::array<std::string_view, 4> kParts = {"v", "s", "b", "view"};
-  std::array<std::optional<std::string_view>, 4> values;
+  // The parts, in the order v, s, b, view, hw; each at most once.
+  constexpr std::array<std::string_view, 5> kParts = {"v", "s", "b", "view", "hw"};
+  std::array<std::optional<std::string_view>, 5> values;
   std::string_view rest = fragment;
   for (;;) {
     const std::size_t amp = rest.find('&');
@@ -158,6 +199,11 @@ Result<ShareLink> DecodeShareLink(std::string_view fragment) {
       return MakeError(codes::kInvalidValue, "/view", "the link names a malformed view");
     }
     link.view = std::string(*values[3]);
+  }
+  if (values[4]) {
+    Result<std::vector<std::string>> hw = DecodeHardwareList(*values[4]);
+    if (!hw.ok()) return hw.error();
+    link.compare_hardware = std::move(hw).value();
   }
   link.empty = false;
   return link;

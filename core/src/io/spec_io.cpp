@@ -44,6 +44,41 @@ void ReadSource(ObjectReader& r) {
   }
 }
 
+// Longest price_source or price_date kept: a URL with room to spare.
+constexpr int64_t kMaxPriceCitationChars = 512;
+
+// YYYY-MM-DD with a month 01-12 and a day 01-31 (the calendar is not checked further).
+bool IsIsoDate(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  const int month = (s[5] - '0') * 10 + (s[6] - '0');
+  const int day = (s[8] - '0') * 10 + (s[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+// A price's source and date: only beside a price (a citation of no number is a mistake), the date
+// as YYYY-MM-DD so "when was this read" has one reading.
+void ReadPriceCitation(ObjectReader& r, hardware::ChipSpec& c) {
+  const std::string price_key(fields::hardware::kCostPerChipHour.key);
+  for (const fields::Field* f : {&fields::hardware::kPriceSource, &fields::hardware::kPriceDate}) {
+    const std::string key(f->key);
+    std::optional<std::string> v = r.OptString(key, kMaxPriceCitationChars);
+    if (!v) continue;
+    if (c.cost_per_chip_hour_usd <= 0) {
+      Fail(codes::kInvalidValue, r.PathOf(key),
+           key + " is given but " + price_key + " is not (a citation needs its price)");
+    }
+    if (v->empty()) Fail(codes::kInvalidValue, r.PathOf(key), key + " is empty");
+    if (f == &fields::hardware::kPriceDate && !IsIsoDate(*v)) {
+      Fail(codes::kInvalidValue, r.PathOf(key),
+           "\"" + v->substr(0, 20) + "\" is not a date written YYYY-MM-DD");
+    }
+    (f == &fields::hardware::kPriceSource ? c.price_source : c.price_date) = std::move(*v);
+  }
+}
+
 }  // namespace
 
 model::ModelConfig ReadModel(const Json& v, const std::string& path) {
@@ -101,6 +136,7 @@ hardware::ChipSpec ReadHardware(const Json& v, const std::string& path) {
   }
   c.max_chips = fields::Int(r, fields::hardware::kMaxChips);
   c.cost_per_chip_hour_usd = fields::OptNumber(r, fields::hardware::kCostPerChipHour).value_or(0);
+  ReadPriceCitation(r, c);
   c.matmul_unit_dim = fields::OptInt(r, fields::hardware::kMatmulUnitDim).value_or(0);
   if (const Json* cal = r.Find("calibration"))
     c.calibration = ReadCalibration(*cal, r.PathOf("calibration"));
@@ -157,6 +193,8 @@ Json HardwareToJson(const hardware::ChipSpec& c) {
             {"calibration", CalibrationToJson(c.calibration)}};
   if (c.peak_flops_per_s_int8 <= 0) j.erase("peak_flops_per_s_int8");  // no int8 hardware
   if (c.peak_flops_per_s_fp8 > 0) j["peak_flops_per_s_fp8"] = c.peak_flops_per_s_fp8;
+  if (!c.price_source.empty()) j["price_source"] = c.price_source;
+  if (!c.price_date.empty()) j["price_date"] = c.price_date;
   InterconnectToJson(c, j);
   return j;
 }

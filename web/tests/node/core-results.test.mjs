@@ -44,6 +44,11 @@ test('the core answers have the shapes src/core-results.ts declares', async () =
   add('SearchAnswer', call('search', { ...base, chips: 'auto', batch: [1, 64], objective: 'min_cost', include_infeasible: true }));
   add('FrontierAnswer', call('frontier', { ...base, chips: [8, 16], phase: undefined, detail: 'summary' }));
   add('FrontierAnswer', call('frontier', { ...base, chips: [8, 16], include_dominated: true }));
+  // A comparison: a preset chip and an inline one with a list price ($ per million tokens).
+  const h100 = JSON.parse(core.getPreset(JSON.stringify({ kind: 'hardware', id: 'h100-sxm' }))).preset;
+  const priced = { ...h100, id: 'h100-priced', cost_per_chip_hour_usd: 3.6, price_source: 'a test price', price_date: '2026-11-30' };
+  add('EvaluateAnswer', call('evaluate', { ...base, hardware: priced }));
+  add('FrontierCompareAnswer', call('frontier', { ...base, chips: [8, 16], phase: undefined, detail: 'summary', hardware: ['tpu-v4', priced] }));
   add('MaxContextAnswer', call('maxContext', { model: 'palm-540b', chips: 64, batch: 128, weights: 'int8', kv_memory_fraction: 0.3 }));
   add('CoreErrorAnswer', call('evaluate', { ...base, batch: 0 }));
   // The answers the other views read: the model card, the paper view and its fit box, "Run it".

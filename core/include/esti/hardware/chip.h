@@ -119,6 +119,8 @@ struct ChipSpec {
   // to a multiple of it and the token dimension to at least it; 0: no padding.
   int64_t matmul_unit_dim = 0;
   double cost_per_chip_hour_usd = 0;  // 0 when unknown; only used for $ figures
+  std::string price_source;           // where the price was read ("" when not given)
+  std::string price_date;             // when, YYYY-MM-DD ("" when not given)
   Calibration calibration;
   // The interconnect as data (docs/interconnects.md). Empty: one 3D torus level described by the
   // ici_* fields above (every hardware file written before levels existed, TPU v4's preset), with

@@ -13,6 +13,11 @@ namespace esti::io {
 // The evaluate-shaped result document of one evaluated scenario.
 Json EvaluationToJson(const ScenarioInput& in, const cost::Scenario& s, const cost::Evaluation& ev);
 
+// When the chip has a list price (cost_per_chip_hour_usd > 0): "usd_per_million_tokens", the
+// cost in chip-seconds per token at that price: chip_s x 1e6 x usd_per_chip_hour / 3600. Nothing
+// otherwise: no price is invented.
+void AddDollars(const cost::Scenario& s, double cost_chip_s_per_token, Json* out);
+
 // Calibrated mode: "latency_band" {"low_s", "high_s", "low_per_token_s", "high_per_token_s",
 // "neighbours"} from the calibration's cross-validated residuals (calibrate/band.h), when it has
 // them, and "calibration_warnings" (a list, empty when the configuration is inside the data).
