@@ -42,7 +42,7 @@ inline constexpr EnumEntry<FfnLayout> kFfnLayoutNames[] = {
 inline constexpr EnumEntry<AttentionSharding> kAttentionShardingNames[] = {
     {AttentionSharding::kHeads, "heads", "Over heads"},
     {AttentionSharding::kBatch, "batch", "Over batch (multiquery)"},
-    {AttentionSharding::kHybrid, "hybrid", "K/V heads over some axes, batch over the rest (GQA)"}};
+    {AttentionSharding::kHybrid, "hybrid", "Hybrid: K/V heads and batch (GQA)"}};
 inline constexpr EnumEntry<Mode> kModeNames[] = {
     {Mode::kCalibrated, "calibrated", "Calibrated (fitted to the paper)"},
     {Mode::kRoofline, "roofline", "Roofline (lower bound)"}};
