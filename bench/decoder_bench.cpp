@@ -24,9 +24,9 @@
 #include <immintrin.h>
 #endif
 
-#include "esti/decoder/decoder.h"
-#include "esti/decoder/sampling.h"
-#include "esti/io/spec_io.h"
+#include "decoder/decoder.h"
+#include "decoder/sampling.h"
+#include "io/spec_io.h"
 
 namespace {
 

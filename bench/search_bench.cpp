@@ -5,8 +5,8 @@
 
 #include "esti/api.h"
 #include "esti/io/json_input.h"
-#include "esti/io/scenario_io.h"
-#include "esti/search/search.h"
+#include "io/scenario_io.h"
+#include "search/search.h"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "esti/codec/base64url.h"
+#include "codec/base64url.h"
 
 namespace esti::codec {
 namespace {

@@ -1,4 +1,4 @@
-#include "esti/common/det_math.h"
+#include "common/det_math.h"
 
 #include <gtest/gtest.h>
 

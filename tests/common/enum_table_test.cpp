@@ -7,14 +7,14 @@
 #include <set>
 #include <string>
 
-#include "esti/cost/collectives.h"
-#include "esti/cost/plan.h"
-#include "esti/decoder/config.h"
-#include "esti/decoder/kernels.h"
-#include "esti/hardware/chip.h"
+#include "cost/collectives.h"
+#include "cost/plan.h"
+#include "decoder/config.h"
+#include "decoder/kernels.h"
 #include "esti/mesh/transport.h"
-#include "esti/model/model.h"
-#include "esti/search/space.h"
+#include "hardware/chip.h"
+#include "model/model.h"
+#include "search/space.h"
 
 namespace esti {
 namespace {

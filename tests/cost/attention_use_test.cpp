@@ -1,6 +1,6 @@
 // cost::DescribeAttentionUse: idle chips and KV copies of a plan's attention (ESTI §3.3), the
 // numbers the layout view states in words.
-#include "esti/cost/attention_use.h"
+#include "cost/attention_use.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "esti/cost/executed_collectives.h"
+#include "cost/executed_collectives.h"
 
 #include <gtest/gtest.h>
 

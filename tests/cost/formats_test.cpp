@@ -6,7 +6,7 @@
 
 #include "esti/api.h"
 #include "esti/io/json_input.h"
-#include "esti/model/model.h"
+#include "model/model.h"
 
 namespace esti {
 namespace {

@@ -6,11 +6,11 @@
 
 #include <string>
 
+#include "cost/pass.h"
 #include "esti/api.h"
-#include "esti/cost/pass.h"
-#include "esti/hardware/topology.h"
 #include "esti/io/json_input.h"
-#include "esti/io/spec_io.h"
+#include "hardware/topology.h"
+#include "io/spec_io.h"
 
 namespace esti {
 namespace {

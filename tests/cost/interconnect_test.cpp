@@ -1,9 +1,9 @@
 // Collective times on each kind of mesh axis against hand-computed numbers (docs/interconnects.md).
 #include <gtest/gtest.h>
 
-#include "esti/cost/collectives.h"
-#include "esti/hardware/topology.h"
-#include "esti/io/spec_io.h"
+#include "cost/collectives.h"
+#include "hardware/topology.h"
+#include "io/spec_io.h"
 
 namespace esti {
 namespace {

@@ -1,8 +1,8 @@
 // Communication volumes of the layouts against the paper's closed forms (ESTI §3.2, App. A).
 #include <gtest/gtest.h>
 
+#include "cost/pass.h"
 #include "cost/test_scenarios.h"
-#include "esti/cost/pass.h"
 
 namespace esti {
 namespace {

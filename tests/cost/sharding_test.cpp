@@ -1,4 +1,4 @@
-#include "esti/cost/sharding.h"
+#include "cost/sharding.h"
 
 #include <gtest/gtest.h>
 

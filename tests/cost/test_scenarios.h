@@ -1,9 +1,9 @@
 // Scenario builders shared by the cost and search tests.
 #pragma once
 
-#include "esti/cost/plan.h"
-#include "esti/hardware/topology.h"
-#include "esti/io/spec_io.h"
+#include "cost/plan.h"
+#include "hardware/topology.h"
+#include "io/spec_io.h"
 
 namespace esti::testing {
 

@@ -6,10 +6,10 @@
 #include <limits>
 #include <string>
 
+#include "cost/counts.h"
 #include "decoder/decoder_test_util.h"
+#include "decoder/weights.h"
 #include "esti/api.h"
-#include "esti/cost/counts.h"
-#include "esti/decoder/weights.h"
 #include "esti/io/json_input.h"
 #include "esti/io/safetensors.h"
 

@@ -1,4 +1,4 @@
-#include "esti/decoder/decoder.h"
+#include "decoder/decoder.h"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 #include <cmath>
 #include <utility>
 
+#include "cost/counts.h"
 #include "decoder/decoder_test_util.h"
-#include "esti/cost/counts.h"
-#include "esti/decoder/sampling.h"
+#include "decoder/sampling.h"
 
 namespace esti::decoder {
 namespace {

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "esti/decoder/decoder.h"
-#include "esti/io/spec_io.h"
+#include "decoder/decoder.h"
+#include "io/spec_io.h"
 
 namespace esti::decoder::testing {
 

@@ -1,13 +1,13 @@
-#include "esti/decoder/kernels.h"
+#include "decoder/kernels.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "esti/decoder/det_math.h"
-#include "esti/decoder/prng.h"
-#include "esti/decoder/quantize.h"
+#include "decoder/det_math.h"
+#include "decoder/prng.h"
+#include "decoder/quantize.h"
 
 namespace esti::decoder {
 namespace {

@@ -1,4 +1,4 @@
-#include "esti/decoder/sampling.h"
+#include "decoder/sampling.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-#include "esti/hardware/topology.h"
+#include "hardware/topology.h"
 
 #include <gtest/gtest.h>
 
-#include "esti/io/spec_io.h"
+#include "io/spec_io.h"
 
 namespace esti {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "esti/api.h"
-#include "esti/io/spec_io.h"
+#include "io/spec_io.h"
 
 namespace esti {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "esti/io/object_reader.h"
+#include "io/object_reader.h"
 
 namespace esti::io {
 namespace {

@@ -1,10 +1,10 @@
-#include "esti/io/presets.h"
+#include "io/presets.h"
 
 #include <gtest/gtest.h>
 
 #include "esti/api.h"
-#include "esti/io/object_reader.h"
-#include "esti/io/spec_io.h"
+#include "io/object_reader.h"
+#include "io/spec_io.h"
 
 namespace esti::io {
 namespace {

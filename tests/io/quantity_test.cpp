@@ -1,4 +1,4 @@
-#include "esti/io/quantity.h"
+#include "io/quantity.h"
 
 #include <gtest/gtest.h>
 

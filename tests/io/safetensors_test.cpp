@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "decoder/decoder_test_util.h"
-#include "esti/decoder/weights.h"
+#include "decoder/weights.h"
 
 namespace esti::io {
 namespace {

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "esti/decoder/decoder.h"
-#include "esti/mesh/accounting.h"
-#include "esti/mesh/sharded_decoder.h"
+#include "decoder/decoder.h"
+#include "mesh/accounting.h"
+#include "mesh/sharded_decoder.h"
 
 namespace esti::mesh::testing {
 

@@ -1,14 +1,14 @@
-#include "esti/mesh/sharded_decoder.h"
+#include "mesh/sharded_decoder.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "esti/decoder/decoder.h"
-#include "esti/mesh/accounting.h"
-#include "esti/mesh/padding.h"
+#include "decoder/decoder.h"
+#include "mesh/accounting.h"
 #include "mesh/mesh_fixture.h"
+#include "mesh/padding.h"
 
 namespace esti::mesh {
 namespace {

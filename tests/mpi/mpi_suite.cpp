@@ -9,10 +9,10 @@
 #include <cmath>
 #include <string>
 
-#include "esti/decoder/decoder.h"
-#include "esti/mesh/accounting.h"
-#include "esti/mesh/sharded_decoder.h"
+#include "decoder/decoder.h"
+#include "mesh/accounting.h"
 #include "mesh/mesh_fixture.h"
+#include "mesh/sharded_decoder.h"
 #include "mpi_transport.h"
 
 namespace esti {

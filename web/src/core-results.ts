@@ -309,7 +309,7 @@ export interface CalibrationValidity {
   chips: number[];
   total_params: number[];
   /** Each cross-validated point as [phase, chips, batch, measured ÷ predicted − 1]
-   *  (core/include/esti/calibrate/band.h). */
+   *  (core/src/calibrate/band.h). */
   residuals: [Phase, number, number, number][];
 }
 

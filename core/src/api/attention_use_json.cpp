@@ -1,6 +1,6 @@
 #include "attention_use_json.h"
 
-#include "esti/cost/attention_use.h"
+#include "cost/attention_use.h"
 
 namespace esti::api::internal {
 

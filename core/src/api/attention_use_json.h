@@ -1,7 +1,7 @@
 // The "attention_use" object of an evaluate-shaped result (cost/attention_use.h in JSON).
 #pragma once
 
-#include "esti/cost/plan.h"
+#include "cost/plan.h"
 #include "esti/io/json_input.h"
 
 namespace esti::api::internal {

@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <set>
 
-#include "esti/calibrate/band.h"
-#include "esti/io/calibration_io.h"
-#include "esti/io/object_reader.h"
-#include "esti/io/spec_io.h"
+#include "calibrate/band.h"
+#include "io/calibration_io.h"
+#include "io/object_reader.h"
+#include "io/spec_io.h"
 #include "respond.h"
 
 namespace esti::api {

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "esti/api.h"
-#include "esti/io/object_reader.h"
-#include "esti/io/spec_io.h"
+#include "io/object_reader.h"
+#include "io/spec_io.h"
 
 namespace esti::api::internal {
 

@@ -7,18 +7,18 @@
 #include <vector>
 
 #include "decode_work.h"
-#include "esti/decoder/config.h"
-#include "esti/decoder/decoder.h"
-#include "esti/decoder/prng.h"
-#include "esti/decoder/sampling.h"
-#include "esti/decoder/weights.h"
+#include "decoder/config.h"
+#include "decoder/decoder.h"
+#include "decoder/prng.h"
+#include "decoder/sampling.h"
+#include "decoder/weights.h"
 #include "esti/io/safetensors.h"
-#include "esti/io/spec_io.h"
-#include "esti/mesh/accounting.h"
-#include "esti/mesh/link_fit.h"
-#include "esti/mesh/padding.h"
-#include "esti/mesh/sharded_decoder.h"
 #include "esti/mesh/transport.h"
+#include "io/spec_io.h"
+#include "mesh/accounting.h"
+#include "mesh/link_fit.h"
+#include "mesh/padding.h"
+#include "mesh/sharded_decoder.h"
 #include "respond.h"
 
 namespace esti::api {

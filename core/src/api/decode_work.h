@@ -10,10 +10,10 @@
 #include <cstdio>
 #include <string>
 
-#include "esti/cost/counts.h"
-#include "esti/decoder/config.h"
-#include "esti/decoder/sampling.h"
-#include "esti/io/object_reader.h"
+#include "cost/counts.h"
+#include "decoder/config.h"
+#include "decoder/sampling.h"
+#include "io/object_reader.h"
 
 namespace esti::api::internal {
 

@@ -1,7 +1,7 @@
 #include "end_to_end.h"
 
-#include "esti/cost/attention_use.h"
-#include "esti/search/best_plan.h"
+#include "cost/attention_use.h"
+#include "search/best_plan.h"
 
 namespace esti::api::internal {
 

@@ -3,9 +3,9 @@
 // the input tokens, "prefill", plus the time to generate the output tokens, "decode").
 #pragma once
 
-#include "esti/cost/evaluate.h"
+#include "cost/evaluate.h"
 #include "esti/io/json_input.h"
-#include "esti/search/space.h"
+#include "search/space.h"
 
 namespace esti::api::internal {
 

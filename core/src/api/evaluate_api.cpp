@@ -1,10 +1,10 @@
 #include "attention_use_json.h"
+#include "cost/evaluate.h"
 #include "end_to_end.h"
-#include "esti/cost/evaluate.h"
-#include "esti/io/result_io.h"
-#include "esti/io/scenario_io.h"
-#include "esti/search/best_plan.h"
+#include "io/result_io.h"
+#include "io/scenario_io.h"
 #include "respond.h"
+#include "search/best_plan.h"
 
 namespace esti::api {
 

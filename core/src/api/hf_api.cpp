@@ -1,5 +1,5 @@
-#include "esti/io/hf_config_io.h"
-#include "esti/io/spec_io.h"
+#include "io/hf_config_io.h"
+#include "io/spec_io.h"
 #include "respond.h"
 
 namespace esti::api {

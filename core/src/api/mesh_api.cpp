@@ -1,8 +1,8 @@
 // api::MeasureLink: this machine's collective latency and bandwidth through a transport.
 #include <optional>
 
-#include "esti/mesh/link_fit.h"
 #include "esti/mesh/transport.h"
+#include "mesh/link_fit.h"
 #include "respond.h"
 
 namespace esti::api {

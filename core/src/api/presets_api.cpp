@@ -1,5 +1,5 @@
-#include "esti/io/presets.h"
-#include "esti/io/spec_io.h"
+#include "io/presets.h"
+#include "io/spec_io.h"
 #include "respond.h"
 
 #ifndef ESTI_VERSION

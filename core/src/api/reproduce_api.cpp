@@ -2,14 +2,14 @@
 // esti's roofline and calibrated numbers, the error, and whether the point was used in the fit.
 #include <cmath>
 
-#include "esti/calibrate/fit.h"
-#include "esti/cost/evaluate.h"
-#include "esti/cost/pass.h"
-#include "esti/hardware/topology.h"
-#include "esti/io/calibration_io.h"
-#include "esti/io/result_io.h"
-#include "esti/io/scenario_io.h"
-#include "esti/io/spec_io.h"
+#include "calibrate/fit.h"
+#include "cost/evaluate.h"
+#include "cost/pass.h"
+#include "hardware/topology.h"
+#include "io/calibration_io.h"
+#include "io/result_io.h"
+#include "io/scenario_io.h"
+#include "io/spec_io.h"
 #include "respond.h"
 
 namespace esti::api {

@@ -10,7 +10,7 @@
 #include "esti/api.h"
 #include "esti/common/result.h"
 #include "esti/io/json_input.h"
-#include "esti/io/object_reader.h"
+#include "io/object_reader.h"
 #include "oom_reserve.h"
 
 namespace esti::api::internal {

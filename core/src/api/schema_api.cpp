@@ -1,10 +1,10 @@
 // api::Schema: the input documents' fields as the readers check them (io/fields.h), the presets,
 // and the limits a request meets, so front ends build forms and checks from the core's own tables.
 #include "esti/io/json_input.h"
-#include "esti/io/presets.h"
-#include "esti/io/scenario_io.h"
 #include "esti/io/share_link.h"
 #include "io/fields.h"
+#include "io/presets.h"
+#include "io/scenario_io.h"
 #include "respond.h"
 
 namespace esti::api {

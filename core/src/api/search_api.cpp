@@ -5,14 +5,14 @@
 
 #include "attention_use_json.h"
 #include "compare_api.h"
+#include "cost/evaluate.h"
 #include "end_to_end.h"
-#include "esti/cost/evaluate.h"
-#include "esti/hardware/topology.h"
-#include "esti/io/result_io.h"
-#include "esti/io/scenario_io.h"
-#include "esti/io/spec_io.h"
-#include "esti/search/search.h"
+#include "hardware/topology.h"
+#include "io/result_io.h"
+#include "io/scenario_io.h"
+#include "io/spec_io.h"
 #include "respond.h"
+#include "search/search.h"
 
 namespace esti::api {
 

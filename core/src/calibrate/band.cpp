@@ -1,12 +1,12 @@
-#include "esti/calibrate/band.h"
+#include "calibrate/band.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
 
-#include "esti/common/det_math.h"
-#include "esti/model/model.h"
+#include "common/det_math.h"
+#include "model/model.h"
 
 namespace esti::calibrate {
 

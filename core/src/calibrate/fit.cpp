@@ -1,12 +1,12 @@
-#include "esti/calibrate/fit.h"
+#include "calibrate/fit.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
-#include "esti/common/det_math.h"
-#include "esti/cost/evaluate.h"
-#include "esti/search/best_plan.h"
+#include "common/det_math.h"
+#include "cost/evaluate.h"
+#include "search/best_plan.h"
 
 namespace esti::calibrate {
 

@@ -1,4 +1,4 @@
-#include "esti/codec/base64url.h"
+#include "codec/base64url.h"
 
 namespace esti::codec {
 namespace {

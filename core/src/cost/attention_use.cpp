@@ -1,8 +1,8 @@
-#include "esti/cost/attention_use.h"
+#include "cost/attention_use.h"
 
 #include <algorithm>
 
-#include "esti/cost/pass.h"
+#include "cost/pass.h"
 
 namespace esti::cost {
 

@@ -1,8 +1,8 @@
-#include "esti/cost/collectives.h"
+#include "cost/collectives.h"
 
 #include <algorithm>
 
-#include "esti/hardware/topology.h"
+#include "hardware/topology.h"
 
 namespace esti::cost {
 

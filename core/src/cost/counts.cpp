@@ -1,4 +1,4 @@
-#include "esti/cost/counts.h"
+#include "cost/counts.h"
 
 namespace esti::cost {
 

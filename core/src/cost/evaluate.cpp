@@ -1,4 +1,4 @@
-#include "esti/cost/evaluate.h"
+#include "cost/evaluate.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "esti/cost/pass.h"
+#include "cost/pass.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "esti/cost/plan.h"
+#include "cost/plan.h"
 
 #include <algorithm>
 #include <vector>

@@ -1,7 +1,7 @@
-#include "esti/cost/sharding.h"
+#include "cost/sharding.h"
 
-#include "esti/cost/collectives.h"
-#include "esti/cost/pass.h"
+#include "cost/collectives.h"
+#include "cost/pass.h"
 
 namespace esti::cost {
 

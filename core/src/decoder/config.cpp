@@ -1,9 +1,9 @@
-#include "esti/decoder/config.h"
+#include "decoder/config.h"
 
 #include <algorithm>
 #include <string>
 
-#include "esti/common/checked.h"
+#include "common/checked.h"
 
 namespace esti::decoder {
 

@@ -1,10 +1,10 @@
-#include "esti/decoder/decoder.h"
+#include "decoder/decoder.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "esti/decoder/det_math.h"
+#include "decoder/det_math.h"
 
 namespace esti::decoder {
 

@@ -1,4 +1,4 @@
-#include "esti/decoder/kernels.h"
+#include "decoder/kernels.h"
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
-#include "esti/decoder/quantize.h"
+#include "decoder/quantize.h"
 
 #include <cmath>
 #include <cstdio>
 
-#include "esti/decoder/det_math.h"
+#include "decoder/det_math.h"
 
 namespace esti::decoder {
 

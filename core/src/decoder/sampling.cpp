@@ -1,4 +1,4 @@
-#include "esti/decoder/sampling.h"
+#include "decoder/sampling.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <numeric>
 #include <vector>
 
-#include "esti/decoder/det_math.h"
+#include "decoder/det_math.h"
 
 namespace esti::decoder {
 

@@ -1,11 +1,11 @@
-#include "esti/decoder/weights.h"
+#include "decoder/weights.h"
 
 #include <cmath>
 #include <cstring>
 #include <map>
 
-#include "esti/decoder/prng.h"
-#include "esti/decoder/quantize.h"
+#include "decoder/prng.h"
+#include "decoder/quantize.h"
 
 namespace esti::decoder {
 

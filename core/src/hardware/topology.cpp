@@ -1,4 +1,4 @@
-#include "esti/hardware/topology.h"
+#include "hardware/topology.h"
 
 #include <algorithm>
 

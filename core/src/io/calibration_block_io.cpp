@@ -1,5 +1,5 @@
-#include "esti/io/object_reader.h"
-#include "esti/io/spec_io.h"
+#include "io/object_reader.h"
+#include "io/spec_io.h"
 
 namespace esti::io {
 

@@ -1,11 +1,11 @@
-#include "esti/io/calibration_io.h"
+#include "io/calibration_io.h"
 
 #include <cmath>
 
-#include "esti/io/object_reader.h"
-#include "esti/io/presets.h"
-#include "esti/io/scenario_io.h"
-#include "esti/io/spec_io.h"
+#include "io/object_reader.h"
+#include "io/presets.h"
+#include "io/scenario_io.h"
+#include "io/spec_io.h"
 
 namespace esti::io {
 

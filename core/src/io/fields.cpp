@@ -3,13 +3,13 @@
 #include <array>
 #include <cmath>
 
-#include "esti/cost/plan.h"
-#include "esti/hardware/chip.h"
-#include "esti/io/quantity.h"
-#include "esti/io/scenario_io.h"
-#include "esti/io/spec_io.h"
-#include "esti/model/model.h"
-#include "esti/search/space.h"
+#include "cost/plan.h"
+#include "hardware/chip.h"
+#include "io/quantity.h"
+#include "io/scenario_io.h"
+#include "io/spec_io.h"
+#include "model/model.h"
+#include "search/space.h"
 
 namespace esti::io::fields {
 

@@ -12,7 +12,7 @@
 
 #include "esti/common/enum_table.h"
 #include "esti/io/json_input.h"
-#include "esti/io/object_reader.h"
+#include "io/object_reader.h"
 
 namespace esti::io::fields {
 

@@ -1,10 +1,10 @@
-#include "esti/io/hf_config_io.h"
+#include "io/hf_config_io.h"
 
 #include <cctype>
 #include <set>
 
-#include "esti/io/object_reader.h"
-#include "esti/io/spec_io.h"
+#include "io/object_reader.h"
+#include "io/spec_io.h"
 
 namespace esti::io {
 

@@ -1,4 +1,4 @@
-#include "esti/io/interconnect_io.h"
+#include "io/interconnect_io.h"
 
 #include <algorithm>
 #include <string>

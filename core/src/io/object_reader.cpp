@@ -1,8 +1,8 @@
-#include "esti/io/object_reader.h"
+#include "io/object_reader.h"
 
 #include <cmath>
 
-#include "esti/io/quantity.h"
+#include "io/quantity.h"
 
 namespace esti::io {
 

@@ -1,4 +1,4 @@
-#include "esti/io/presets.h"
+#include "io/presets.h"
 
 namespace esti::io {
 

@@ -1,9 +1,9 @@
-#include "esti/io/result_io.h"
+#include "io/result_io.h"
 
 #include <cmath>
 
-#include "esti/calibrate/band.h"
-#include "esti/cost/sharding.h"
+#include "calibrate/band.h"
+#include "cost/sharding.h"
 
 namespace esti::io {
 

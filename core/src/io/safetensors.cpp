@@ -6,9 +6,9 @@
 #include <set>
 #include <string_view>
 
-#include "esti/common/checked.h"
+#include "common/checked.h"
 #include "esti/io/json_input.h"
-#include "esti/io/object_reader.h"
+#include "io/object_reader.h"
 
 namespace esti::io {
 

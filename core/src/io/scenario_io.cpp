@@ -1,12 +1,12 @@
-#include "esti/io/scenario_io.h"
+#include "io/scenario_io.h"
 
 #include <functional>
 
-#include "esti/hardware/topology.h"
-#include "esti/io/object_reader.h"
-#include "esti/io/spec_io.h"
-#include "esti/search/best_plan.h"
+#include "hardware/topology.h"
 #include "io/fields.h"
+#include "io/object_reader.h"
+#include "io/spec_io.h"
+#include "search/best_plan.h"
 
 namespace esti::io {
 

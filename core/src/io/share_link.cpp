@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <span>
 
-#include "esti/codec/base64url.h"
+#include "codec/base64url.h"
 #include "esti/codec/inflate.h"
 
 namespace esti::io {

@@ -1,9 +1,9 @@
-#include "esti/io/spec_io.h"
+#include "io/spec_io.h"
 
-#include "esti/io/interconnect_io.h"
-#include "esti/io/object_reader.h"
-#include "esti/io/presets.h"
 #include "io/fields.h"
+#include "io/interconnect_io.h"
+#include "io/object_reader.h"
+#include "io/presets.h"
 
 namespace esti::io {
 

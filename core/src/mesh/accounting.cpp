@@ -1,6 +1,6 @@
-#include "esti/mesh/accounting.h"
+#include "mesh/accounting.h"
 
-#include "esti/cost/pass.h"
+#include "cost/pass.h"
 
 namespace esti::mesh {
 

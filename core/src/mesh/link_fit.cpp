@@ -1,4 +1,4 @@
-#include "esti/mesh/link_fit.h"
+#include "mesh/link_fit.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "esti/mesh/padding.h"
+#include "mesh/padding.h"
 
 #include <algorithm>
 

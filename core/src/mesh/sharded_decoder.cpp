@@ -1,4 +1,4 @@
-#include "esti/mesh/sharded_decoder.h"
+#include "mesh/sharded_decoder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,10 +7,10 @@
 #include <optional>
 #include <type_traits>
 
-#include "esti/decoder/det_math.h"
-#include "esti/decoder/kernels.h"
-#include "esti/decoder/quantize.h"
-#include "esti/mesh/padding.h"
+#include "decoder/det_math.h"
+#include "decoder/kernels.h"
+#include "decoder/quantize.h"
+#include "mesh/padding.h"
 
 namespace esti::mesh {
 

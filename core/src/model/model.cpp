@@ -1,4 +1,4 @@
-#include "esti/model/model.h"
+#include "model/model.h"
 
 namespace esti::model {
 

@@ -1,12 +1,12 @@
-#include "esti/search/best_plan.h"
+#include "search/best_plan.h"
 
 #include <algorithm>
 #include <array>
 #include <limits>
 #include <optional>
 
-#include "esti/common/checked.h"
-#include "esti/hardware/topology.h"
+#include "common/checked.h"
+#include "hardware/topology.h"
 
 namespace esti::search {
 

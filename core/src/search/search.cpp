@@ -1,4 +1,4 @@
-#include "esti/search/search.h"
+#include "search/search.h"
 
 #include <algorithm>
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "esti/common/det_math.h"
+#include "common/det_math.h"
 
 namespace esti::decoder {
 

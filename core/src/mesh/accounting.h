@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "esti/cost/executed_collectives.h"
-#include "esti/decoder/config.h"
-#include "esti/mesh/sharded_decoder.h"
+#include "cost/executed_collectives.h"
+#include "decoder/config.h"
 #include "esti/mesh/transport.h"
-#include "esti/model/model.h"
+#include "mesh/sharded_decoder.h"
+#include "model/model.h"
 
 namespace esti::mesh {
 

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "esti/calibrate/fit.h"
+#include "calibrate/fit.h"
 #include "esti/io/json_input.h"
 
 namespace esti::io {

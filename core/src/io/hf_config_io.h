@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "esti/io/json_input.h"
-#include "esti/model/model.h"
+#include "model/model.h"
 
 namespace esti::io {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "esti/common/result.h"
-#include "esti/hardware/chip.h"
+#include "hardware/chip.h"
 
 namespace esti::hardware {
 

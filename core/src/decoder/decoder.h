@@ -7,12 +7,12 @@
 #include <span>
 #include <vector>
 
+#include "decoder/config.h"
+#include "decoder/kernels.h"
+#include "decoder/quantize.h"
+#include "decoder/weights.h"
 #include "esti/common/result.h"
-#include "esti/decoder/config.h"
-#include "esti/decoder/kernels.h"
-#include "esti/decoder/quantize.h"
-#include "esti/decoder/weights.h"
-#include "esti/model/model.h"
+#include "model/model.h"
 
 namespace esti::decoder {
 

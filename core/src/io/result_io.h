@@ -3,10 +3,10 @@
 // Reading scenarios is io/scenario_io.h.
 #pragma once
 
-#include "esti/cost/evaluate.h"
-#include "esti/cost/plan.h"
+#include "cost/evaluate.h"
+#include "cost/plan.h"
 #include "esti/io/json_input.h"
-#include "esti/io/scenario_io.h"
+#include "io/scenario_io.h"
 
 namespace esti::io {
 

@@ -38,7 +38,7 @@
 #include <string>
 #include <vector>
 
-#include "esti/cost/pass.h"
+#include "cost/pass.h"
 
 namespace esti::cost {
 

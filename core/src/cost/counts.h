@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "esti/model/model.h"
+#include "model/model.h"
 
 namespace esti::cost {
 

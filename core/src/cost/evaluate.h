@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "cost/pass.h"
+#include "cost/plan.h"
 #include "esti/common/result.h"
-#include "esti/cost/pass.h"
-#include "esti/cost/plan.h"
 
 namespace esti::cost {
 

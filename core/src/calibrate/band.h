@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "esti/calibrate/fit.h"
-#include "esti/cost/plan.h"
+#include "calibrate/fit.h"
+#include "cost/plan.h"
 
 namespace esti::calibrate {
 

@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "esti/cost/plan.h"
+#include "cost/plan.h"
 
 namespace esti::search {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <span>
 
-#include "esti/decoder/prng.h"
+#include "decoder/prng.h"
 
 namespace esti::decoder {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "esti/cost/plan.h"
+#include "cost/plan.h"
 
 namespace esti::cost {
 

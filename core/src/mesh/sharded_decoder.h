@@ -33,12 +33,12 @@
 #include <string>
 #include <vector>
 
+#include "cost/plan.h"
+#include "decoder/config.h"
+#include "decoder/weights.h"
 #include "esti/common/result.h"
-#include "esti/cost/plan.h"
-#include "esti/decoder/config.h"
-#include "esti/decoder/weights.h"
 #include "esti/mesh/transport.h"
-#include "esti/model/model.h"
+#include "model/model.h"
 
 namespace esti::mesh {
 

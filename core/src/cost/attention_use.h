@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "esti/cost/plan.h"
+#include "cost/plan.h"
 
 namespace esti::cost {
 

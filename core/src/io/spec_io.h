@@ -5,9 +5,9 @@
 #include <string>
 
 #include "esti/common/result.h"
-#include "esti/hardware/chip.h"
 #include "esti/io/json_input.h"
-#include "esti/model/model.h"
+#include "hardware/chip.h"
+#include "model/model.h"
 
 namespace esti::io {
 

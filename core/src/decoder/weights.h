@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "decoder/config.h"
 #include "esti/common/result.h"
-#include "esti/decoder/config.h"
-#include "esti/model/model.h"
+#include "model/model.h"
 
 namespace esti::decoder {
 

@@ -35,9 +35,9 @@
 #include <cstdint>
 #include <span>
 
+#include "cost/plan.h"
 #include "esti/common/enum_table.h"
-#include "esti/cost/plan.h"
-#include "esti/hardware/chip.h"
+#include "hardware/chip.h"
 
 namespace esti::cost {
 

@@ -3,9 +3,9 @@
 
 #include <vector>
 
-#include "esti/cost/evaluate.h"
-#include "esti/cost/pass.h"
-#include "esti/search/space.h"
+#include "cost/evaluate.h"
+#include "cost/pass.h"
+#include "search/space.h"
 
 namespace esti::search {
 

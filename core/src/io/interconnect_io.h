@@ -7,9 +7,9 @@
 // exactly as before.
 #pragma once
 
-#include "esti/hardware/chip.h"
 #include "esti/io/json_input.h"
-#include "esti/io/object_reader.h"
+#include "hardware/chip.h"
+#include "io/object_reader.h"
 
 namespace esti::io {
 

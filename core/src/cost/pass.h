@@ -23,8 +23,8 @@
 #include <cstdint>
 #include <memory>
 
-#include "esti/cost/collectives.h"
-#include "esti/cost/plan.h"
+#include "cost/collectives.h"
+#include "cost/plan.h"
 
 namespace esti::cost {
 

@@ -13,9 +13,9 @@
 
 #include <vector>
 
-#include "esti/cost/evaluate.h"
-#include "esti/search/best_plan.h"
-#include "esti/search/space.h"
+#include "cost/evaluate.h"
+#include "search/best_plan.h"
+#include "search/space.h"
 
 namespace esti::search {
 

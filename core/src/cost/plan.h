@@ -9,9 +9,9 @@
 #include <string>
 
 #include "esti/common/enum_table.h"
-#include "esti/hardware/chip.h"
-#include "esti/hardware/topology.h"
-#include "esti/model/model.h"
+#include "hardware/chip.h"
+#include "hardware/topology.h"
+#include "model/model.h"
 
 namespace esti::cost {
 

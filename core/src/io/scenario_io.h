@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "cost/evaluate.h"
+#include "cost/plan.h"
 #include "esti/common/result.h"
-#include "esti/cost/evaluate.h"
-#include "esti/cost/plan.h"
 #include "esti/io/json_input.h"
-#include "esti/search/space.h"
+#include "search/space.h"
 
 namespace esti::io {
 

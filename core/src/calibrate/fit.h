@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "esti/cost/plan.h"
-#include "esti/hardware/chip.h"
-#include "esti/search/space.h"
+#include "cost/plan.h"
+#include "hardware/chip.h"
+#include "search/space.h"
 
 namespace esti::calibrate {
 

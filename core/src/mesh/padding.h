@@ -24,9 +24,9 @@
 #include <vector>
 
 #include "esti/common/result.h"
-#include "esti/mesh/sharded_decoder.h"
 #include "esti/mesh/transport.h"
-#include "esti/model/model.h"
+#include "mesh/sharded_decoder.h"
+#include "model/model.h"
 
 namespace esti::mesh {
 

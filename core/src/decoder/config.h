@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "esti/common/result.h"
-#include "esti/model/model.h"
+#include "model/model.h"
 
 namespace esti::decoder {
 
