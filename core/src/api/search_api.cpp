@@ -218,7 +218,9 @@ io::Json FrontierJson(const io::Json& original) {
     space.base.workload.phase = phase;
     search::SearchStats st;
     std::vector<search::Candidate> dominated;
-    std::vector<search::Candidate> front = search::Frontier(space, &st, &dominated);
+    // Collect the dominated points only when they are returned (moving them costs time).
+    std::vector<search::Candidate> front =
+        search::Frontier(space, &st, opt.include_dominated ? &dominated : nullptr);
     io::Json points = io::Json::array();
     for (const search::Candidate& c : front) {
       points.push_back(opt.summary ? SummaryJson(in, c) : CandidateJson(in, c));

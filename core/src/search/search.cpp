@@ -34,6 +34,9 @@ std::vector<Candidate> BestPerCombination(const Space& space, SearchStats* stats
   std::vector<int64_t> counts =
       space.topology ? std::vector<int64_t>{space.topology->chips()} : space.chip_counts;
   std::vector<Candidate> out;
+  // One candidate per (chips, weights, batch): reserve them all so the (large) candidates are
+  // never moved by a reallocation.
+  out.reserve(counts.size() * space.weights.size() * space.batches.size());
   for (int64_t chips : counts) {
     const std::vector<ShapePlans> shapes = ShapePlansFor(space, chips);
     for (model::WeightFormat w : space.weights) {
@@ -84,16 +87,23 @@ std::vector<Candidate> Search(const Space& space, SearchStats* stats) {
 
 std::vector<Candidate> Frontier(const Space& space, SearchStats* stats,
                                 std::vector<Candidate>* dominated) {
-  std::vector<Candidate> feasible;
-  for (Candidate& c : BestPerCombination(space, stats)) {
-    if (c.quick.fits) feasible.push_back(std::move(c));
+  std::vector<Candidate> all = BestPerCombination(space, stats);
+  // Sort indices of the feasible candidates, not the candidates: a Candidate carries a whole
+  // Scenario (model and chip with their strings and vectors), so sorting them moved hundreds of
+  // bytes per swap and std::stable_sort allocated a buffer of them. The permutation is the same.
+  std::vector<int32_t> order;
+  order.reserve(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i].quick.fits) order.push_back(static_cast<int32_t>(i));
   }
   // A total key: latency, cost, then chips, weight format and batch (BestPerCombination yields one
   // candidate per such combination). With latency and cost alone, std::sort left ties to the
   // standard library, so libstdc++ (native) and libc++ (wasm) put different points on the frontier
   // (issue 12 item 5). Of tied points the frontier keeps the first: fewest chips, bf16, smallest
   // batch.
-  std::stable_sort(feasible.begin(), feasible.end(), [](const Candidate& a, const Candidate& b) {
+  std::stable_sort(order.begin(), order.end(), [&all](int32_t ia, int32_t ib) {
+    const Candidate& a = all[static_cast<size_t>(ia)];
+    const Candidate& b = all[static_cast<size_t>(ib)];
     if (a.quick.latency_s != b.quick.latency_s) return a.quick.latency_s < b.quick.latency_s;
     if (a.cost_chip_s_per_token != b.cost_chip_s_per_token) {
       return a.cost_chip_s_per_token < b.cost_chip_s_per_token;
@@ -107,8 +117,10 @@ std::vector<Candidate> Frontier(const Space& space, SearchStats* stats,
   });
   // Sweep by latency: a point is on the frontier when it is cheaper than every faster point.
   std::vector<Candidate> front;
+  if (dominated) dominated->reserve(dominated->size() + order.size());
   double best_cost = 1e300;
-  for (Candidate& c : feasible) {
+  for (int32_t i : order) {
+    Candidate& c = all[static_cast<size_t>(i)];
     if (c.cost_chip_s_per_token < best_cost) {
       best_cost = c.cost_chip_s_per_token;
       front.push_back(std::move(c));

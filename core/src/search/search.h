@@ -8,7 +8,9 @@
 // three axes (ws1d, wg_xyz) do not depend on the role assignment and are scored once per shape;
 // (3) a chip count whose weights alone overflow HBM is skipped before any plan is scored; (4) the
 // scoring path (cost::EvaluateQuick) allocates nothing and sums decode steps in closed form; the
-// full breakdown is computed only for the points returned.
+// full breakdown is computed only for the points returned; (5) the frontier sorts indices of the
+// candidates, not the candidates (each carries a whole Scenario), and the candidates are reserved
+// up front so no reallocation moves them.
 #pragma once
 
 #include <vector>
