@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -198,12 +199,13 @@ std::optional<Format> TakeFormat(Args& args, const std::vector<Format>& allowed)
   Format f = Format::kJson;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string v;
+    const auto at = args.begin() + static_cast<std::ptrdiff_t>(i);
     if (args[i] == "--format" && i + 1 < args.size()) {
       v = args[i + 1];
-      args.erase(args.begin() + i, args.begin() + i + 2);
+      args.erase(at, at + 2);
     } else if (args[i].rfind("--format=", 0) == 0) {
       v = args[i].substr(9);
-      args.erase(args.begin() + i);
+      args.erase(at);
     } else {
       continue;
     }

@@ -46,6 +46,27 @@ TEST(ExecutedCollectives, PaperWidthsGiveThePassModelsTerms) {
       }
 }
 
+// Int4 weights (half a byte each) gather half the bytes of int8 ones, as PassModel charges: the
+// width is a double all the way (it once went through an int64 conversion and became 0).
+TEST(ExecutedCollectives, Int4WeightGatherIsHalfOfInt8) {
+  Scenario s = PalmOn(FfnLayout::kWgXyz, AttentionSharding::kBatch, model::BlockType::kParallel);
+  const std::vector<ExecutedCollective> int8 = ExecutedCollectives(s, 1, ExecutionWidths{});
+  s.plan.weights = model::WeightFormat::kInt4;
+  const PassModel pass(s, 1);
+  const std::vector<ExecutedCollective> int4 = ExecutedCollectives(s, 1, ExecutionWidths{});
+  ASSERT_EQ(int4.size(), int8.size());
+  bool gathered = false;
+  for (size_t i = 0; i < int4.size(); ++i) {
+    if (int4[i].name != "weight_all_gather") continue;
+    gathered = true;
+    EXPECT_GT(int4[i].bytes, 0);
+    EXPECT_EQ(int4[i].bytes, int8[i].bytes / 2);
+    EXPECT_EQ(int4[i].bytes,
+              pass.collective(static_cast<int>(i)).bytes_per_chip * s.model.n_layers);
+  }
+  EXPECT_TRUE(gathered);
+}
+
 // Other widths scale each term by its own width; the extra terms appear with their formula.
 TEST(ExecutedCollectives, WidthsScaleTheirTermsAndExtrasAreNamed) {
   const Scenario s =

@@ -52,7 +52,7 @@ std::vector<ExecutedCollective> ExecutedCollectives(const Scenario& s,
   const bool parallel = !(blocks > 1);
   const double ts = D(slots * t);  // T_s
   const double a = widths.activation_bytes, p = widths.partial_sum_bytes;
-  const double w_model = D(model::BytesPerWeight(s.plan.weights));
+  const double w_model = model::BytesPerWeight(s.plan.weights);  // 0.5 for int4: not an integer
   const double w = widths.weight_bytes > 0 ? widths.weight_bytes : w_model;
 
   std::vector<ExecutedCollective> out;
