@@ -13,6 +13,7 @@
 #include "decoder/kernels.h"
 #include "esti/mesh/transport.h"
 #include "hardware/chip.h"
+#include "io/fields.h"
 #include "model/model.h"
 #include "search/space.h"
 
@@ -55,6 +56,7 @@ TEST(EnumTable, EveryValueHasOneNameAndLabel) {
   ExpectComplete<cost::CollectiveKind>(3);
   ExpectComplete<mesh::Kind>(4);
   ExpectComplete<decoder::Int8Kernel>(4);
+  ExpectComplete<io::fields::Type>(10);  // the schema's field types
 }
 
 TEST(EnumTable, ToStringWritesTheTableName) {

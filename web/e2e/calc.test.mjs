@@ -423,6 +423,37 @@ test('frontier: points equal frontier(); clicking one loads its configuration, w
   await p.close();
 });
 
+test('layout: Run it can be cancelled; the worker is replaced and a new run answers', async (t) => {
+  if (!hasEval() || typeof core.core.decode !== 'function') return t.skip('this engine build has no decode()');
+  const p = await openPage(browser);
+  const { page } = p;
+  await page.goto(server.url);
+  await waitReady(page);
+  await page.click('#tab-layout');
+  await page.waitForSelector('#run-it');
+  await settle(page);
+  // Deterministic, as for the frontier's Cancel: the click posts the decode and shows Cancel in the
+  // same task; the worker's answer can only be handled after it, so Cancel hits a running decode.
+  const seen = await page.evaluate(() => {
+    document.getElementById('run-it').click();
+    const b = document.getElementById('cancel-run-it');
+    const running = document.getElementById('run-it')?.textContent ?? '';
+    b?.click();
+    return { cancel: b !== null, running };
+  });
+  assert.equal(seen.cancel, true, 'Cancel is shown while Run it runs');
+  assert.equal(seen.running, 'Running…');
+  await page.waitForSelector('[data-testid="run-it-error"]');
+  assert.match(await page.textContent('[data-testid="run-it-error"]'), /^Cancelled: the worker running it was stopped/);
+  assert.equal(await page.$('#cancel-run-it'), null, 'no Cancel once stopped');
+  assert.equal(await page.$('[data-testid="run-it-collectives"]'), null, 'nothing shown from the cancelled run');
+  // The fresh worker runs it to the end.
+  await page.click('#run-it');
+  await page.waitForSelector('[data-testid="run-it-collectives"]', { timeout: 60000 });
+  assert.match(await page.textContent('[data-testid="run-it-tokens"]'), /identical to the unsharded decoder/);
+  p.assertClean();
+  await p.close();
+});
 test('frontier: Cancel stops the sweep and Compute restarts it', async (t) => {
   if (!hasFrontier()) return t.skip('this engine build has no frontier()');
   const p = await openPage(browser);

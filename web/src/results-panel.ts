@@ -568,7 +568,13 @@ export class ResultsPanel {
   private renderRunItView(c: Evaluation): HTMLElement {
     const req = runItRequest(c);
     const st: RunItState = this.runIt && this.runIt.key === req.key ? this.runIt : { mesh: req.mesh, running: false };
-    return renderRunIt(st, c.ffn_layout, c.attention_sharding, () => void this.runItNow(c));
+    return renderRunIt(
+      st,
+      c.ffn_layout,
+      c.attention_sharding,
+      () => void this.runItNow(c),
+      () => this.d.cancelSweep(),
+    );
   }
 
   private async runItNow(c: Evaluation): Promise<void> {
@@ -580,8 +586,9 @@ export class ResultsPanel {
     for (const k of ['mesh', 'ffn_layout', 'attention_sharding']) delete plainReq[k];
     const ticket = this.d.requests.begin(CHANNEL.runIt);
     try {
-      const ta = await ticket.call('decode', JSON.stringify(req.request));
-      const tb = ta === SUPERSEDED ? SUPERSEDED : await ticket.call('decode', JSON.stringify(plainReq));
+      // On the sweep worker, which Cancel may stop (a cancelled call rejects with CancelledError).
+      const ta = await ticket.call('decode', JSON.stringify(req.request), 'sweep');
+      const tb = ta === SUPERSEDED ? SUPERSEDED : await ticket.call('decode', JSON.stringify(plainReq), 'sweep');
       if (ta === SUPERSEDED || tb === SUPERSEDED) return;
       const a = readResult<MeshDecodeAnswer>(ta);
       const b = readResult<DecodeAnswer>(tb);
@@ -592,7 +599,8 @@ export class ResultsPanel {
         mine.plain = b.value;
       }
     } catch (e) {
-      mine.error = e instanceof Error ? e.message : String(e);
+      if (e instanceof CancelledError) mine.error = 'Cancelled: the worker running it was stopped and a fresh one started.';
+      else mine.error = e instanceof Error ? e.message : String(e);
     }
     mine.running = false;
     if (this.runIt === mine && this.s.view === 'layout') this.render();

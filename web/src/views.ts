@@ -860,7 +860,7 @@ export interface RunItState {
 
 /** "Run it": the chosen layout executed by the reference decoder on the in-process mesh in the
  *  worker; the collectives that really ran, with their measured bytes beside the cost model's. */
-export function renderRunIt(st: RunItState, ffn: string, attention: string, run: () => void): HTMLElement {
+export function renderRunIt(st: RunItState, ffn: string, attention: string, run: () => void, cancel: () => void): HTMLElement {
   // The reference decoder executes the paper's two attention shardings; the core refuses the GQA
   // hybrid there (docs/gqa-attention.md), so the panel says so instead of offering a run.
   if (attention === 'hybrid')
@@ -876,6 +876,10 @@ export function renderRunIt(st: RunItState, ffn: string, attention: string, run:
     );
   const button = h('button', { type: 'button', id: 'run-it', disabled: st.running }, st.running ? 'Running…' : 'Run it');
   button.addEventListener('click', run);
+  // Its work is bounded by the core before it starts, but it runs on the sweep worker, and Cancel
+  // stops that worker and starts a fresh one (issue 12: a decode can be cancelled).
+  const stop = st.running ? h('button', { type: 'button', id: 'cancel-run-it' }, 'Cancel') : null;
+  stop?.addEventListener('click', cancel);
   const parts: (Node | string)[] = [
     h('h2', { id: 'run-it-title' }, 'Run it'),
     h(
@@ -883,7 +887,7 @@ export function renderRunIt(st: RunItState, ffn: string, attention: string, run:
       { class: 'muted' },
       `Runs a small model (${RUN_IT_MODEL.n_layers} layers, d_model ${RUN_IT_MODEL.d_model}, ${RUN_IT_MODEL.n_heads} query heads, multiquery, int8) partitioned ${FFN_NAMES[ffn] ?? ffn}, attention over ${attention}, on a ${st.mesh} mesh of simulated chips in this page, with real collectives between them, and lists what they moved.`,
     ),
-    h('div', { class: 'actions' }, button),
+    h('div', { class: 'actions' }, button, stop),
   ];
   if (st.error) parts.push(h('p', { class: 'error', 'data-testid': 'run-it-error' }, st.error));
   const r = st.result;
