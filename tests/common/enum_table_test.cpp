@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "cost/attention_use.h"
 #include "cost/collectives.h"
 #include "cost/plan.h"
 #include "decoder/config.h"
@@ -57,6 +58,9 @@ TEST(EnumTable, EveryValueHasOneNameAndLabel) {
   ExpectComplete<mesh::Kind>(4);
   ExpectComplete<decoder::Int8Kernel>(4);
   ExpectComplete<io::fields::Type>(10);  // the schema's field types
+  ExpectComplete<cost::AttentionSplitKind>(4);
+  ExpectComplete<model::KvFormat>(3);
+  ExpectComplete<hardware::LinkKind>(3);
 }
 
 TEST(EnumTable, ToStringWritesTheTableName) {

@@ -6,20 +6,6 @@
 
 namespace esti::cost {
 
-const char* ToString(AttentionSplitKind k) {
-  switch (k) {
-    case AttentionSplitKind::kUnsplit:
-      return "unsplit";
-    case AttentionSplitKind::kBatch:
-      return "batch";
-    case AttentionSplitKind::kHeads:
-      return "heads";
-    case AttentionSplitKind::kBatchAndHeads:
-      return "batch_and_heads";
-  }
-  return "unsplit";
-}
-
 AttentionUse DescribeAttentionUse(const Scenario& s) {
   const AttentionSplit split = SplitAttention(s.plan, s.model.n_kv_heads);
   AttentionUse u;

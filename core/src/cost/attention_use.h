@@ -6,13 +6,23 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "cost/plan.h"
+#include "esti/common/enum_table.h"
 
 namespace esti::cost {
 
 enum class AttentionSplitKind { kUnsplit, kBatch, kHeads, kBatchAndHeads };
-const char* ToString(AttentionSplitKind k);
+inline constexpr EnumEntry<AttentionSplitKind> kAttentionSplitKindNames[] = {
+    {AttentionSplitKind::kUnsplit, "unsplit", "Not split"},
+    {AttentionSplitKind::kBatch, "batch", "Over batch"},
+    {AttentionSplitKind::kHeads, "heads", "Over heads"},
+    {AttentionSplitKind::kBatchAndHeads, "batch_and_heads", "Over batch and heads"}};
+constexpr std::span<const EnumEntry<AttentionSplitKind>> EnumTable(AttentionSplitKind) {
+  return kAttentionSplitKindNames;
+}
+inline const char* ToString(AttentionSplitKind k) { return NameOf(k); }
 
 struct AttentionUse {
   int64_t batch_ways = 1;  // chips the batch is split over (pass.h SplitAttention)
