@@ -112,6 +112,7 @@ test('a failed engine instance is replaced: the page says so and then shows the 
 
   await page.waitForFunction(() => /stopped/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 20000 });
   assert.match(await page.textContent('#status'), /^the calculation engine stopped \(.+\); a fresh engine was started, try again$/);
+  assert.doesNotMatch(await page.textContent('#status'), /\[object /, 'the status names what failed in words');
   assert.equal(await page.getAttribute('#status', 'data-kind'), 'error');
   // The failed worker is gone and a third one, the fresh engine, has started.
   for (let i = 0; i < 100 && !(dbg.detached.has(sessionId) && dbg.sessions.length === 3); i++) await page.waitForTimeout(20);

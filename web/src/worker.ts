@@ -48,7 +48,12 @@ function run({ core, limits }: { core: EstiCoreModule; limits: ArgumentLimits },
     // that still arrives is refused rather than run on corrupt memory.
     // A trap is a WebAssembly.RuntimeError; a C++ exception thrown out of the module (one Embind
     // raised copying an argument, outside esti's guard) is a WebAssembly.Exception, not an Error.
-    dead = e instanceof Error ? `${e.name}: ${e.message}` : `an exception thrown out of the module (${String(e)})`;
+    dead =
+      e instanceof Error
+        ? `${e.name}: ${e.message}`
+        : e instanceof WebAssembly.Exception
+          ? 'a C++ exception thrown out of the module'
+          : `an unexpected value thrown out of the module: ${String(e)}`;
     post({ type: 'call-error', id: req.id, message: dead });
   }
 }
