@@ -1,6 +1,7 @@
 // Messages between the page and the worker that owns the wasm module. Every core function takes
 // JSON text and returns JSON text, so the protocol carries strings only: no structured data from a
 // link or from the core is ever merged into page objects on the way.
+import { field } from './json.ts';
 
 /** The core functions the page may call (names as exported by wasm/bindings.cpp). */
 export const CORE_FUNCTIONS = [
@@ -55,17 +56,15 @@ export interface ArgumentLimits {
  *  engine build without them is not used unguarded. */
 export function readArgumentLimits(schemaText: string): ArgumentLimits {
   const schema: unknown = JSON.parse(schemaText);
-  const get = (o: unknown, k: string): unknown =>
-    typeof o === 'object' && o !== null && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
   const count = (v: unknown, name: string): number => {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new Error(`the engine's schema has no ${name}`);
     return v;
   };
-  const limits = get(schema, 'limits');
+  const limits = field(schema, 'limits');
   return {
-    json_bytes: count(get(limits, 'json_bytes'), 'limits.json_bytes'),
-    share_link_chars: count(get(limits, 'share_link_chars'), 'limits.share_link_chars'),
-    schema_version: count(get(schema, 'schema_version'), 'schema_version'),
+    json_bytes: count(field(limits, 'json_bytes'), 'limits.json_bytes'),
+    share_link_chars: count(field(limits, 'share_link_chars'), 'limits.share_link_chars'),
+    schema_version: count(field(schema, 'schema_version'), 'schema_version'),
   };
 }
 
